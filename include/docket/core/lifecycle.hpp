@@ -1,0 +1,83 @@
+#pragma once
+// The governed path of an exception (docs/design.md §4) as pure functions: a command applied
+// to a record by an actor at a time under a policy gives a new record, or a RuleViolation
+// naming the rule that refused it. The CLI and `verify` run the same code.
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "docket/core/policy.hpp"
+#include "docket/core/record.hpp"
+#include "docket/core/template.hpp"
+
+namespace docket::core {
+
+// Who acts, when, under which policy. Everything `apply` depends on is here: no clock, no
+// environment, no store.
+struct Context {
+  Email actor;
+  Timestamp now;
+  const Policy& policy;
+};
+
+struct OpenCommand {
+  ExceptionId id;
+  std::string title;
+  const Template* from_template = nullptr;  // may be null (generic, no checklist)
+  std::optional<Severity> severity;         // overrides the template's default
+  Identity identity;
+  std::vector<Email> owners;  // in addition to the teams the template routes to
+  Source source;
+  std::vector<ExceptionId> recurrence_of;  // earlier exceptions for the same identity/fingerprint
+};
+
+struct Assign { Email to; };
+struct Escalate { std::optional<Email> to; std::string reason; };
+struct Move { State to; std::string note; };
+struct Attach {
+  std::vector<Evidence> files;          // digests already computed; stamps filled by apply
+  std::optional<std::string> item;      // checklist item the evidence completes
+  std::string note;
+};
+struct CompleteItem { std::string item; std::string note; };
+struct RequestResolution {
+  Resolution resolution;
+  std::string reason;
+  std::optional<Timestamp> expires;
+  std::vector<std::string> controls;
+};
+struct Approve { std::string note; };
+struct Deny { std::string reason; };
+struct Revoke { std::string note; };
+struct Renew { Timestamp expires; std::string reason; std::vector<std::string> controls; };
+struct Reopen { std::string reason; };
+struct RecordReview { std::string note; };
+struct AddComment { std::string text; };
+
+using Command = std::variant<Assign, Escalate, Move, Attach, CompleteItem, RequestResolution, Approve, Deny, Revoke,
+                             Renew, Reopen, RecordReview, AddComment>;
+
+// The command's verb as the CLI names it (`assign`, `move`, `approve` …), for commit messages.
+std::string_view verb(const Command& c);
+
+// Creates the record for `open`. Rules: member-required, role-required, title-required,
+// recurrence is recorded as given.
+Record open_record(const OpenCommand& cmd, const Context& ctx);
+
+// Applies `cmd` to `before`. Throws RuleViolation (ExitCode::refused) naming the rule.
+Record apply(const Record& before, const Command& cmd, const Context& ctx);
+
+// States a `move` may go to from `from` (the graph's forward steps plus remediating→investigating).
+std::vector<State> allowed_moves(State from);
+
+// The number of approvals the policy asks for at this severity.
+int approvals_required(const Policy& policy, Severity severity);
+// Approvals counted for the current request round.
+int approvals_in_current_round(const Record& r);
+
+// Names of every rule apply/open_record can refuse with, for documentation and tests.
+const std::vector<std::string_view>& rule_names();
+
+}  // namespace docket::core

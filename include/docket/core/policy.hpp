@@ -1,0 +1,46 @@
+#pragma once
+// The store policy, `docket.yaml`: id prefix, SLAs, approvals, durations, teams, members and
+// their roles. Changed only by an admin's signed commit.
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "docket/core/types.hpp"
+
+namespace docket {
+
+struct Member {
+  Email email;
+  std::string name;
+  std::set<Role> roles;
+  bool operator==(const Member&) const = default;
+};
+
+struct Policy {
+  int version = 1;
+  std::string id_prefix = "EX";
+  std::map<Severity, Duration> sla{{Severity::critical, {24 * 3600}},
+                                   {Severity::high, {3 * 86400}},
+                                   {Severity::medium, {14 * 86400}},
+                                   {Severity::low, {30 * 86400}}};
+  std::map<Severity, int> approvals_required{
+      {Severity::critical, 2}, {Severity::high, 1}, {Severity::medium, 1}, {Severity::low, 1}};
+  Duration max_acceptance{90 * 86400};
+  Duration review_after{30 * 86400};
+  Duration expiring_soon{14 * 86400};
+  // Which `docket check` findings fail the build: expired, sla-breach, review-overdue, expiring-soon.
+  std::set<std::string> fail_on{"expired", "sla-breach"};
+  // Named groups that templates route to (`security`, `platform`), and escalation owners.
+  std::map<std::string, std::vector<Email>> teams;
+  std::vector<Email> escalation;
+  std::vector<Member> members;
+
+  const Member* find_member(const Email& e) const;
+  bool has_role(const Email& e, Role r) const;
+  bool operator==(const Policy&) const = default;
+};
+
+}  // namespace docket

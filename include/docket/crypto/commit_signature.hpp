@@ -1,0 +1,47 @@
+#pragma once
+// Splitting a raw git commit object into the bytes that were signed and its `gpgsig` header,
+// and checking that signature against an allowed_signers file.
+//
+// The signature is taken from the header lines only — never from the message — because a
+// `gpgsig` line in a message would otherwise let a forged commit carry someone else's
+// signature (libgit2's git_commit_extract_signature scans the message too).
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "docket/core/types.hpp"
+#include "docket/crypto/allowed_signers.hpp"
+#include "docket/crypto/ssh_key.hpp"
+
+namespace docket::crypto {
+
+struct SplitCommit {
+  std::string payload;    // the commit object without its gpgsig header: what was signed
+  std::string signature;  // the gpgsig value with continuation spaces removed; empty if unsigned
+  std::string committer_email;
+  Timestamp committer_time;
+};
+
+// Parses the raw commit object (as `git cat-file commit` prints it). Throws docket::Error
+// (ExitCode::store) when the header is malformed or carries two signatures.
+SplitCommit split_signed_commit(std::string_view raw_commit);
+
+enum class SignatureStatus {
+  good,            // valid, key allowed for the committer e-mail
+  unsigned_commit, // no gpgsig header
+  malformed,       // not an SSH signature or not parseable
+  bad,             // signature does not verify
+  unknown_key,     // valid signature, but the key is not in allowed_signers for that principal
+};
+std::string_view to_string(SignatureStatus);
+
+struct SignatureCheck {
+  SignatureStatus status = SignatureStatus::unsigned_commit;
+  std::optional<SshPublicKey> key;  // the key that signed, when the signature parsed
+  std::string principal;            // the committer e-mail that was checked
+};
+
+SignatureCheck check_commit_signature(std::string_view raw_commit, const AllowedSigners& signers);
+
+}  // namespace docket::crypto

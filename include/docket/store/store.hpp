@@ -1,0 +1,202 @@
+#pragma once
+// The git-backed store (docs/design.md §2, §6): one ref in any repository, bare or not.
+// docket never touches a work tree or the index: it writes objects and moves its ref, and the
+// ref moves last, so a process killed at any point leaves the store valid.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "docket/core/types.hpp"
+#include "docket/crypto/signer.hpp"
+
+namespace docket::store {
+
+// A git object id in lowercase hex (40 characters for SHA-1 repositories).
+struct ObjectId {
+  std::string hex;
+  bool empty() const { return hex.empty(); }
+  auto operator<=>(const ObjectId&) const = default;
+};
+
+// Holds libgit2's global state for the process's life; create one in main before any Repository.
+class LibGit2 {
+public:
+  LibGit2();
+  ~LibGit2();
+  LibGit2(const LibGit2&) = delete;
+  LibGit2& operator=(const LibGit2&) = delete;
+};
+
+class Repository {
+public:
+  // Opens the repository at or above `start`, like git does (GIT_DIR-style discovery, bare or
+  // not). Throws Error(ExitCode::store) naming `start` when none is found.
+  static Repository discover(const std::filesystem::path& start);
+  // Opens exactly `dir` (a work tree or a git dir). Throws Error(ExitCode::store).
+  static Repository open(const std::filesystem::path& dir);
+  // Opens `dir` if it holds a repository, else creates a non-bare one there (creating `dir`).
+  // `created` tells which happened.
+  static Repository open_or_init(const std::filesystem::path& dir, bool& created);
+
+  Repository(Repository&&) noexcept;
+  Repository& operator=(Repository&&) noexcept;
+  ~Repository();
+
+  std::filesystem::path git_dir() const;
+  bool is_bare() const;
+  // Repository config (local, global, system as git reads them).
+  std::optional<std::string> config(const std::string& key) const;
+  // Writes `key` into the repository's own (local) config.
+  void set_local_config(const std::string& key, const std::string& value);
+  // Points HEAD at `ref` (a symbolic ref; works while the ref is still unborn).
+  void set_head(const std::string& ref);
+  std::optional<std::string> head_target() const;  // the ref HEAD points at, if symbolic
+
+  struct Impl;
+  Impl& impl() const { return *impl_; }
+
+private:
+  explicit Repository(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// A read-only view of the tree at one commit of the ref (or of an empty store).
+class Snapshot {
+public:
+  Snapshot();  // empty: no commit, no files
+  ~Snapshot();
+  Snapshot(Snapshot&&) noexcept;
+  Snapshot& operator=(Snapshot&&) noexcept;
+  Snapshot(const Snapshot&);
+  Snapshot& operator=(const Snapshot&);
+
+  // The commit this view is of; empty when the ref does not exist yet.
+  const ObjectId& commit() const;
+  bool empty() const { return commit().empty(); }
+  // Contents of the blob at `path` (slash-separated); nullopt when absent or not a blob.
+  std::optional<std::string> read(std::string_view path) const;
+  std::optional<ObjectId> blob_id(std::string_view path) const;
+  // Names of the entries directly under the folder `dir` ("" for the root), sorted.
+  std::vector<std::string> list(std::string_view dir) const;
+  struct FileEntry {
+    std::string path;
+    ObjectId blob;
+  };
+  // Every blob below `dir`, recursively, with full paths, sorted by path.
+  std::vector<FileEntry> walk(std::string_view dir) const;
+
+  struct Impl;
+  explicit Snapshot(std::shared_ptr<Impl> impl);
+  Impl* impl() const { return impl_.get(); }
+
+private:
+  std::shared_ptr<Impl> impl_;
+};
+
+// A blob already written to the object database (evidence is streamed in this way).
+struct ExistingBlob {
+  ObjectId id;
+};
+struct Removal {};
+// One path changed by a commit: new content, an already-written blob, or removal.
+struct Change {
+  std::string path;
+  std::variant<std::string, ExistingBlob, Removal> content;
+};
+
+struct CommitInfo {
+  std::string message;
+  std::string name;  // author and committer name
+  Email email;       // author and committer e-mail: must equal the signer's principal
+  Timestamp when;
+};
+
+// Streams content into a blob in constant memory (git_blob_create_from_stream).
+class BlobWriter {
+public:
+  ~BlobWriter();
+  BlobWriter(BlobWriter&&) noexcept;
+  BlobWriter& operator=(BlobWriter&&) noexcept;
+  void write(std::string_view chunk);
+  ObjectId finish();  // may be called once
+
+  struct Impl;
+  explicit BlobWriter(std::unique_ptr<Impl> impl);
+
+private:
+  std::unique_ptr<Impl> impl_;
+};
+
+struct RetryPolicy {
+  int max_attempts = 50;
+  std::chrono::milliseconds base_delay{5};
+  std::chrono::milliseconds max_delay{250};
+};
+
+// A commit as read back from history.
+struct CommitRecord {
+  ObjectId id;
+  std::vector<ObjectId> parents;
+  std::string raw;  // the raw commit object (headers + message), for signature checks
+  std::string message;
+  std::string author_email;
+  std::string author_name;
+  Timestamp time;
+};
+
+class Store {
+public:
+  // `ref` is a full ref name such as refs/heads/docket.
+  Store(Repository& repo, std::string ref);
+
+  const std::string& ref() const { return ref_; }
+  Repository& repository() const { return repo_; }
+  bool exists() const;
+  Snapshot tip() const;
+  Snapshot at(const ObjectId& commit) const;
+
+  BlobWriter blob_writer();
+  ObjectId write_blob(std::string_view content);
+
+  // Builds the tree from `base` plus `changes`, makes the commit object with `base.commit()`
+  // as its parent (none if empty), signs it with `signer`, and moves the ref by
+  // compare-and-swap from `base.commit()` (create-only when `base` is empty). Returns the new
+  // commit id, or nullopt when the ref moved meanwhile (the caller re-reads and retries).
+  std::optional<ObjectId> try_commit(const Snapshot& base, const std::vector<Change>& changes, const CommitInfo& info,
+                                     const crypto::Signer& signer);
+
+  // Makes a signed merge commit of `parents` with the given full tree built from `base` and
+  // `changes` (for sync). Same CAS contract as try_commit, expected old value `expected`.
+  std::optional<ObjectId> try_commit_merge(const Snapshot& base, const std::vector<Change>& changes,
+                                           const std::vector<ObjectId>& parents, const ObjectId& expected,
+                                           const CommitInfo& info, const crypto::Signer& signer);
+
+  struct Update {
+    std::vector<Change> changes;
+    CommitInfo info;
+  };
+  // The transaction loop: calls `build(tip)` to compute the changes, commits them, and when the
+  // ref moved meanwhile (GIT_EMODIFIED / GIT_ELOCKED) re-reads the tip and calls `build` again,
+  // with jittered exponential backoff. `build` may throw to abort (nothing is written to the
+  // ref). Returns the new commit. Throws Error(ExitCode::conflict) after max_attempts.
+  ObjectId update(const std::function<Update(const Snapshot&)>& build, const crypto::Signer& signer,
+                  const RetryPolicy& retry = {});
+
+  // Commits reachable from the ref, oldest first (topological order, parents before children).
+  std::vector<CommitRecord> history() const;
+  CommitRecord read_commit(const ObjectId& id) const;
+
+private:
+  Repository& repo_;
+  std::string ref_;
+};
+
+}  // namespace docket::store

@@ -1,0 +1,484 @@
+#include "docket/core/lifecycle.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "docket/core/error.hpp"
+#include "docket/core/time.hpp"
+
+namespace docket::core {
+namespace {
+
+// Rule names are stable: users see them in refusals, `verify` reports them, tests match them.
+constexpr std::string_view kMemberRequired = "member-required";
+constexpr std::string_view kRoleRequired = "role-required";
+constexpr std::string_view kTitleRequired = "title-required";
+constexpr std::string_view kReasonRequired = "reason-required";
+constexpr std::string_view kClosedIsFinal = "closed-is-final";
+constexpr std::string_view kLifecycleTransition = "lifecycle-transition";
+constexpr std::string_view kAssigneeMember = "assignee-member";
+constexpr std::string_view kChecklistItemKnown = "checklist-item-known";
+constexpr std::string_view kChecklistItemOnce = "checklist-item-once";
+constexpr std::string_view kEvidenceRequired = "evidence-required";
+constexpr std::string_view kChecklistComplete = "checklist-complete";
+constexpr std::string_view kAcceptanceExpiry = "acceptance-expiry";
+constexpr std::string_view kAcceptanceMaxDuration = "acceptance-max-duration";
+constexpr std::string_view kAcceptanceControls = "acceptance-controls";
+constexpr std::string_view kApproverRole = "approver-role";
+constexpr std::string_view kSeparationOfDuties = "separation-of-duties";
+constexpr std::string_view kOneVotePerRound = "one-vote-per-round";
+constexpr std::string_view kEscalationTarget = "escalation-target";
+constexpr std::string_view kTextRequired = "text-required";
+
+[[noreturn]] void refuse(std::string_view rule, std::string what, std::string hint = {}) {
+  throw RuleViolation(std::string(rule), std::move(what), std::move(hint));
+}
+
+std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+bool blank(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
+}
+
+std::string roles_text(const std::set<Role>& roles) {
+  std::string out;
+  for (auto r : roles) {
+    if (!out.empty()) out += ", ";
+    out += to_string(r);
+  }
+  return out;
+}
+
+// The actor must be a member with one of `roles`. Prevents anyone outside docket.yaml, or a CI
+// reporter, from driving an exception.
+void require_role(const Context& ctx, std::initializer_list<Role> roles, std::string_view action) {
+  const Member* m = ctx.policy.find_member(ctx.actor);
+  if (!m)
+    refuse(kMemberRequired, ctx.actor.str() + " is not a member of this store and may not " + std::string(action),
+           "ask an admin to run: docket member add " + ctx.actor.str() + " --key KEY.pub --role responder");
+  for (auto r : roles)
+    if (m->roles.count(r)) return;
+  std::string needed;
+  for (auto r : roles) {
+    if (!needed.empty()) needed += " or ";
+    needed += to_string(r);
+  }
+  refuse(kRoleRequired,
+         ctx.actor.str() + " (" + roles_text(m->roles) + ") may not " + std::string(action) + ": it needs the " + needed +
+             " role",
+         "ask an admin to grant the role, or have a member who holds it do this");
+}
+
+constexpr std::initializer_list<Role> kResponders = {Role::responder, Role::approver, Role::admin};
+constexpr std::initializer_list<Role> kAnyRole = {Role::reporter, Role::responder, Role::approver, Role::admin};
+
+void require_text(std::string_view rule, std::string_view text, std::string_view what) {
+  if (blank(text)) refuse(rule, std::string(what) + " is empty", "give " + std::string(what) + " as a non-empty text");
+}
+
+void require_not_closed(const Record& r, std::string_view action) {
+  if (r.state == State::closed)
+    refuse(kClosedIsFinal, r.id.str() + " is closed; " + std::string(action) + " is not possible on a closed exception",
+           "reopen it first: docket reopen " + r.id.str() + " --reason TEXT");
+}
+
+void add_event(Record& r, const Context& ctx, std::string action, std::string detail) {
+  r.events.push_back(Event{{ctx.now, ctx.actor}, std::move(action), std::move(detail)});
+}
+
+void add_owner(Record& r, const Email& e) {
+  if (std::find(r.owners.begin(), r.owners.end(), e) == r.owners.end()) r.owners.push_back(e);
+}
+
+ChecklistItem& find_item_or_refuse(Record& r, const std::string& item_id) {
+  for (auto& item : r.checklist)
+    if (item.id == item_id) return item;
+  std::string known;
+  for (const auto& item : r.checklist) known += (known.empty() ? "" : ", ") + item.id;
+  refuse(kChecklistItemKnown, r.id.str() + " has no checklist item " + quoted(item_id),
+         known.empty() ? "this exception has no checklist" : "its items are: " + known);
+}
+
+std::vector<std::string> open_items(const Record& r) {
+  std::vector<std::string> out;
+  for (const auto& item : r.checklist)
+    if (!item.done) out.push_back(item.id);
+  return out;
+}
+
+void check_acceptance_terms(const Record& r, std::optional<Timestamp> expires, const std::vector<std::string>& controls,
+                            const Context& ctx) {
+  if (!expires)
+    refuse(kAcceptanceExpiry, "an acceptance of " + r.id.str() + " needs an expiry",
+           "add --expires TIME (RFC 3339 or a duration such as 30d)");
+  if (*expires <= ctx.now)
+    refuse(kAcceptanceExpiry, "the expiry " + format_rfc3339(*expires) + " is not in the future",
+           "choose a later time with --expires");
+  const Timestamp latest = ctx.now + ctx.policy.max_acceptance;
+  if (*expires > latest)
+    refuse(kAcceptanceMaxDuration,
+           "the expiry " + format_rfc3339(*expires) + " is beyond the policy's maximum acceptance of " +
+               format_duration(ctx.policy.max_acceptance) + " (latest " + format_rfc3339(latest) + ")",
+           "choose --expires no later than " + format_rfc3339(latest));
+  if (std::none_of(controls.begin(), controls.end(), [](const std::string& c) { return !blank(c); }))
+    refuse(kAcceptanceControls, "an acceptance of " + r.id.str() + " needs at least one compensating control",
+           "add --control TEXT describing what limits the risk meanwhile");
+}
+
+Record apply_assign(Record r, const Assign& c, const Context& ctx) {
+  require_role(ctx, kResponders, "assign exceptions");
+  require_not_closed(r, "assign");
+  if (!ctx.policy.find_member(c.to))
+    refuse(kAssigneeMember, c.to.str() + " is not a member of this store, so could not act on " + r.id.str(),
+           "assign a member, or ask an admin to add them with: docket member add");
+  r.assignee = c.to;
+  add_owner(r, c.to);
+  add_event(r, ctx, "assigned", c.to.str());
+  return r;
+}
+
+Record apply_escalate(Record r, const Escalate& c, const Context& ctx) {
+  require_role(ctx, kResponders, "escalate exceptions");
+  require_not_closed(r, "escalate");
+  require_text(kReasonRequired, c.reason, "the reason");
+  std::vector<Email> targets;
+  if (c.to) targets.push_back(*c.to);
+  else targets = ctx.policy.escalation;
+  if (targets.empty())
+    refuse(kEscalationTarget, "the policy names no escalation owners and no --to was given",
+           "give --to EMAIL, or add escalation owners to docket.yaml");
+  std::string detail;
+  for (const auto& t : targets) {
+    add_owner(r, t);
+    detail += (detail.empty() ? "" : ", ") + t.str();
+  }
+  add_event(r, ctx, "escalated", "to " + detail + ": " + c.reason);
+  return r;
+}
+
+Record apply_move(Record r, const Move& c, const Context& ctx) {
+  require_role(ctx, kResponders, "move exceptions");
+  require_not_closed(r, "move");
+  const auto allowed = allowed_moves(r.state);
+  if (std::find(allowed.begin(), allowed.end(), c.to) == allowed.end()) {
+    std::string next;
+    for (auto s : allowed) next += (next.empty() ? "" : ", ") + std::string(to_string(s));
+    refuse(kLifecycleTransition,
+           r.id.str() + " cannot move from " + std::string(to_string(r.state)) + " to " + std::string(to_string(c.to)),
+           next.empty() ? "from " + std::string(to_string(r.state)) + " use request/approve/revoke/renew instead of move"
+                        : "from " + std::string(to_string(r.state)) + " it may move to: " + next);
+  }
+  add_event(r, ctx, "moved", std::string(to_string(r.state)) + " -> " + std::string(to_string(c.to)) +
+                                 (c.note.empty() ? "" : ": " + c.note));
+  r.state = c.to;
+  return r;
+}
+
+Record apply_attach(Record r, const Attach& c, const Context& ctx) {
+  require_role(ctx, kAnyRole, "attach evidence");
+  if (c.files.empty()) refuse(kEvidenceRequired, "no evidence files were given", "name at least one FILE");
+  ChecklistItem* item = nullptr;
+  if (c.item) {
+    require_role(ctx, kResponders, "complete checklist items");
+    require_not_closed(r, "completing a checklist item");
+    item = &find_item_or_refuse(r, *c.item);
+    if (item->done)
+      refuse(kChecklistItemOnce, "checklist item " + quoted(item->id) + " of " + r.id.str() + " is already done",
+             "attach without --item to add more evidence");
+  }
+  std::vector<Sha256Digest> digests;
+  for (auto e : c.files) {
+    e.added = {ctx.now, ctx.actor};
+    if (e.note.empty()) e.note = c.note;
+    digests.push_back(e.digest);
+    // The same content attached twice is one piece of evidence: the list stays a set of digests.
+    if (!r.has_evidence(e.digest)) r.evidence.push_back(std::move(e));
+  }
+  if (item) item->done = Completion{{ctx.now, ctx.actor}, digests, c.note};
+  return r;
+}
+
+Record apply_complete(Record r, const CompleteItem& c, const Context& ctx) {
+  require_role(ctx, kResponders, "complete checklist items");
+  require_not_closed(r, "completing a checklist item");
+  ChecklistItem& item = find_item_or_refuse(r, c.item);
+  if (item.done)
+    refuse(kChecklistItemOnce, "checklist item " + quoted(item.id) + " of " + r.id.str() + " is already done");
+  if (item.evidence_required)
+    refuse(kEvidenceRequired, "checklist item " + quoted(item.id) + " needs evidence",
+           "attach it: docket attach " + r.id.str() + " FILE --item " + item.id);
+  item.done = Completion{{ctx.now, ctx.actor}, {}, c.note};
+  return r;
+}
+
+Record apply_request(Record r, const RequestResolution& c, const Context& ctx) {
+  require_role(ctx, kResponders, "request a resolution");
+  require_not_closed(r, "a request");
+  if (r.state != State::investigating && r.state != State::remediating)
+    refuse(kLifecycleTransition,
+           "a resolution may be requested from investigating or remediating; " + r.id.str() + " is " +
+               std::string(to_string(r.state)),
+           r.state == State::accepted ? "use docket renew or docket revoke" : "move it forward first with docket move");
+  if (c.resolution == Resolution::revoked)
+    refuse(kLifecycleTransition, "'revoked' is not requested; it ends an acceptance", "use docket revoke");
+  require_text(kReasonRequired, c.reason, "the reason");
+  const auto missing = open_items(r);
+  if (!missing.empty()) {
+    std::string list;
+    for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+    refuse(kChecklistComplete, r.id.str() + " has unfinished checklist items: " + list,
+           "finish them with docket attach ID FILE --item ITEM or docket done ID ITEM");
+  }
+  if (c.resolution == Resolution::accepted) check_acceptance_terms(r, c.expires, c.controls, ctx);
+  Request req;
+  req.round = r.requests.empty() ? 1 : r.requests.back().round + 1;
+  req.resolution = c.resolution;
+  req.reason = c.reason;
+  if (c.resolution == Resolution::accepted) {
+    req.expires = c.expires;
+    req.controls = c.controls;
+  }
+  req.requested = {ctx.now, ctx.actor};
+  add_event(r, ctx, "requested", std::string(to_string(c.resolution)) + " (round " + std::to_string(req.round) + ")");
+  r.requests.push_back(std::move(req));
+  r.state = State::pending_approval;
+  return r;
+}
+
+// Separation of duties: the one who asks, opened or is working the exception cannot also
+// approve it, so every deviation has a second pair of eyes.
+void check_decider(const Record& r, const Context& ctx, std::string_view action) {
+  const Member* m = ctx.policy.find_member(ctx.actor);
+  if (!m)
+    refuse(kMemberRequired, ctx.actor.str() + " is not a member of this store and may not " + std::string(action));
+  if (!m->roles.count(Role::approver))
+    refuse(kApproverRole, ctx.actor.str() + " may not " + std::string(action) + " " + r.id.str() + ": it needs the approver role",
+           "ask a member with the approver role");
+  if (r.state != State::pending_approval || !r.current_request())
+    refuse(kLifecycleTransition, r.id.str() + " is " + std::string(to_string(r.state)) + ", not pending-approval",
+           "request a resolution first with docket request");
+  const Request& req = *r.current_request();
+  if (req.requested.by == ctx.actor)
+    refuse(kSeparationOfDuties, ctx.actor.str() + " requested this resolution and may not " + std::string(action) + " it",
+           "ask another approver");
+  if (r.opened.by == ctx.actor)
+    refuse(kSeparationOfDuties, ctx.actor.str() + " opened " + r.id.str() + " and may not " + std::string(action) + " it",
+           "ask another approver");
+  if (r.assignee && *r.assignee == ctx.actor)
+    refuse(kSeparationOfDuties, ctx.actor.str() + " is assigned to " + r.id.str() + " and may not " + std::string(action) + " it",
+           "ask another approver");
+  for (const auto& a : r.approvals)
+    if (a.round == req.round && a.stamp.by == ctx.actor)
+      refuse(kOneVotePerRound, ctx.actor.str() + " already decided round " + std::to_string(req.round) + " of " + r.id.str());
+}
+
+Record apply_approve(Record r, const Approve& c, const Context& ctx) {
+  check_decider(r, ctx, "approve");
+  const Request req = *r.current_request();
+  r.approvals.push_back(Approval{req.round, Decision::approve, {ctx.now, ctx.actor}, c.note});
+  const int have = approvals_in_current_round(r);
+  const int need = approvals_required(ctx.policy, r.severity);
+  add_event(r, ctx, "approved", "round " + std::to_string(req.round) + ", " + std::to_string(have) + " of " + std::to_string(need));
+  if (have < need) return r;
+  r.outcome = Outcome{req.resolution, {ctx.now, ctx.actor}, req.reason, std::nullopt};
+  if (req.resolution == Resolution::accepted) {
+    r.outcome->expires = req.expires;
+    r.state = State::accepted;
+    add_event(r, ctx, "accepted", "until " + format_rfc3339(*req.expires));
+  } else {
+    r.state = State::closed;
+    r.review = Review{ctx.now + ctx.policy.review_after, std::nullopt, {}};
+    add_event(r, ctx, "closed", std::string(to_string(req.resolution)));
+  }
+  return r;
+}
+
+Record apply_deny(Record r, const Deny& c, const Context& ctx) {
+  check_decider(r, ctx, "deny");
+  require_text(kReasonRequired, c.reason, "the reason");
+  const Request& req = *r.current_request();
+  r.approvals.push_back(Approval{req.round, Decision::deny, {ctx.now, ctx.actor}, c.reason});
+  add_event(r, ctx, "denied", "round " + std::to_string(req.round) + ": " + c.reason);
+  // A denied renewal leaves the earlier acceptance as it was (it still expires when it did);
+  // a denied first request sends the work back to remediation.
+  const bool renewal = r.outcome && r.outcome->resolution == Resolution::accepted;
+  r.state = renewal ? State::accepted : State::remediating;
+  return r;
+}
+
+Record apply_revoke(Record r, const Revoke& c, const Context& ctx) {
+  require_role(ctx, kResponders, "revoke an acceptance");
+  if (r.state != State::accepted)
+    refuse(kLifecycleTransition, r.id.str() + " is " + std::string(to_string(r.state)) + "; only an accepted exception can be revoked");
+  r.outcome = Outcome{Resolution::revoked, {ctx.now, ctx.actor}, c.note, r.outcome ? r.outcome->expires : std::nullopt};
+  r.state = State::closed;
+  r.review = Review{ctx.now + ctx.policy.review_after, std::nullopt, {}};
+  add_event(r, ctx, "revoked", c.note);
+  return r;
+}
+
+Record apply_renew(Record r, const Renew& c, const Context& ctx) {
+  require_role(ctx, kResponders, "renew an acceptance");
+  if (r.state != State::accepted)
+    refuse(kLifecycleTransition, r.id.str() + " is " + std::string(to_string(r.state)) + "; only an accepted exception can be renewed");
+  require_text(kReasonRequired, c.reason, "the reason");
+  const Request* previous = r.current_request();
+  const auto controls = c.controls.empty() && previous ? previous->controls : c.controls;
+  check_acceptance_terms(r, c.expires, controls, ctx);
+  Request req;
+  req.round = previous ? previous->round + 1 : 1;
+  req.resolution = Resolution::accepted;
+  req.reason = c.reason;
+  req.expires = c.expires;
+  req.controls = controls;
+  req.requested = {ctx.now, ctx.actor};
+  add_event(r, ctx, "renewal-requested", "until " + format_rfc3339(c.expires) + " (round " + std::to_string(req.round) + ")");
+  r.requests.push_back(std::move(req));
+  // The acceptance in force keeps its own expiry until the renewal is approved: it is never
+  // silently extended.
+  r.state = State::pending_approval;
+  return r;
+}
+
+Record apply_reopen(Record r, const Reopen& c, const Context& ctx) {
+  require_role(ctx, kResponders, "reopen exceptions");
+  if (r.state != State::closed)
+    refuse(kLifecycleTransition, r.id.str() + " is " + std::string(to_string(r.state)) + "; only a closed exception can be reopened");
+  require_text(kReasonRequired, c.reason, "the reason");
+  add_event(r, ctx, "reopened", c.reason);
+  r.state = State::investigating;
+  r.outcome.reset();
+  r.review = Review{};
+  return r;
+}
+
+Record apply_review(Record r, const RecordReview& c, const Context& ctx) {
+  require_role(ctx, kResponders, "record a post-closure review");
+  if (r.state != State::closed)
+    refuse(kLifecycleTransition, r.id.str() + " is " + std::string(to_string(r.state)) + "; a post-closure review needs a closed exception");
+  require_text(kTextRequired, c.note, "the review note");
+  if (r.review.done)
+    refuse(kChecklistItemOnce, "the post-closure review of " + r.id.str() + " was already recorded",
+           "add a comment instead: docket comment " + r.id.str() + " TEXT");
+  r.review.done = Stamp{ctx.now, ctx.actor};
+  r.review.note = c.note;
+  add_event(r, ctx, "reviewed", c.note);
+  return r;
+}
+
+Record apply_comment(Record r, const AddComment& c, const Context& ctx) {
+  require_role(ctx, kAnyRole, "comment");
+  require_text(kTextRequired, c.text, "the comment");
+  r.comments.push_back(Comment{{ctx.now, ctx.actor}, c.text});
+  return r;
+}
+
+template <class... Ts>
+struct overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+overloaded(Ts...) -> overloaded<Ts...>;
+
+}  // namespace
+
+std::string_view verb(const Command& c) {
+  return std::visit(overloaded{[](const Assign&) { return std::string_view("assign"); },
+                               [](const Escalate&) { return std::string_view("escalate"); },
+                               [](const Move&) { return std::string_view("move"); },
+                               [](const Attach&) { return std::string_view("attach"); },
+                               [](const CompleteItem&) { return std::string_view("done"); },
+                               [](const RequestResolution&) { return std::string_view("request"); },
+                               [](const Approve&) { return std::string_view("approve"); },
+                               [](const Deny&) { return std::string_view("deny"); },
+                               [](const Revoke&) { return std::string_view("revoke"); },
+                               [](const Renew&) { return std::string_view("renew"); },
+                               [](const Reopen&) { return std::string_view("reopen"); },
+                               [](const RecordReview&) { return std::string_view("review"); },
+                               [](const AddComment&) { return std::string_view("comment"); }},
+                    c);
+}
+
+std::vector<State> allowed_moves(State from) {
+  switch (from) {
+    case State::open: return {State::triaged};
+    case State::triaged: return {State::investigating};
+    case State::investigating: return {State::remediating};
+    case State::remediating: return {State::investigating};
+    default: return {};
+  }
+}
+
+int approvals_required(const Policy& policy, Severity severity) {
+  const auto it = policy.approvals_required.find(severity);
+  return it == policy.approvals_required.end() ? 1 : std::max(1, it->second);
+}
+
+int approvals_in_current_round(const Record& r) {
+  const Request* req = r.current_request();
+  if (!req) return 0;
+  return static_cast<int>(std::count_if(r.approvals.begin(), r.approvals.end(), [&](const Approval& a) {
+    return a.round == req->round && a.decision == Decision::approve;
+  }));
+}
+
+Record open_record(const OpenCommand& cmd, const Context& ctx) {
+  require_role(ctx, kAnyRole, "open exceptions");
+  if (blank(cmd.title)) refuse(kTitleRequired, "the title is empty", "give --title TEXT");
+  if (cmd.title.find('\n') != std::string::npos)
+    refuse(kTitleRequired, "the title has a line break", "give a one-line --title; put details in a comment");
+  Record r;
+  r.id = cmd.id;
+  r.title = cmd.title;
+  r.state = State::open;
+  r.opened = {ctx.now, ctx.actor};
+  r.identity = cmd.identity;
+  r.source = cmd.source;
+  r.recurrence_of = cmd.recurrence_of;
+  if (const Template* t = cmd.from_template) {
+    r.template_name = t->name;
+    r.severity = t->severity;
+    r.frameworks = t->frameworks;
+    if (r.identity.kind.empty() && !r.identity.name.empty()) r.identity.kind = t->identity_kind;
+    for (const auto& item : t->checklist) r.checklist.push_back(ChecklistItem{item.id, item.text, item.evidence_required, std::nullopt});
+    for (const auto& team : t->route_to) {
+      const auto it = ctx.policy.teams.find(team);
+      if (it != ctx.policy.teams.end())
+        for (const auto& e : it->second) add_owner(r, e);
+    }
+  }
+  if (cmd.severity) r.severity = *cmd.severity;
+  for (const auto& o : cmd.owners) add_owner(r, o);
+  if (r.owners.empty()) add_owner(r, ctx.actor);
+  const auto sla = ctx.policy.sla.find(r.severity);
+  if (sla != ctx.policy.sla.end()) r.due = ctx.now + sla->second;
+  return r;
+}
+
+Record apply(const Record& before, const Command& cmd, const Context& ctx) {
+  return std::visit(overloaded{[&](const Assign& c) { return apply_assign(before, c, ctx); },
+                               [&](const Escalate& c) { return apply_escalate(before, c, ctx); },
+                               [&](const Move& c) { return apply_move(before, c, ctx); },
+                               [&](const Attach& c) { return apply_attach(before, c, ctx); },
+                               [&](const CompleteItem& c) { return apply_complete(before, c, ctx); },
+                               [&](const RequestResolution& c) { return apply_request(before, c, ctx); },
+                               [&](const Approve& c) { return apply_approve(before, c, ctx); },
+                               [&](const Deny& c) { return apply_deny(before, c, ctx); },
+                               [&](const Revoke& c) { return apply_revoke(before, c, ctx); },
+                               [&](const Renew& c) { return apply_renew(before, c, ctx); },
+                               [&](const Reopen& c) { return apply_reopen(before, c, ctx); },
+                               [&](const RecordReview& c) { return apply_review(before, c, ctx); },
+                               [&](const AddComment& c) { return apply_comment(before, c, ctx); }},
+                    cmd);
+}
+
+const std::vector<std::string_view>& rule_names() {
+  static const std::vector<std::string_view> names{
+      kMemberRequired,     kRoleRequired,       kTitleRequired,      kReasonRequired,   kClosedIsFinal,
+      kLifecycleTransition, kAssigneeMember,    kChecklistItemKnown, kChecklistItemOnce, kEvidenceRequired,
+      kChecklistComplete,  kAcceptanceExpiry,   kAcceptanceMaxDuration, kAcceptanceControls, kApproverRole,
+      kSeparationOfDuties, kOneVotePerRound,    kEscalationTarget,   kTextRequired};
+  return names;
+}
+
+}  // namespace docket::core
