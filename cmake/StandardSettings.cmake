@@ -12,9 +12,6 @@ endif()
 # docket_layer(NAME SOURCES... [DEPS ...]) defines one layer library with its public include dir.
 function(docket_layer name)
   cmake_parse_arguments(L "" "" "SOURCES;PUBLIC_DEPS;PRIVATE_DEPS" ${ARGN})
-  if(NOT L_SOURCES)  # a layer still being written: keep the build configurable
-    set(L_SOURCES ${PROJECT_SOURCE_DIR}/cmake/empty_layer.cpp)
-  endif()
   add_library(${name} STATIC ${L_SOURCES})
   target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/include)
   target_link_libraries(${name} PUBLIC ${L_PUBLIC_DEPS} PRIVATE docket_settings ${L_PRIVATE_DEPS})

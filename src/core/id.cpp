@@ -9,13 +9,16 @@ namespace docket {
 namespace {
 constexpr std::string_view kCrockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-std::string upper(std::string_view s) {
+// Upper-cases a typed id; in the random part (after the dash, or all of it when there is none)
+// Crockford's decoding reads I and L as 1 and O as 0, so ids survive being read aloud. The
+// prefix is left alone: `OPS`, `INC` and `LEAK` are valid prefixes.
+std::string normalize_query(std::string_view s) {
   std::string out(s);
   for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  // Crockford decoding: I and L read as 1, O as 0, so ids survive being read aloud or retyped.
-  for (auto& c : out) {
-    if (c == 'I' || c == 'L') c = '1';
-    if (c == 'O') c = '0';
+  const auto dash = out.find('-');
+  for (std::size_t i = dash == std::string::npos ? 0 : dash + 1; i < out.size(); ++i) {
+    if (out[i] == 'I' || out[i] == 'L') out[i] = '1';
+    if (out[i] == 'O') out[i] = '0';
   }
   return out;
 }
@@ -48,18 +51,17 @@ std::string evidence_path(const Sha256Digest& digest) {
 IdMatch match_id(std::string_view query, const std::vector<ExceptionId>& ids) {
   IdMatch result;
   if (query.empty()) return result;
-  const std::string q = upper(query);
+  const std::string q = normalize_query(query);
   const bool has_dash = q.find('-') != std::string::npos;
+  std::vector<ExceptionId> exact;
   for (const auto& id : ids) {
     const std::string_view candidate = has_dash ? std::string_view(id.str()) : id.suffix();
-    if (candidate == q) {
-      result.kind = IdMatch::Kind::unique;
-      result.id = id;
-      result.candidates.clear();
-      return result;
-    }
-    if (candidate.starts_with(q)) result.candidates.push_back(id);
+    if (candidate == q) exact.push_back(id);
+    else if (candidate.starts_with(q)) result.candidates.push_back(id);
   }
+  // An exact match wins over longer ids it is a prefix of; two exact matches (the same random
+  // part under two prefixes) are as ambiguous as two prefix matches.
+  if (!exact.empty()) result.candidates = std::move(exact);
   if (result.candidates.size() == 1) {
     result.kind = IdMatch::Kind::unique;
     result.id = result.candidates.front();

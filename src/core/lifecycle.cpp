@@ -308,7 +308,9 @@ Record apply_deny(Record r, const Deny& c, const Context& ctx) {
 
 Record apply_revoke(Record r, const Revoke& c, const Context& ctx) {
   require_role(ctx, kResponders, "revoke an acceptance");
-  if (r.state != State::accepted)
+  // An acceptance stays revocable while its renewal waits for approval.
+  const bool renewal_pending = r.state == State::pending_approval && r.outcome && r.outcome->resolution == Resolution::accepted;
+  if (r.state != State::accepted && !renewal_pending)
     refuse(kLifecycleTransition, r.id.str() + " is " + std::string(to_string(r.state)) + "; only an accepted exception can be revoked");
   r.outcome = Outcome{Resolution::revoked, {ctx.now, ctx.actor}, c.note, r.outcome ? r.outcome->expires : std::nullopt};
   r.state = State::closed;
@@ -425,8 +427,8 @@ int approvals_in_current_round(const Record& r) {
 Record open_record(const OpenCommand& cmd, const Context& ctx) {
   require_role(ctx, kAnyRole, "open exceptions");
   if (blank(cmd.title)) refuse(kTitleRequired, "the title is empty", "give --title TEXT");
-  if (cmd.title.find('\n') != std::string::npos)
-    refuse(kTitleRequired, "the title has a line break", "give a one-line --title; put details in a comment");
+  if (std::any_of(cmd.title.begin(), cmd.title.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+    refuse(kTitleRequired, "the title has a line break or control character", "give a one-line --title; put details in a comment");
   Record r;
   r.id = cmd.id;
   r.title = cmd.title;
@@ -477,7 +479,9 @@ const std::vector<std::string_view>& rule_names() {
       kMemberRequired,     kRoleRequired,       kTitleRequired,      kReasonRequired,   kClosedIsFinal,
       kLifecycleTransition, kAssigneeMember,    kChecklistItemKnown, kChecklistItemOnce, kEvidenceRequired,
       kChecklistComplete,  kAcceptanceExpiry,   kAcceptanceMaxDuration, kAcceptanceControls, kApproverRole,
-      kSeparationOfDuties, kOneVotePerRound,    kEscalationTarget,   kTextRequired};
+      kSeparationOfDuties, kOneVotePerRound,    kEscalationTarget,   kTextRequired,
+      // core/membership.cpp
+      "admin-only", "roles-required", "member-known", "admin-required"};
   return names;
 }
 

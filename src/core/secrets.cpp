@@ -6,9 +6,10 @@
 namespace docket {
 namespace {
 
-// The longest pattern we look for: a match can be at most this long, so this much of the
-// previous chunk is kept.
-constexpr std::size_t kCarry = 128;
+// A match needs at most this many bytes (prefix + minimum tail, 71 for the longest pattern),
+// so a match that starts this far back from a chunk's end was already judged in full; the
+// byte before it is kept too, to judge whether it is glued to a preceding word.
+constexpr std::size_t kCarry = 129;
 
 bool is_alnum(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 bool is_upper_alnum(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
@@ -55,13 +56,16 @@ constexpr std::array<Pattern, 4> kMorePatterns{{
 
 }  // namespace
 
-void SecretScanner::scan(std::string_view window, std::uint64_t window_offset) {
+void SecretScanner::scan(std::string_view window, std::uint64_t window_offset, bool continued) {
   auto try_patterns = [&](const auto& patterns) {
     for (const auto& p : patterns) {
       for (std::size_t pos = window.find(p.prefix); pos != std::string_view::npos;
            pos = window.find(p.prefix, pos + 1)) {
         // A token glued to a preceding word character is part of some other identifier.
         if (p.tail_char && pos > 0 && is_alnum(window[pos - 1])) continue;
+        // At the start of a continued window the preceding byte is gone; that match was
+        // already judged with it in the previous window.
+        if (continued && pos == 0) continue;
         const std::size_t tail = p.tail_char ? run_length(window, pos + p.prefix.size(), p.tail_char) : 0;
         if (tail >= p.min_tail) {
           const std::uint64_t at = window_offset + pos;
@@ -80,7 +84,7 @@ void SecretScanner::feed(std::string_view chunk) {
   std::string window = carry_;
   window.append(chunk);
   const std::uint64_t window_offset = consumed_ - carry_.size();
-  scan(window, window_offset);
+  scan(window, window_offset, !carry_.empty());
   consumed_ += chunk.size();
   carry_ = window.size() > kCarry ? window.substr(window.size() - kCarry) : window;
 }

@@ -71,7 +71,8 @@ std::optional<Email> Email::parse(std::string_view text) {
     return u > 0x20 && u < 0x7f && c != ',' && c != '"' && c != '<' && c != '>' && c != '*' && c != '?' &&
            c != '!' && c != '\\';
   });
-  if (!clean) return std::nullopt;
+  // A leading '#' would turn the allowed_signers line into a comment.
+  if (!clean || text.front() == '#') return std::nullopt;
   return Email(std::string(text));
 }
 

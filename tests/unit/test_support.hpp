@@ -5,12 +5,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace docket::test {
@@ -55,14 +57,21 @@ struct RunResult {
 
 // Runs argv (no shell), with optional stdin text; returns exit status and stdout.
 inline RunResult run(const std::vector<std::string>& argv, const std::string& input = {}) {
+  // A child that exits without reading its input must not kill the test with SIGPIPE.
+  static const bool sigpipe_ignored = (std::signal(SIGPIPE, SIG_IGN), true);
+  (void)sigpipe_ignored;
   int in_pipe[2], out_pipe[2];
   if (pipe(in_pipe) != 0 || pipe(out_pipe) != 0) throw std::runtime_error("pipe failed");
   pid_t pid = fork();
   if (pid == 0) {
     dup2(in_pipe[0], 0);
     dup2(out_pipe[1], 1);
+    // Close every pipe end the child does not use, or a background grandchild holding one
+    // keeps the parent's read open forever.
+    close(in_pipe[0]);
     close(in_pipe[1]);
     close(out_pipe[0]);
+    close(out_pipe[1]);
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
@@ -71,16 +80,22 @@ inline RunResult run(const std::vector<std::string>& argv, const std::string& in
   }
   close(in_pipe[0]);
   close(out_pipe[1]);
-  if (!input.empty()) {
-    ssize_t ignored = ::write(in_pipe[1], input.data(), input.size());
-    (void)ignored;
-  }
-  close(in_pipe[1]);
+  // Feed stdin from a thread so a child that writes a lot before reading cannot deadlock us.
+  std::thread feeder([fd = in_pipe[1], &input] {
+    std::size_t done = 0;
+    while (done < input.size()) {
+      const ssize_t n = ::write(fd, input.data() + done, input.size() - done);
+      if (n <= 0) break;
+      done += static_cast<std::size_t>(n);
+    }
+    close(fd);
+  });
   RunResult r;
   char buf[4096];
   ssize_t n;
   while ((n = ::read(out_pipe[0], buf, sizeof buf)) > 0) r.out.append(buf, static_cast<size_t>(n));
   close(out_pipe[0]);
+  feeder.join();
   int st = 0;
   waitpid(pid, &st, 0);
   r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;

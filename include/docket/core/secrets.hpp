@@ -21,7 +21,7 @@ public:
   const std::optional<SecretFinding>& finding() const { return finding_; }
 
 private:
-  void scan(std::string_view window, std::uint64_t window_offset);
+  void scan(std::string_view window, std::uint64_t window_offset, bool continued);
   std::string carry_;  // tail of the previous chunk, so matches across chunk edges are seen
   std::uint64_t consumed_ = 0;
   std::optional<SecretFinding> finding_;

@@ -15,7 +15,7 @@ std::string format_rfc3339(Timestamp t);
 std::optional<Timestamp> parse_rfc3339(std::string_view text);
 // `90d`, `72h`, `30m`, `45s`, `2w`, or combinations like `1d12h`. Positive only.
 std::optional<Duration> parse_duration(std::string_view text);
-std::string format_duration(Duration d);  // the shortest exact form: `90d`, `36h`, `1d1h`…
+std::string format_duration(Duration d);  // exact, largest units first: `90d`, `1d12h`, `45m`
 // A point in time on the command line: RFC 3339, or a duration counted from `now`.
 std::optional<Timestamp> parse_time_or_duration(std::string_view text, Timestamp now);
 

@@ -18,7 +18,8 @@ namespace docket::crypto {
 
 struct SplitCommit {
   std::string payload;    // the commit object without its gpgsig header: what was signed
-  std::string signature;  // the gpgsig value with continuation spaces removed; empty if unsigned
+  std::string signature;  // the gpgsig value with continuation spaces removed, every line ending in
+                          // a newline (as `git cat-file` shows it armored); empty if unsigned
   std::string committer_email;
   Timestamp committer_time;
 };
@@ -42,6 +43,9 @@ struct SignatureCheck {
   std::string principal;            // the committer e-mail that was checked
 };
 
+// Verifies in namespace `git` over the payload, then asks `signers` whether the committer e-mail
+// may use that key at the committer time (as git passes -Overify-time). Never throws for a bad
+// commit: a header split_signed_commit refuses, or a non-Ed25519 signature, is `malformed`.
 SignatureCheck check_commit_signature(std::string_view raw_commit, const AllowedSigners& signers);
 
 }  // namespace docket::crypto

@@ -35,11 +35,17 @@ public:
   LibGit2& operator=(const LibGit2&) = delete;
 };
 
+// One open repository. A Repository, and every Snapshot, Store and BlobWriter made from it, is
+// used by one thread at a time; concurrent writers each open their own (the ref's compare-and-
+// swap keeps them consistent, as it does for separate processes).
 class Repository {
 public:
   // Opens the repository at or above `start`, like git does (GIT_DIR-style discovery, bare or
   // not). Throws Error(ExitCode::store) naming `start` when none is found.
   static Repository discover(const std::filesystem::path& start);
+  // The same, but nullopt when there is no repository at or above `start` (other failures,
+  // such as an unreadable repository, still throw).
+  static std::optional<Repository> discover_if_any(const std::filesystem::path& start);
   // Opens exactly `dir` (a work tree or a git dir). Throws Error(ExitCode::store).
   static Repository open(const std::filesystem::path& dir);
   // Opens `dir` if it holds a repository, else creates a non-bare one there (creating `dir`).
@@ -68,7 +74,8 @@ private:
   std::unique_ptr<Impl> impl_;
 };
 
-// A read-only view of the tree at one commit of the ref (or of an empty store).
+// A read-only view of the tree at one commit of the ref (or of an empty store). It borrows the
+// Repository it was read from, which must outlive it. Copies share the same view.
 class Snapshot {
 public:
   Snapshot();  // empty: no commit, no files
@@ -106,7 +113,9 @@ struct ExistingBlob {
   ObjectId id;
 };
 struct Removal {};
-// One path changed by a commit: new content, an already-written blob, or removal.
+// One path changed by a commit: new content, an already-written blob, or removal. Removing a path
+// that is not there is a no-op (a retried transaction may find it already gone); a folder left
+// empty disappears. Each path may appear once per commit.
 struct Change {
   std::string path;
   std::variant<std::string, ExistingBlob, Removal> content;
@@ -126,7 +135,8 @@ public:
   BlobWriter(BlobWriter&&) noexcept;
   BlobWriter& operator=(BlobWriter&&) noexcept;
   void write(std::string_view chunk);
-  ObjectId finish();  // may be called once
+  ObjectId finish();  // may be called once; write/finish afterwards throw Error(ExitCode::internal)
+  // Destroying an unfinished writer abandons the content: nothing reaches the object database.
 
   struct Impl;
   explicit BlobWriter(std::unique_ptr<Impl> impl);
@@ -149,18 +159,20 @@ struct CommitRecord {
   std::string message;
   std::string author_email;
   std::string author_name;
-  Timestamp time;
+  Timestamp time;  // author time (docket writes author == committer)
 };
 
 class Store {
 public:
-  // `ref` is a full ref name such as refs/heads/docket.
+  // `ref` is a full ref name such as refs/heads/docket; throws Error(ExitCode::usage) when it is
+  // not a valid name under refs/.
   Store(Repository& repo, std::string ref);
 
   const std::string& ref() const { return ref_; }
   Repository& repository() const { return repo_; }
   bool exists() const;
-  Snapshot tip() const;
+  Snapshot tip() const;  // empty when the ref does not exist yet
+  // Throws Error(ExitCode::not_found) when `commit` is not a commit in the repository.
   Snapshot at(const ObjectId& commit) const;
 
   BlobWriter blob_writer();
@@ -170,6 +182,9 @@ public:
   // as its parent (none if empty), signs it with `signer`, and moves the ref by
   // compare-and-swap from `base.commit()` (create-only when `base` is empty). Returns the new
   // commit id, or nullopt when the ref moved meanwhile (the caller re-reads and retries).
+  // Throws Error(ExitCode::internal) for a malformed or repeated path or an ExistingBlob that is
+  // not in the repository; errors from `signer` pass through. The ref moves last, so whenever
+  // this throws or returns nullopt the ref is untouched (unreferenced objects may remain).
   std::optional<ObjectId> try_commit(const Snapshot& base, const std::vector<Change>& changes, const CommitInfo& info,
                                      const crypto::Signer& signer);
 
@@ -191,7 +206,9 @@ public:
                   const RetryPolicy& retry = {});
 
   // Commits reachable from the ref, oldest first (topological order, parents before children).
+  // Empty when the ref does not exist.
   std::vector<CommitRecord> history() const;
+  // Throws Error(ExitCode::not_found) when `id` is not a commit in the repository.
   CommitRecord read_commit(const ObjectId& id) const;
 
 private:

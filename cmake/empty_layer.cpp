@@ -1,1 +1,0 @@
-// Stands in for a layer with no sources yet.

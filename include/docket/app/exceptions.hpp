@@ -1,0 +1,60 @@
+#pragma once
+// Use cases on exception records: each is load → core rule → signed commit, retried when
+// another writer got there first.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "docket/app/session.hpp"
+#include "docket/core/lifecycle.hpp"
+
+namespace docket::app {
+
+struct OpenRequest {
+  std::string title;
+  std::optional<std::string> template_name;  // default "generic" when the store has it
+  std::optional<Severity> severity;
+  Identity identity;
+  std::vector<Email> owners;
+  Source source;
+};
+
+struct OpenResult {
+  Record record;
+  bool created = true;  // false when an open exception with the same fingerprint was returned
+};
+
+// Opens an exception. With a fingerprint, an exception with that fingerprint that is not
+// closed is returned instead of a duplicate. Earlier exceptions for the same identity or
+// fingerprint are linked as recurrence_of.
+OpenResult open_exception(Session& session, const OpenRequest& request);
+
+// Applies one lifecycle command to the exception `query` names. Returns the new record.
+Record change_exception(Session& session, std::string_view query, const core::Command& command);
+
+struct AttachRequest {
+  std::vector<std::filesystem::path> files;
+  std::optional<std::string> item;
+  std::string note;
+  bool allow_secret = false;
+};
+// Streams each file into the store (SHA-256 and git blob in one pass, constant memory),
+// refusing files that look like they hold a live secret unless allow_secret.
+Record attach_evidence(Session& session, std::string_view query, const AttachRequest& request);
+
+Record show_exception(Session& session, std::string_view query);
+
+struct ListFilter {
+  std::optional<State> state;
+};
+std::vector<Record> list_exceptions(Session& session, const ListFilter& filter);
+
+// Finds the open (not closed) record with `fingerprint` in `records`, if any.
+const Record* find_open_by_fingerprint(const std::vector<Record>& records, std::string_view fingerprint);
+// Earlier records sharing the identity (kind+name+system, when a name is set) or fingerprint.
+std::vector<ExceptionId> find_recurrences(const std::vector<Record>& records, const Identity& identity,
+                                          std::string_view fingerprint);
+
+}  // namespace docket::app

@@ -1,0 +1,94 @@
+#pragma once
+// An opened docket store: repository, ref, actor, clock and (on demand) the signing key.
+// Every command that reads or writes a store starts by building one.
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "docket/app/settings.hpp"
+#include "docket/core/lifecycle.hpp"
+#include "docket/core/policy.hpp"
+#include "docket/core/record.hpp"
+#include "docket/core/template.hpp"
+#include "docket/crypto/allowed_signers.hpp"
+#include "docket/crypto/signer.hpp"
+#include "docket/store/store.hpp"
+
+namespace docket::app {
+
+// The store's configuration at one commit: policy, templates and allowed signers.
+struct StoreConfig {
+  Policy policy;
+  std::map<std::string, Template> templates;
+  crypto::AllowedSigners signers;
+};
+
+// Reads docket.yaml, templates/ and allowed_signers from `snap`. Throws Error(store) when the
+// snapshot is not a docket store, Error(usage) naming the file when one is malformed.
+StoreConfig load_config(const store::Snapshot& snap);
+
+// Ids of every record in `snap`, from the paths alone (no parsing).
+std::vector<ExceptionId> record_ids(const store::Snapshot& snap);
+// Reads and parses one record; Error(not_found) when absent.
+Record load_record(const store::Snapshot& snap, const ExceptionId& id);
+// Every record, parsed (through the blob-id cache when one is set).
+std::vector<Record> load_records(const store::Snapshot& snap);
+
+struct Actor {
+  Email email;
+  std::string name;
+};
+
+class Session {
+public:
+  // Finds the repository and the ref (Settings, then git config docket.ref, then the default).
+  explicit Session(const Settings& settings);
+
+  store::Repository& repository() { return repo_; }
+  store::Store& store() { return store_; }
+  // The tip, which must be a docket store (Error(store) with a hint to run `docket init`).
+  store::Snapshot tip() const;
+  Timestamp now() const;
+  // The acting user, from DOCKET_ACTOR_EMAIL or git config user.email. Error(usage) if unset.
+  const Actor& actor();
+  // The signing key, loaded once. Error(key) when none is configured or it cannot be used.
+  const crypto::Signer& signer();
+  // Refuses (Error(key)) when the signer's key is not listed for the actor in `signers`: such a
+  // commit would fail `verify`, so it is never written.
+  void check_signer_allowed(const crypto::AllowedSigners& signers);
+
+  // Resolves a user-typed id or prefix against the records in `snap`.
+  ExceptionId resolve_id(const store::Snapshot& snap, std::string_view query) const;
+
+  // Runs one transaction: `build` sees the current tip (re-read on every retry) and returns the
+  // changes and a commit message; the commit is signed by the actor's key.
+  struct Commit {
+    std::vector<store::Change> changes;
+    std::string message;
+  };
+  store::ObjectId commit(const std::function<Commit(const store::Snapshot&)>& build);
+
+  const Settings& settings() const { return settings_; }
+
+private:
+  Settings settings_;
+  store::Repository repo_;
+  store::Store store_;
+  std::optional<Actor> actor_;
+  std::unique_ptr<crypto::Signer> signer_;
+};
+
+// The ref to use for `repo` given the settings: --ref/DOCKET_REF, git config docket.ref, default.
+// Error(usage) when the name is not a valid ref under refs/.
+std::string resolve_ref(const Settings& settings, const store::Repository& repo);
+// Locates the repository: -C/DOCKET_REPO exactly, else discovery upward from cwd.
+store::Repository locate_repository(const Settings& settings);
+
+// The signing-key spec from settings or git config (user.signingkey with gpg.format=ssh).
+std::optional<std::string> signing_key_spec(const Settings& settings, const store::Repository& repo);
+Actor resolve_actor(const Settings& settings, const store::Repository& repo);
+
+}  // namespace docket::app

@@ -1,0 +1,213 @@
+#include "docket/app/exceptions.hpp"
+
+#include <sys/random.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include "docket/codec/command_json.hpp"
+#include "docket/codec/yaml.hpp"
+#include "docket/core/error.hpp"
+#include "docket/core/id.hpp"
+#include "docket/core/secrets.hpp"
+#include "docket/core/suggest.hpp"
+#include "docket/crypto/sha256.hpp"
+
+namespace docket::app {
+namespace {
+
+std::uint64_t random_u64() {
+  std::uint64_t value = 0;
+  if (getrandom(&value, sizeof value, 0) != static_cast<ssize_t>(sizeof value))
+    throw Error(ExitCode::internal, "the system random number generator failed");
+  return value;
+}
+
+// Serializes a record for the store, refusing to write anything that looks like a live secret:
+// titles, fingerprints and notes come from people and scanners, and the store is forever.
+store::Change record_change(const Record& r) {
+  std::string yaml = codec::record_to_yaml(r);
+  if (const auto secret = find_secret(yaml))
+    throw Error(ExitCode::refused,
+                "the record " + r.id.str() + " would contain something that looks like a " + secret->kind,
+                "remove the secret from titles, notes and fingerprints; store a hash or a reference instead");
+  return store::Change{record_path(r.id), std::move(yaml)};
+}
+
+std::string commit_message(std::string_view verb, const ExceptionId& id, std::string_view summary, std::string_view replay) {
+  std::string msg = "docket: " + std::string(verb) + " " + id.str();
+  if (!summary.empty()) {
+    // The subject line stays one line whatever the user typed.
+    std::string line(summary.substr(0, summary.find('\n')));
+    if (line.size() > 72) line = line.substr(0, 69) + "...";
+    msg += ": " + line;
+  }
+  msg += "\n\nDocket-Command: " + std::string(verb) + "\nDocket-Record: " + id.str() + "\n" +
+         std::string(codec::kReplayTrailer) + std::string(replay) + "\n";
+  return msg;
+}
+
+const Template* find_template(const StoreConfig& config, const std::optional<std::string>& name) {
+  if (!name) {
+    const auto it = config.templates.find("generic");
+    return it == config.templates.end() ? nullptr : &it->second;
+  }
+  const auto it = config.templates.find(*name);
+  if (it != config.templates.end()) return &it->second;
+  std::vector<std::string> names;
+  for (const auto& [n, t] : config.templates) names.push_back(n);
+  std::string all;
+  for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
+  const auto guess = closest_match(*name, names);
+  throw Error(ExitCode::not_found, "no template '" + *name + "' in this store",
+              guess ? "did you mean '" + *guess + "'? (templates: " + all + ")" : "templates: " + all);
+}
+
+struct ReturnExisting {
+  Record record;
+};
+
+}  // namespace
+
+const Record* find_open_by_fingerprint(const std::vector<Record>& records, std::string_view fingerprint) {
+  if (fingerprint.empty()) return nullptr;
+  for (const auto& r : records)
+    if (r.state != State::closed && r.source.fingerprint == fingerprint) return &r;
+  return nullptr;
+}
+
+std::vector<ExceptionId> find_recurrences(const std::vector<Record>& records, const Identity& identity,
+                                          std::string_view fingerprint) {
+  std::vector<ExceptionId> out;
+  for (const auto& r : records) {
+    const bool same_identity = !identity.name.empty() && r.identity.name == identity.name &&
+                               r.identity.kind == identity.kind && r.identity.system == identity.system;
+    const bool same_fingerprint = !fingerprint.empty() && r.source.fingerprint == fingerprint;
+    if (same_identity || same_fingerprint) out.push_back(r.id);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+OpenResult open_exception(Session& session, const OpenRequest& request) {
+  Record created;
+  try {
+    session.commit([&](const store::Snapshot& snap) -> Session::Commit {
+    const StoreConfig config = load_config(snap);
+    session.check_signer_allowed(config.signers);
+    const auto records = load_records(snap);
+    if (const Record* same = find_open_by_fingerprint(records, request.source.fingerprint)) throw ReturnExisting{*same};
+    core::OpenCommand cmd;
+    const auto ids = record_ids(snap);
+    do {
+      cmd.id = make_exception_id(config.policy.id_prefix, random_u64());
+    } while (std::find(ids.begin(), ids.end(), cmd.id) != ids.end());
+    cmd.title = request.title;
+    cmd.from_template = find_template(config, request.template_name);
+    cmd.severity = request.severity;
+    cmd.identity = request.identity;
+    cmd.owners = request.owners;
+    cmd.source = request.source;
+    cmd.recurrence_of = find_recurrences(records, request.identity, request.source.fingerprint);
+    created = core::open_record(cmd, core::Context{session.actor().email, session.now(), config.policy});
+    const codec::ReplayOpen replay{cmd.title,    cmd.from_template ? cmd.from_template->name : std::string{},
+                                   cmd.severity, cmd.identity,
+                                   cmd.owners,   cmd.source,
+                                   cmd.recurrence_of};
+    return {{record_change(created)}, commit_message("open", created.id, created.title, codec::open_to_json(created.id, replay))};
+    });
+  } catch (ReturnExisting& same) {
+    // Idempotent open: CI re-running a scan gets the exception it opened before.
+    return OpenResult{std::move(same.record), false};
+  }
+  return OpenResult{created, true};
+}
+
+Record change_exception(Session& session, std::string_view query, const core::Command& command) {
+  Record after;
+  session.commit([&](const store::Snapshot& snap) -> Session::Commit {
+    const StoreConfig config = load_config(snap);
+    session.check_signer_allowed(config.signers);
+    const ExceptionId id = session.resolve_id(snap, query);
+    const Record before = load_record(snap, id);
+    after = core::apply(before, command, core::Context{session.actor().email, session.now(), config.policy});
+    const std::string summary = after.events.size() > before.events.size() ? after.events.back().detail : std::string{};
+    return {{record_change(after)}, commit_message(core::verb(command), id, summary, codec::command_to_json(id, command))};
+  });
+  return after;
+}
+
+Record attach_evidence(Session& session, std::string_view query, const AttachRequest& request) {
+  // Content goes into the object database first (outside the retry loop: blobs are immutable
+  // and content-addressed, so a retry reuses them). Only the commit is retried.
+  struct Stored {
+    Evidence evidence;
+    store::ObjectId blob;
+  };
+  std::vector<Stored> stored;
+  for (const auto& path : request.files) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+      throw Error(ExitCode::not_found, "cannot read evidence file " + path.string(), "check the path and its permissions");
+    if (std::filesystem::is_directory(path))
+      throw Error(ExitCode::usage, path.string() + " is a folder", "attach files, e.g. an archive of the folder");
+    SecretScanner scanner;
+    store::BlobWriter blob = session.store().blob_writer();
+    const auto digest = crypto::sha256_stream(in, [&](std::string_view chunk) {
+      if (!request.allow_secret) scanner.feed(chunk);
+      blob.write(chunk);
+    });
+    if (!in.eof())
+      throw Error(ExitCode::not_found, "reading " + path.string() + " failed part-way", "check the file and retry");
+    if (const auto& secret = scanner.finding())
+      throw Error(ExitCode::refused,
+                  path.string() + " looks like it contains a live secret (" + secret->kind + " at byte " +
+                      std::to_string(secret->offset) + ")",
+                  "redact it first, or pass --allow-secret if this is a revoked value that must be kept");
+    Evidence e;
+    e.digest = digest.digest;
+    e.name = path.filename().string();
+    e.size = digest.size;
+    e.media_type = "application/octet-stream";
+    e.note = request.note;
+    stored.push_back(Stored{e, blob.finish()});
+  }
+  core::Attach cmd;
+  for (const auto& s : stored) cmd.files.push_back(s.evidence);
+  cmd.item = request.item;
+  cmd.note = request.note;
+  Record after;
+  session.commit([&](const store::Snapshot& snap) -> Session::Commit {
+    const StoreConfig config = load_config(snap);
+    session.check_signer_allowed(config.signers);
+    const ExceptionId id = session.resolve_id(snap, query);
+    const Record before = load_record(snap, id);
+    after = core::apply(before, cmd, core::Context{session.actor().email, session.now(), config.policy});
+    std::vector<store::Change> changes{record_change(after)};
+    std::string names;
+    for (const auto& s : stored) {
+      changes.push_back(store::Change{evidence_path(s.evidence.digest), store::ExistingBlob{s.blob}});
+      names += (names.empty() ? "" : ", ") + s.evidence.name;
+    }
+    return {std::move(changes), commit_message("attach", id, names, codec::command_to_json(id, cmd))};
+  });
+  return after;
+}
+
+Record show_exception(Session& session, std::string_view query) {
+  const store::Snapshot snap = session.tip();
+  return load_record(snap, session.resolve_id(snap, query));
+}
+
+std::vector<Record> list_exceptions(Session& session, const ListFilter& filter) {
+  const store::Snapshot snap = session.tip();
+  std::vector<Record> out;
+  for (auto& r : load_records(snap))
+    if (!filter.state || r.state == *filter.state) out.push_back(std::move(r));
+  std::sort(out.begin(), out.end(), [](const Record& a, const Record& b) {
+    return a.opened.at != b.opened.at ? a.opened.at < b.opened.at : a.id < b.id;
+  });
+  return out;
+}
+
+}  // namespace docket::app

@@ -1,0 +1,74 @@
+#include "docket/app/init.hpp"
+
+#include "docket/app/builtin_templates.hpp"
+#include "docket/app/session.hpp"
+#include "docket/app/trust.hpp"
+#include "docket/codec/yaml.hpp"
+#include "docket/core/error.hpp"
+#include "docket/core/id.hpp"
+#include "docket/crypto/allowed_signers.hpp"
+
+namespace docket::app {
+namespace {
+
+store::Repository open_or_create(const Settings& settings, bool& created) {
+  created = false;
+  if (settings.repo) return store::Repository::open_or_init(settings.cwd / *settings.repo, created);
+  if (auto found = store::Repository::discover_if_any(settings.cwd)) return std::move(*found);
+  return store::Repository::open_or_init(settings.cwd, created);
+}
+
+Policy initial_policy(const Email& admin, const InitOptions& options) {
+  Policy p;
+  p.id_prefix = options.id_prefix;
+  p.members.push_back(Member{admin, {}, {Role::admin, Role::approver, Role::responder}});
+  // Templates route to these teams; until an admin names the real owners, the founder holds them.
+  p.teams["security"] = {admin};
+  p.teams["platform"] = {admin};
+  p.escalation = {admin};
+  return p;
+}
+
+}  // namespace
+
+InitResult init_store(const Settings& settings, const InitOptions& options) {
+  if (!valid_id_prefix(options.id_prefix))
+    throw Error(ExitCode::usage, "id prefix '" + options.id_prefix + "' is not valid", "use 1 to 16 characters A-Z and 0-9");
+  InitResult result;
+  store::Repository repo = open_or_create(settings, result.created_repository);
+  result.git_dir = repo.git_dir();
+  result.ref = resolve_ref(settings, repo);
+  store::Store store(repo, result.ref);
+  if (store.exists())
+    throw Error(ExitCode::conflict, result.ref + " already exists in " + repo.git_dir().string() + ": the store is already initialized",
+                "use it as it is, or pass --ref NAME to create another store in this repository");
+
+  const Actor actor = resolve_actor(settings, repo);
+  const auto spec = signing_key_spec(settings, repo);
+  if (!spec)
+    throw Error(ExitCode::key, "no signing key is configured",
+                "pass --key ~/.ssh/id_ed25519, set DOCKET_SIGNING_KEY, or run: git config gpg.format ssh && git config "
+                "user.signingkey ~/.ssh/id_ed25519");
+  const auto signer = crypto::load_signer(*spec);
+  result.admin = actor.email;
+
+  std::vector<store::Change> changes;
+  changes.push_back({"docket.yaml", codec::policy_to_yaml(initial_policy(actor.email, options))});
+  changes.push_back({"allowed_signers", allowed_signers_header() +
+                                            crypto::AllowedSigners::format_line(actor.email, signer->public_key()) + "\n"});
+  for (const auto& [name, text] : builtin_templates()) {
+    codec::template_from_yaml(text, "templates/" + name + ".yaml");  // a broken built-in must never reach a store
+    changes.push_back({"templates/" + name + ".yaml", text});
+  }
+  const Timestamp now = settings.now ? *settings.now : current_time();
+  const store::CommitInfo info{"docket: init store\n\nDocket-Command: init\n", actor.name, actor.email, now};
+  const auto root = store.try_commit(store::Snapshot{}, changes, info, *signer);
+  if (!root)
+    throw Error(ExitCode::conflict, "another process created " + result.ref + " at the same time", "run docket init again to see its state");
+  result.root = *root;
+  record_trust_root(repo, result.ref, result.root);
+  if (result.created_repository) repo.set_head(result.ref);
+  return result;
+}
+
+}  // namespace docket::app

@@ -1,0 +1,63 @@
+#include "docket/app/members.hpp"
+
+#include <sstream>
+
+#include "docket/app/trust.hpp"
+#include "docket/codec/yaml.hpp"
+#include "docket/core/membership.hpp"
+#include "docket/crypto/allowed_signers.hpp"
+
+namespace docket::app {
+namespace {
+
+// allowed_signers without the lines that name exactly `email` as their only principal.
+std::string without_principal(const std::string& text, const Email& email) {
+  std::istringstream in(text);
+  std::string out, line;
+  while (std::getline(in, line)) {
+    const auto end = line.find_first_of(" \t");
+    if (!line.empty() && line[0] != '#' && line.substr(0, end) == email.str()) continue;
+    out += line + "\n";
+  }
+  return out;
+}
+
+std::string message(std::string_view verb, const Email& email, std::string_view detail) {
+  return "docket: member " + std::string(verb) + " " + email.str() + (detail.empty() ? "" : " (" + std::string(detail) + ")") +
+         "\n\nDocket-Command: member-" + std::string(verb) + "\nDocket-Member: " + email.str() + "\n";
+}
+
+}  // namespace
+
+Policy add_member(Session& session, const MemberAdd& request) {
+  const crypto::SshPublicKey key = crypto::load_public_key(request.public_key);
+  Policy after;
+  session.commit([&](const store::Snapshot& snap) -> Session::Commit {
+    const StoreConfig config = load_config(snap);
+    session.check_signer_allowed(config.signers);
+    after = core::add_member(config.policy, Member{request.email, request.name, request.roles},
+                             core::Context{session.actor().email, session.now(), config.policy});
+    const std::string signers = without_principal(*snap.read("allowed_signers"), request.email) +
+                                crypto::AllowedSigners::format_line(request.email, key) + "\n";
+    crypto::AllowedSigners::parse(signers);  // never write a file verify could not read
+    std::string roles;
+    for (auto r : request.roles) roles += (roles.empty() ? "" : ",") + std::string(to_string(r));
+    return {{{"docket.yaml", codec::policy_to_yaml(after)}, {"allowed_signers", signers}},
+            message("add", request.email, roles)};
+  });
+  return after;
+}
+
+Policy remove_member(Session& session, const Email& email) {
+  Policy after;
+  session.commit([&](const store::Snapshot& snap) -> Session::Commit {
+    const StoreConfig config = load_config(snap);
+    session.check_signer_allowed(config.signers);
+    after = core::remove_member(config.policy, email, core::Context{session.actor().email, session.now(), config.policy});
+    return {{{"docket.yaml", codec::policy_to_yaml(after)}, {"allowed_signers", without_principal(*snap.read("allowed_signers"), email)}},
+            message("remove", email, {})};
+  });
+  return after;
+}
+
+}  // namespace docket::app

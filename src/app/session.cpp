@@ -1,0 +1,179 @@
+#include "docket/app/session.hpp"
+
+#include "docket/app/trust.hpp"
+
+#include "docket/codec/yaml.hpp"
+#include "docket/core/error.hpp"
+#include "docket/core/id.hpp"
+
+namespace docket::app {
+namespace {
+
+constexpr std::string_view kPolicyPath = "docket.yaml";
+constexpr std::string_view kSignersPath = "allowed_signers";
+
+std::string no_store_hint() { return "create one with: docket init (or pass --ref / -C to point at an existing store)"; }
+
+}  // namespace
+
+store::Repository locate_repository(const Settings& settings) {
+  if (settings.repo) return store::Repository::open(settings.cwd / *settings.repo);
+  return store::Repository::discover(settings.cwd);
+}
+
+std::string resolve_ref(const Settings& settings, const store::Repository& repo) {
+  std::string ref = settings.ref ? *settings.ref : repo.config("docket.ref").value_or(kDefaultRef);
+  // A bare branch name is accepted as a convenience: `--ref audit` means refs/heads/audit.
+  if (!ref.starts_with("refs/")) ref = "refs/heads/" + ref;
+  return ref;
+}
+
+std::optional<std::string> signing_key_spec(const Settings& settings, const store::Repository& repo) {
+  if (settings.key) return settings.key;
+  const auto format = repo.config("gpg.format");
+  const auto key = repo.config("user.signingkey");
+  if (key && format && *format == "ssh") return key;
+  return std::nullopt;
+}
+
+Actor resolve_actor(const Settings& settings, const store::Repository& repo) {
+  const auto email_text = settings.actor_email ? settings.actor_email : repo.config("user.email");
+  if (!email_text)
+    throw Error(ExitCode::usage, "no actor e-mail is configured",
+                "set it with: git config user.email you@example.com (or DOCKET_ACTOR_EMAIL)");
+  const auto email = Email::parse(*email_text);
+  if (!email)
+    throw Error(ExitCode::usage, "the actor e-mail '" + *email_text + "' is not a valid address",
+                "set a plain address such as alice@example.com in git config user.email or DOCKET_ACTOR_EMAIL");
+  std::string name = settings.actor_name ? *settings.actor_name : repo.config("user.name").value_or("");
+  if (name.empty()) name = email->str().substr(0, email->str().find('@'));
+  return Actor{*email, name};
+}
+
+StoreConfig load_config(const store::Snapshot& snap) {
+  StoreConfig config;
+  const auto policy_text = snap.read(kPolicyPath);
+  if (!policy_text)
+    throw Error(ExitCode::store, "commit " + snap.commit().hex + " has no docket.yaml: this ref is not a docket store",
+                no_store_hint());
+  config.policy = codec::policy_from_yaml(*policy_text, kPolicyPath);
+  const auto signers_text = snap.read(kSignersPath);
+  if (!signers_text)
+    throw Error(ExitCode::store, "commit " + snap.commit().hex + " has no allowed_signers: this store is damaged",
+                "run docket verify to see what happened to it");
+  config.signers = crypto::AllowedSigners::parse(*signers_text, kSignersPath);
+  for (const auto& entry : snap.walk("templates")) {
+    if (!entry.path.ends_with(".yaml")) continue;
+    const auto text = snap.read(entry.path);
+    Template t = codec::template_from_yaml(*text, entry.path);
+    const std::string expected = entry.path.substr(10, entry.path.size() - 10 - 5);
+    if (t.name != expected)
+      throw Error(ExitCode::usage, entry.path + ": field 'name': '" + t.name + "' does not match the file name",
+                  "rename the file or the template so they agree");
+    config.templates.emplace(t.name, std::move(t));
+  }
+  return config;
+}
+
+std::vector<ExceptionId> record_ids(const store::Snapshot& snap) {
+  std::vector<ExceptionId> ids;
+  for (const auto& entry : snap.walk("exceptions")) {
+    const auto slash = entry.path.rfind('/');
+    std::string_view name = std::string_view(entry.path).substr(slash + 1);
+    if (!name.ends_with(".yaml")) continue;
+    name.remove_suffix(5);
+    if (auto id = ExceptionId::parse(name)) ids.push_back(*id);
+  }
+  return ids;
+}
+
+Record load_record(const store::Snapshot& snap, const ExceptionId& id) {
+  const std::string path = record_path(id);
+  const auto text = snap.read(path);
+  if (!text) throw Error(ExitCode::not_found, "no exception " + id.str() + " in this store", "see docket list");
+  Record r = codec::record_from_yaml(*text, path);
+  if (r.id != id)
+    throw Error(ExitCode::usage, path + ": field 'id': '" + r.id.str() + "' does not match the file name",
+                "the record was edited by hand; run docket verify");
+  return r;
+}
+
+std::vector<Record> load_records(const store::Snapshot& snap) {
+  std::vector<Record> records;
+  for (const auto& id : record_ids(snap)) records.push_back(load_record(snap, id));
+  return records;
+}
+
+Session::Session(const Settings& settings)
+    : settings_(settings), repo_(locate_repository(settings)), store_(repo_, resolve_ref(settings, repo_)) {}
+
+store::Snapshot Session::tip() const {
+  store::Snapshot snap = store_.tip();
+  if (snap.empty())
+    throw Error(ExitCode::store,
+                "'" + store_.ref() + "' does not exist in " + repo_.git_dir().string() + ": this is not a docket store",
+                no_store_hint());
+  return snap;
+}
+
+Timestamp Session::now() const {
+  return settings_.now ? *settings_.now : current_time();
+}
+
+const Actor& Session::actor() {
+  if (!actor_) actor_ = resolve_actor(settings_, repo_);
+  return *actor_;
+}
+
+const crypto::Signer& Session::signer() {
+  if (!signer_) {
+    const auto spec = signing_key_spec(settings_, repo_);
+    if (!spec)
+      throw Error(ExitCode::key, "no signing key is configured",
+                  "pass --key ~/.ssh/id_ed25519, set DOCKET_SIGNING_KEY, or run: git config gpg.format ssh && "
+                  "git config user.signingkey ~/.ssh/id_ed25519");
+    signer_ = crypto::load_signer(*spec);
+  }
+  return *signer_;
+}
+
+void Session::check_signer_allowed(const crypto::AllowedSigners& signers) {
+  const auto& key = signer().public_key();
+  if (!signers.allows(actor().email.str(), key, "git", now()))
+    throw Error(ExitCode::key,
+                "the signing key " + key.fingerprint() + " is not listed for " + actor().email.str() +
+                    " in the store's allowed_signers",
+                "use the key registered for you, or ask an admin to run: docket member add " + actor().email.str() +
+                    " --key YOUR_KEY.pub --role ROLE");
+}
+
+ExceptionId Session::resolve_id(const store::Snapshot& snap, std::string_view query) const {
+  const auto match = match_id(query, record_ids(snap));
+  switch (match.kind) {
+    case IdMatch::Kind::unique: return match.id;
+    case IdMatch::Kind::none:
+      throw Error(ExitCode::not_found, "no exception matches '" + std::string(query) + "'", "see docket list for ids");
+    case IdMatch::Kind::ambiguous: {
+      std::string list;
+      for (const auto& c : match.candidates) list += (list.empty() ? "" : ", ") + c.str();
+      throw Error(ExitCode::conflict, "'" + std::string(query) + "' is ambiguous: it matches " + list,
+                  "type more characters of the id");
+    }
+  }
+  throw Error(ExitCode::internal, "unreachable id match");
+}
+
+store::ObjectId Session::commit(const std::function<Commit(const store::Snapshot&)>& build) {
+  const Actor who = actor();
+  const crypto::Signer& key = signer();
+  return store_.update(
+      [&](const store::Snapshot& snap) {
+        if (snap.empty())
+          throw Error(ExitCode::store, "'" + store_.ref() + "' does not exist: this is not a docket store", no_store_hint());
+        Commit c = build(snap);
+        return store::Store::Update{std::move(c.changes), store::CommitInfo{std::move(c.message), who.name, who.email, now()}};
+      },
+      key);
+}
+
+}  // namespace docket::app

@@ -1,0 +1,120 @@
+#include "cli.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <iostream>
+
+#include "docket/core/error.hpp"
+#include "docket/core/suggest.hpp"
+#include "docket/core/time.hpp"
+#include "docket/store/store.hpp"
+
+namespace docket::cli {
+namespace {
+
+std::optional<std::string> env(const char* name) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) return std::nullopt;
+  return std::string(v);
+}
+
+void print_error(const Error& e) {
+  if (const auto* rule = dynamic_cast<const RuleViolation*>(&e))
+    std::cerr << "docket: refused by rule '" << rule->rule() << "': " << e.what() << "\n";
+  else
+    std::cerr << "docket: error: " << e.what() << "\n";
+  if (!e.hint().empty()) std::cerr << "docket: hint: " << e.hint() << "\n";
+}
+
+// CLI11's own exit codes start at 100; docket maps every parse error to 2 (usage).
+// The word the user typed where a command belongs: the first argument that is neither an
+// option nor the value of a global option.
+std::optional<std::string> typed_command(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "-C" || arg == "--ref" || arg == "--key") {
+      ++i;
+      continue;
+    }
+    if (!arg.starts_with("-")) return arg;
+  }
+  return std::nullopt;
+}
+
+int handle_parse_error(CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
+  if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
+    app.exit(e);
+    return 0;
+  }
+  std::string message = e.what();
+  std::string hint = "see docket --help";
+  std::vector<std::string> names;
+  for (const auto& spec : command_table()) names.emplace_back(spec.name);
+  const auto typed = typed_command(argc, argv);
+  if (typed && std::find(names.begin(), names.end(), *typed) == names.end()) {
+    message = "'" + *typed + "' is not a docket command";
+    if (const auto guess = closest_match(*typed, names)) hint = "did you mean 'docket " + *guess + "'?";
+  }
+  std::cerr << "docket: error: " << message << "\ndocket: hint: " << hint << "\n";
+  return static_cast<int>(ExitCode::usage);
+}
+
+}  // namespace
+
+app::Settings CommandContext::settings() const {
+  app::Settings s;
+  char buf[4096];
+  if (!getcwd(buf, sizeof buf))
+    throw Error(ExitCode::usage, "the current folder cannot be read", "cd to an existing folder");
+  s.cwd = buf;
+  if (!globals.repo.empty()) s.repo = globals.repo;
+  else if (auto v = env("DOCKET_REPO")) s.repo = *v;
+  if (!globals.ref.empty()) s.ref = globals.ref;
+  else s.ref = env("DOCKET_REF");
+  if (!globals.key.empty()) s.key = globals.key;
+  else s.key = env("DOCKET_SIGNING_KEY");
+  s.actor_email = env("DOCKET_ACTOR_EMAIL");
+  s.actor_name = env("DOCKET_ACTOR_NAME");
+  if (auto v = env("DOCKET_NOW")) {
+    s.now = parse_rfc3339(*v);
+    if (!s.now) throw Error(ExitCode::usage, "DOCKET_NOW='" + *v + "' is not an RFC 3339 time", "use e.g. 2026-11-23T10:00:00Z");
+  }
+  return s;
+}
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"docket — exception workflows for non-human identities, kept as signed git history", "docket"};
+  app.set_version_flag("--version", std::string("docket ") + DOCKET_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+  CommandContext ctx;
+  ctx.out = &std::cout;
+  app.add_option("-C", ctx.globals.repo, "Run as if started in DIR (the repository holding the store)")->type_name("DIR");
+  app.add_option("--ref", ctx.globals.ref, "The store's ref (default refs/heads/docket; env DOCKET_REF)")->type_name("REF");
+  app.add_option("--key", ctx.globals.key, "Signing key: a private key path (env DOCKET_SIGNING_KEY)")->type_name("PATH");
+  for (const auto& spec : command_table()) {
+    CLI::App* sub = app.add_subcommand(spec.name, spec.summary);
+    spec.attach(*sub, ctx);
+  }
+  try {
+    store::LibGit2 libgit2;
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+      return handle_parse_error(app, e, argc, argv);
+    }
+    std::cout.flush();
+    return ctx.exit_code;
+  } catch (const Error& e) {
+    std::cout.flush();
+    print_error(e);
+    return static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    std::cerr << "docket: internal error: " << e.what() << "\ndocket: hint: please report this as a bug\n";
+    return static_cast<int>(ExitCode::internal);
+  }
+}
+
+}  // namespace docket::cli

@@ -1,0 +1,34 @@
+// docket list: exceptions as a table or JSON array.
+#include <sstream>
+
+#include "cli.hpp"
+#include "command_support.hpp"
+#include "docket/app/exceptions.hpp"
+#include "render.hpp"
+
+namespace docket::cli {
+
+void attach_list(CLI::App& cmd, CommandContext& ctx) {
+  struct Options {
+    std::string state;
+    bool json = false;
+  };
+  auto opts = std::make_shared<Options>();
+  cmd.add_option("--state", opts->state, "Only exceptions in this state");
+  cmd.add_flag("--json", opts->json, "Print a JSON array");
+  cmd.callback([&ctx, opts] {
+    app::ListFilter filter;
+    if (!opts->state.empty()) filter.state = parse_state_option(opts->state);
+    app::Session session(ctx.settings());
+    const auto records = app::list_exceptions(session, filter);
+    if (opts->json) {
+      render_json(*ctx.out, records);
+      return;
+    }
+    std::ostringstream text;
+    render_table(text, records);
+    print_human(*ctx.out, text.str());
+  });
+}
+
+}  // namespace docket::cli

@@ -1,0 +1,35 @@
+// docket log: one exception's timeline from git history, with each commit's signature status.
+#include <nlohmann/json.hpp>
+
+#include "cli.hpp"
+#include "command_support.hpp"
+#include "docket/app/log.hpp"
+#include "docket/core/time.hpp"
+
+namespace docket::cli {
+
+void attach_log(CLI::App& cmd, CommandContext& ctx) {
+  auto opts = add_record_options(cmd);
+  cmd.callback([&ctx, opts] {
+    app::Session session(ctx.settings());
+    const auto entries = app::record_log(session, opts->id);
+    if (opts->json) {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& e : entries)
+        out.push_back({{"commit", e.commit},
+                       {"at", format_rfc3339(e.at)},
+                       {"by", e.by},
+                       {"command", e.command},
+                       {"subject", e.subject},
+                       {"signature", e.signature}});
+      *ctx.out << out.dump(2) << "\n";
+      return;
+    }
+    std::string text;
+    for (const auto& e : entries)
+      text += e.commit.substr(0, 12) + "  " + format_rfc3339(e.at) + "  " + e.signature + "  " + e.by + "  " + e.subject + "\n";
+    print_human(*ctx.out, text);
+  });
+}
+
+}  // namespace docket::cli

@@ -1,0 +1,100 @@
+#include "command_support.hpp"
+
+#include <sstream>
+
+#include "docket/app/exceptions.hpp"
+#include "docket/core/error.hpp"
+#include "docket/core/suggest.hpp"
+#include "docket/core/time.hpp"
+#include "render.hpp"
+
+namespace docket::cli {
+namespace {
+
+template <typename E, typename Parse>
+E parse_enum(const std::string& text, const std::string& what, std::initializer_list<E> values, Parse parse) {
+  if (const auto v = parse(text)) return *v;
+  std::vector<std::string> names;
+  for (auto v : values) names.emplace_back(to_string(v));
+  std::string all;
+  for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
+  const auto guess = closest_match(text, names);
+  throw Error(ExitCode::usage, "'" + text + "' is not a " + what,
+              (guess ? "did you mean '" + *guess + "'? " : std::string{}) + "use one of: " + all);
+}
+
+}  // namespace
+
+Email parse_email_option(const std::string& text, const std::string& option) {
+  if (const auto e = Email::parse(text)) return *e;
+  throw Error(ExitCode::usage, option + " '" + text + "' is not an e-mail address", "give a plain address such as alice@example.com");
+}
+
+Severity parse_severity_option(const std::string& text) {
+  return parse_enum(text, "severity", {Severity::critical, Severity::high, Severity::medium, Severity::low}, parse_severity);
+}
+
+State parse_state_option(const std::string& text) {
+  return parse_enum(text, "state",
+                    {State::open, State::triaged, State::investigating, State::remediating, State::pending_approval,
+                     State::accepted, State::closed},
+                    parse_state);
+}
+
+Resolution parse_resolution_option(const std::string& text) {
+  return parse_enum(text, "resolution", {Resolution::remediated, Resolution::accepted, Resolution::rejected},
+                    parse_resolution);
+}
+
+Role parse_role_option(const std::string& text) {
+  return parse_enum(text, "role", {Role::admin, Role::approver, Role::responder, Role::reporter}, parse_role);
+}
+
+Timestamp parse_time_option(const std::string& text, const std::string& option, Timestamp now) {
+  if (const auto t = parse_time_or_duration(text, now)) return *t;
+  throw Error(ExitCode::usage, option + " '" + text + "' is neither an RFC 3339 time nor a duration",
+              "use e.g. 2026-12-31T00:00:00Z, 2026-12-31, 72h or 30d");
+}
+
+void print_human(std::ostream& out, const std::string& text) {
+  std::string safe;
+  safe.reserve(text.size());
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && c != '\n') || u == 0x7f) {
+      static constexpr char hex[] = "0123456789abcdef";
+      safe += "\\x";
+      safe += hex[u >> 4];
+      safe += hex[u & 0xf];
+    } else {
+      safe += c;
+    }
+  }
+  out << safe;
+}
+
+void print_record(CommandContext& ctx, const Record& r, bool json) {
+  if (json) {
+    render_json(*ctx.out, r);
+    return;
+  }
+  std::ostringstream text;
+  render_record(text, r);
+  print_human(*ctx.out, text.str());
+}
+
+std::shared_ptr<RecordCommandOptions> add_record_options(CLI::App& command) {
+  auto opts = std::make_shared<RecordCommandOptions>();
+  command.add_option("ID", opts->id, "Exception id or an unambiguous prefix of it")->required();
+  command.add_flag("--json", opts->json, "Print the resulting record as JSON");
+  return opts;
+}
+
+void run_record_change(CommandContext& ctx, const RecordCommandOptions& opts,
+                       const std::function<core::Command(app::Session&)>& make) {
+  app::Session session(ctx.settings());
+  const Record r = app::change_exception(session, opts.id, make(session));
+  print_record(ctx, r, opts.json);
+}
+
+}  // namespace docket::cli

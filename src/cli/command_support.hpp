@@ -1,0 +1,37 @@
+#pragma once
+// Shared pieces of command files: turning option text into domain values with clear errors,
+// and running a lifecycle command on one record and printing the result.
+
+#include <memory>
+#include <string>
+
+#include "cli.hpp"
+#include "docket/core/lifecycle.hpp"
+
+namespace docket::cli {
+
+// Parse helpers: each throws Error(ExitCode::usage) naming the option and the accepted forms.
+Email parse_email_option(const std::string& text, const std::string& option);
+Severity parse_severity_option(const std::string& text);
+State parse_state_option(const std::string& text);
+Resolution parse_resolution_option(const std::string& text);
+Role parse_role_option(const std::string& text);
+Timestamp parse_time_option(const std::string& text, const std::string& option, Timestamp now);
+
+// Prints `text` for a terminal with control characters (escape sequences from hostile
+// records) made visible instead of interpreted.
+void print_human(std::ostream& out, const std::string& text);
+void print_record(CommandContext& ctx, const Record& r, bool json);
+
+// Options shared by every command that changes one record: the ID and --json.
+struct RecordCommandOptions {
+  std::string id;
+  bool json = false;
+};
+// Adds the ID positional and --json to `command` and returns where they are stored.
+std::shared_ptr<RecordCommandOptions> add_record_options(CLI::App& command);
+// Applies the command `make(session)` builds to the record named by `opts.id` and prints it.
+void run_record_change(CommandContext& ctx, const RecordCommandOptions& opts,
+                       const std::function<core::Command(app::Session&)>& make);
+
+}  // namespace docket::cli

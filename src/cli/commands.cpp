@@ -1,0 +1,54 @@
+// The command table: every command docket has, in the order `docket --help` lists them. Man
+// pages and completions are checked against this table by tests/integration/test_docs.sh.
+#include "cli.hpp"
+
+namespace docket::cli {
+
+void attach_init(CLI::App&, CommandContext&);
+void attach_open(CLI::App&, CommandContext&);
+void attach_show(CLI::App&, CommandContext&);
+void attach_list(CLI::App&, CommandContext&);
+void attach_assign(CLI::App&, CommandContext&);
+void attach_escalate(CLI::App&, CommandContext&);
+void attach_move(CLI::App&, CommandContext&);
+void attach_attach(CLI::App&, CommandContext&);
+void attach_done(CLI::App&, CommandContext&);
+void attach_request(CLI::App&, CommandContext&);
+void attach_approve(CLI::App&, CommandContext&);
+void attach_deny(CLI::App&, CommandContext&);
+void attach_revoke(CLI::App&, CommandContext&);
+void attach_renew(CLI::App&, CommandContext&);
+void attach_reopen(CLI::App&, CommandContext&);
+void attach_review(CLI::App&, CommandContext&);
+void attach_comment(CLI::App&, CommandContext&);
+void attach_member(CLI::App&, CommandContext&);
+void attach_verify(CLI::App&, CommandContext&);
+void attach_log(CLI::App&, CommandContext&);
+
+const std::vector<CommandSpec>& command_table() {
+  static const std::vector<CommandSpec> table{
+      {"init", "Create a docket store (and the repository if needed)", attach_init},
+      {"open", "Open an exception", attach_open},
+      {"show", "Show one exception", attach_show},
+      {"list", "List exceptions", attach_list},
+      {"assign", "Assign an exception to a member", attach_assign},
+      {"escalate", "Escalate an exception to the escalation owners", attach_escalate},
+      {"move", "Move an exception along the lifecycle", attach_move},
+      {"attach", "Attach evidence files", attach_attach},
+      {"done", "Complete a checklist item that needs no evidence", attach_done},
+      {"request", "Request approval of a resolution", attach_request},
+      {"approve", "Approve the current request", attach_approve},
+      {"deny", "Deny the current request", attach_deny},
+      {"revoke", "Revoke an accepted exception", attach_revoke},
+      {"renew", "Request renewal of an accepted exception", attach_renew},
+      {"reopen", "Reopen a closed exception", attach_reopen},
+      {"review", "Record the post-closure review", attach_review},
+      {"comment", "Comment on an exception", attach_comment},
+      {"member", "Manage members, roles and keys", attach_member},
+      {"verify", "Verify every commit of the store from its trust root", attach_verify},
+      {"log", "Show one exception's history with signature status", attach_log},
+  };
+  return table;
+}
+
+}  // namespace docket::cli

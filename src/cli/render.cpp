@@ -1,0 +1,156 @@
+#include "render.hpp"
+
+#include <algorithm>
+
+#include "docket/codec/json.hpp"
+#include "docket/core/time.hpp"
+
+namespace docket::cli {
+namespace {
+
+std::string stamp_text(const Stamp& s) { return format_rfc3339(s.at) + " by " + s.by.str(); }
+
+std::string join(const std::vector<std::string>& items, const std::string& sep = ", ") {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : sep) + i;
+  return out;
+}
+
+std::string emails(const std::vector<Email>& list) {
+  std::vector<std::string> s;
+  for (const auto& e : list) s.push_back(e.str());
+  return join(s);
+}
+
+// Cuts `text` to `width` display columns for the table (UTF-8 continuation bytes do not count).
+std::string fit(const std::string& text, std::size_t width) {
+  std::size_t columns = 0, i = 0;
+  for (; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+    if (columns == width) break;
+    ++columns;
+  }
+  std::string out = text.substr(0, i);
+  if (i < text.size() && !out.empty()) out.back() = '~';
+  return out + std::string(width > columns ? width - columns : 0, ' ');
+}
+
+}  // namespace
+
+void render_record(std::ostream& out, const Record& r) {
+  out << r.id.str() << "  " << r.title << "\n";
+  out << "  state:     " << to_string(r.state);
+  if (r.outcome) {
+    out << " (" << to_string(r.outcome->resolution);
+    if (r.outcome->expires) out << " until " << format_rfc3339(*r.outcome->expires);
+    out << ")";
+  }
+  out << "\n  severity:  " << to_string(r.severity) << "\n";
+  if (!r.template_name.empty()) out << "  template:  " << r.template_name << "\n";
+  if (!r.identity.empty()) {
+    out << "  identity:  " << r.identity.kind << (r.identity.kind.empty() ? "" : ":") << r.identity.name;
+    if (!r.identity.system.empty()) out << " on " << r.identity.system;
+    out << "\n";
+  }
+  out << "  owners:    " << emails(r.owners) << "\n";
+  if (r.assignee) out << "  assignee:  " << r.assignee->str() << "\n";
+  out << "  opened:    " << stamp_text(r.opened) << "\n";
+  if (r.due) out << "  due:       " << format_rfc3339(*r.due) << "\n";
+  if (!r.source.empty()) {
+    out << "  source:    " << r.source.tool << (r.source.rule.empty() ? "" : " / " + r.source.rule);
+    if (!r.source.location.empty()) out << " at " << r.source.location;
+    out << "\n";
+    if (!r.source.fingerprint.empty()) out << "  fingerprint: " << r.source.fingerprint << "\n";
+  }
+  if (!r.frameworks.empty()) out << "  frameworks: " << join(r.frameworks) << "\n";
+  if (!r.recurrence_of.empty()) {
+    std::vector<std::string> ids;
+    for (const auto& id : r.recurrence_of) ids.push_back(id.str());
+    out << "  recurrence of: " << join(ids) << "\n";
+  }
+  if (!r.checklist.empty()) {
+    out << "\nchecklist:\n";
+    for (const auto& item : r.checklist) {
+      out << "  [" << (item.done ? "x" : " ") << "] " << item.id << " — " << item.text
+          << (item.evidence_required ? " (evidence required)" : "") << "\n";
+      if (item.done) {
+        out << "      done " << stamp_text(item.done->stamp);
+        if (!item.done->evidence.empty()) out << ", " << item.done->evidence.size() << " evidence";
+        if (!item.done->note.empty()) out << ": " << item.done->note;
+        out << "\n";
+      }
+    }
+  }
+  if (!r.evidence.empty()) {
+    out << "\nevidence:\n";
+    for (const auto& e : r.evidence) {
+      out << "  " << e.digest.str().substr(0, 19) << "…  " << e.name << " (" << e.size << " bytes) added "
+          << stamp_text(e.added) << (e.note.empty() ? "" : ": " + e.note) << "\n";
+    }
+  }
+  if (!r.requests.empty()) {
+    out << "\nrequests:\n";
+    for (const auto& q : r.requests) {
+      out << "  round " << q.round << ": " << to_string(q.resolution) << " requested " << stamp_text(q.requested);
+      if (q.expires) out << ", until " << format_rfc3339(*q.expires);
+      out << "\n      reason: " << q.reason << "\n";
+      for (const auto& c : q.controls) out << "      control: " << c << "\n";
+      for (const auto& a : r.approvals)
+        if (a.round == q.round)
+          out << "      " << (a.decision == Decision::approve ? "approved" : "denied") << " " << stamp_text(a.stamp)
+              << (a.note.empty() ? "" : ": " + a.note) << "\n";
+    }
+  }
+  if (r.outcome) {
+    out << "\noutcome: " << to_string(r.outcome->resolution) << ", decided " << stamp_text(r.outcome->decided);
+    if (!r.outcome->reason.empty()) out << "\n  reason: " << r.outcome->reason;
+    out << "\n";
+  }
+  if (r.review.due || r.review.done) {
+    out << "\npost-closure review: ";
+    if (r.review.done) out << "recorded " << stamp_text(*r.review.done) << ": " << r.review.note << "\n";
+    else out << "due " << format_rfc3339(*r.review.due) << "\n";
+  }
+  if (!r.events.empty() || !r.comments.empty()) {
+    out << "\nhistory:\n";
+    // Events and comments interleaved by time: the story in the order it happened.
+    struct Line {
+      Timestamp at;
+      std::string text;
+    };
+    std::vector<Line> lines;
+    for (const auto& e : r.events)
+      lines.push_back({e.stamp.at, format_rfc3339(e.stamp.at) + "  " + e.stamp.by.str() + "  " + e.action +
+                                       (e.detail.empty() ? "" : ": " + e.detail)});
+    for (const auto& c : r.comments)
+      lines.push_back({c.stamp.at, format_rfc3339(c.stamp.at) + "  " + c.stamp.by.str() + "  comment: " + c.text});
+    std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) { return a.at < b.at; });
+    for (const auto& l : lines) out << "  " << l.text << "\n";
+  }
+}
+
+void render_table(std::ostream& out, const std::vector<Record>& records) {
+  if (records.empty()) {
+    out << "no exceptions\n";
+    return;
+  }
+  std::size_t id_width = 2;
+  for (const auto& r : records) id_width = std::max(id_width, r.id.str().size());
+  out << fit("ID", id_width) << "  " << fit("STATE", 16) << "  " << fit("SEVERITY", 8) << "  " << fit("DUE", 20) << "  "
+      << fit("ASSIGNEE", 24) << "  TITLE\n";
+  for (const auto& r : records) {
+    out << fit(r.id.str(), id_width) << "  " << fit(std::string(to_string(r.state)), 16) << "  "
+        << fit(std::string(to_string(r.severity)), 8) << "  " << fit(r.due ? format_rfc3339(*r.due) : "-", 20) << "  "
+        << fit(r.assignee ? r.assignee->str() : "-", 24) << "  " << r.title << "\n";
+  }
+}
+
+void render_json(std::ostream& out, const Record& r) { out << codec::to_json(r).dump(2) << "\n"; }
+
+void render_json(std::ostream& out, const std::vector<Record>& records) {
+  nlohmann::json array = nlohmann::json::array();
+  for (const auto& r : records) array.push_back(codec::to_json(r));
+  out << array.dump(2) << "\n";
+}
+
+}  // namespace docket::cli

@@ -1,0 +1,226 @@
+#include "docket/codec/command_json.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "docket/core/error.hpp"
+#include "docket/core/time.hpp"
+
+namespace docket::codec {
+namespace {
+
+using nlohmann::json;
+
+template <class... Ts>
+struct overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+overloaded(Ts...) -> overloaded<Ts...>;
+
+[[noreturn]] void bad(const std::string& what) {
+  throw Error(ExitCode::usage, "replay line: " + what, "the commit message was not written by docket");
+}
+
+std::string text(const json& j, const char* key) {
+  if (!j.contains(key)) return {};
+  if (!j[key].is_string()) bad(std::string("field '") + key + "' is not a string");
+  return j[key].get<std::string>();
+}
+
+Email email(const json& j, const char* key) {
+  const auto e = Email::parse(text(j, key));
+  if (!e) bad(std::string("field '") + key + "' is not an e-mail address");
+  return *e;
+}
+
+std::optional<Timestamp> time_of(const json& j, const char* key) {
+  if (!j.contains(key) || j[key].is_null()) return std::nullopt;
+  const auto t = parse_rfc3339(text(j, key));
+  if (!t) bad(std::string("field '") + key + "' is not an RFC 3339 time");
+  return t;
+}
+
+std::vector<std::string> texts(const json& j, const char* key) {
+  std::vector<std::string> out;
+  if (!j.contains(key)) return out;
+  if (!j[key].is_array()) bad(std::string("field '") + key + "' is not a list");
+  for (const auto& v : j[key]) {
+    if (!v.is_string()) bad(std::string("field '") + key + "' holds a non-string");
+    out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+json opt_time(const std::optional<Timestamp>& t) { return t ? json(format_rfc3339(*t)) : json(nullptr); }
+
+json evidence_json(const Evidence& e) {
+  return json{{"digest", e.digest.str()}, {"name", e.name}, {"size", e.size}, {"media_type", e.media_type}, {"note", e.note}};
+}
+
+Evidence evidence_from(const json& j) {
+  if (!j.is_object()) bad("an evidence entry is not an object");
+  Evidence e;
+  const auto d = Sha256Digest::parse(text(j, "digest"));
+  if (!d) bad("an evidence digest is malformed");
+  e.digest = *d;
+  e.name = text(j, "name");
+  if (!j.contains("size") || !j["size"].is_number_unsigned()) bad("an evidence size is missing");
+  e.size = j["size"].get<std::uint64_t>();
+  e.media_type = text(j, "media_type");
+  e.note = text(j, "note");
+  return e;
+}
+
+template <typename E, typename Parse>
+E enum_of(const json& j, const char* key, Parse parse) {
+  const auto v = parse(text(j, key));
+  if (!v) bad(std::string("field '") + key + "' has an unknown value");
+  return *v;
+}
+
+}  // namespace
+
+std::string command_to_json(const ExceptionId& id, const core::Command& c) {
+  json j = std::visit(
+      overloaded{
+          [](const core::Assign& x) { return json{{"to", x.to.str()}}; },
+          [](const core::Escalate& x) { return json{{"to", x.to ? json(x.to->str()) : json(nullptr)}, {"reason", x.reason}}; },
+          [](const core::Move& x) { return json{{"to", std::string(to_string(x.to))}, {"note", x.note}}; },
+          [](const core::Attach& x) {
+            json files = json::array();
+            for (const auto& f : x.files) files.push_back(evidence_json(f));
+            return json{{"files", files}, {"item", x.item ? json(*x.item) : json(nullptr)}, {"note", x.note}};
+          },
+          [](const core::CompleteItem& x) { return json{{"item", x.item}, {"note", x.note}}; },
+          [](const core::RequestResolution& x) {
+            return json{{"resolution", std::string(to_string(x.resolution))},
+                        {"reason", x.reason},
+                        {"expires", opt_time(x.expires)},
+                        {"controls", x.controls}};
+          },
+          [](const core::Approve& x) { return json{{"note", x.note}}; },
+          [](const core::Deny& x) { return json{{"reason", x.reason}}; },
+          [](const core::Revoke& x) { return json{{"note", x.note}}; },
+          [](const core::Renew& x) {
+            return json{{"expires", format_rfc3339(x.expires)}, {"reason", x.reason}, {"controls", x.controls}};
+          },
+          [](const core::Reopen& x) { return json{{"reason", x.reason}}; },
+          [](const core::RecordReview& x) { return json{{"note", x.note}}; },
+          [](const core::AddComment& x) { return json{{"text", x.text}}; }},
+      c);
+  j["verb"] = std::string(core::verb(c));
+  j["id"] = id.str();
+  return j.dump();
+}
+
+std::string open_to_json(const ExceptionId& id, const ReplayOpen& o) {
+  json owners = json::array();
+  for (const auto& e : o.owners) owners.push_back(e.str());
+  json recurrences = json::array();
+  for (const auto& earlier : o.recurrence_of) recurrences.push_back(earlier.str());
+  return json{{"verb", "open"},
+              {"id", id.str()},
+              {"title", o.title},
+              {"template", o.template_name},
+              {"severity", o.severity ? json(std::string(to_string(*o.severity))) : json(nullptr)},
+              {"identity", {{"kind", o.identity.kind}, {"name", o.identity.name}, {"system", o.identity.system}}},
+              {"owners", owners},
+              {"source",
+               {{"tool", o.source.tool}, {"rule", o.source.rule}, {"fingerprint", o.source.fingerprint}, {"location", o.source.location}}},
+              {"recurrence_of", recurrences}}
+      .dump();
+}
+
+Replay replay_from_json(std::string_view line) {
+  json j;
+  try {
+    j = json::parse(line);
+  } catch (const json::exception& e) {
+    bad(std::string("not JSON: ") + e.what());
+  }
+  if (!j.is_object()) bad("not a JSON object");
+  const std::string verb = text(j, "verb");
+  Replay r;
+  const auto record_id = ExceptionId::parse(text(j, "id"));
+  if (!record_id) bad("field 'id' is not an exception id");
+  r.id = *record_id;
+  try {
+    if (verb == "open") {
+      ReplayOpen o;
+      o.title = text(j, "title");
+      o.template_name = text(j, "template");
+      if (j.contains("severity") && !j["severity"].is_null()) o.severity = enum_of<Severity>(j, "severity", parse_severity);
+      const json& id = j.value("identity", json::object());
+      o.identity = Identity{text(id, "kind"), text(id, "name"), text(id, "system")};
+      for (const auto& e : texts(j, "owners")) {
+        const auto parsed = Email::parse(e);
+        if (!parsed) bad("an owner is not an e-mail address");
+        o.owners.push_back(*parsed);
+      }
+      const json& src = j.value("source", json::object());
+      o.source = Source{text(src, "tool"), text(src, "rule"), text(src, "fingerprint"), text(src, "location")};
+      for (const auto& s : texts(j, "recurrence_of")) {
+        const auto parsed = ExceptionId::parse(s);
+        if (!parsed) bad("a recurrence id is malformed");
+        o.recurrence_of.push_back(*parsed);
+      }
+      r.open = std::move(o);
+    } else if (verb == "assign") {
+      r.command = core::Assign{email(j, "to")};
+    } else if (verb == "escalate") {
+      core::Escalate x{std::nullopt, text(j, "reason")};
+      if (j.contains("to") && !j["to"].is_null()) x.to = email(j, "to");
+      r.command = x;
+    } else if (verb == "move") {
+      r.command = core::Move{enum_of<State>(j, "to", parse_state), text(j, "note")};
+    } else if (verb == "attach") {
+      core::Attach x;
+      if (!j.contains("files") || !j["files"].is_array()) bad("field 'files' is not a list");
+      for (const auto& f : j["files"]) x.files.push_back(evidence_from(f));
+      if (j.contains("item") && !j["item"].is_null()) x.item = text(j, "item");
+      x.note = text(j, "note");
+      r.command = x;
+    } else if (verb == "done") {
+      r.command = core::CompleteItem{text(j, "item"), text(j, "note")};
+    } else if (verb == "request") {
+      r.command = core::RequestResolution{enum_of<Resolution>(j, "resolution", parse_resolution), text(j, "reason"),
+                                          time_of(j, "expires"), texts(j, "controls")};
+    } else if (verb == "approve") {
+      r.command = core::Approve{text(j, "note")};
+    } else if (verb == "deny") {
+      r.command = core::Deny{text(j, "reason")};
+    } else if (verb == "revoke") {
+      r.command = core::Revoke{text(j, "note")};
+    } else if (verb == "renew") {
+      const auto expires = time_of(j, "expires");
+      if (!expires) bad("field 'expires' is missing");
+      r.command = core::Renew{*expires, text(j, "reason"), texts(j, "controls")};
+    } else if (verb == "reopen") {
+      r.command = core::Reopen{text(j, "reason")};
+    } else if (verb == "review") {
+      r.command = core::RecordReview{text(j, "note")};
+    } else if (verb == "comment") {
+      r.command = core::AddComment{text(j, "text")};
+    } else {
+      bad("unknown verb '" + verb + "'");
+    }
+  } catch (const json::exception& e) {
+    bad(e.what());
+  }
+  return r;
+}
+
+std::vector<std::string> find_replay_lines(std::string_view message) {
+  std::vector<std::string> found;
+  std::size_t start = 0;
+  while (start < message.size()) {
+    const auto end = message.find('\n', start);
+    const std::string_view line = message.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    if (line.starts_with(kReplayTrailer)) found.emplace_back(line.substr(kReplayTrailer.size()));
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return found;
+}
+
+}  // namespace docket::codec

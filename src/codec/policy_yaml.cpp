@@ -1,0 +1,207 @@
+// The store policy (`docket.yaml`) ⇄ canonical YAML. Every setting is written, even when it
+// equals the default, so the file documents the policy in force; on reading, a missing setting
+// keeps the default from core/policy.hpp.
+
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <set>
+
+#include "docket/codec/yaml.hpp"
+#include "docket/core/id.hpp"
+#include "docket/core/time.hpp"
+#include "yaml_document.hpp"
+#include "yaml_reader.hpp"
+#include "yaml_writer.hpp"
+
+namespace docket::codec {
+namespace {
+
+using detail::CanonicalWriter;
+using detail::Field;
+using detail::FieldMap;
+using detail::read_email;
+
+// The policy format this docket writes and understands.
+constexpr int kPolicyVersion = 1;
+
+// The `docket check` findings `fail_on` may name (core/policy.hpp). Kept here until core has a
+// type for findings; a misspelt finding would otherwise silently never fail the build.
+constexpr std::array<std::string_view, 4> kFindings{"expired", "sla-breach", "review-overdue", "expiring-soon"};
+
+// A generous bound: more required approvals than this is a typo, not a policy.
+constexpr int kMaxApprovals = 100;
+
+constexpr std::array kSeverities{Severity::critical, Severity::high, Severity::medium, Severity::low};
+
+// ---- writing ----
+
+void write_severity_durations(CanonicalWriter& w, std::string_view key, const std::map<Severity, Duration>& values) {
+  w.key(key);
+  w.begin_map();
+  for (const auto& [severity, duration] : values) w.duration_field(to_string(severity), duration);
+  w.end_map();
+}
+
+void write_severity_counts(CanonicalWriter& w, std::string_view key, const std::map<Severity, int>& values) {
+  w.key(key);
+  w.begin_map();
+  for (const auto& [severity, count] : values) {
+    w.key(to_string(severity));
+    w.number(count);
+  }
+  w.end_map();
+}
+
+void write_members(CanonicalWriter& w, const std::vector<Member>& members) {
+  if (members.empty()) return;
+  w.key("members");
+  w.begin_list();
+  for (const auto& member : members) {
+    w.begin_map();
+    w.email_field("email", member.email);
+    w.text_field_unless_empty("name", member.name);
+    if (!member.roles.empty()) {
+      w.key("roles");
+      w.begin_list();
+      for (const Role role : member.roles) w.plain(to_string(role));
+      w.end_list();
+    }
+    w.end_map();
+  }
+  w.end_list();
+}
+
+// ---- reading ----
+
+FieldMap severity_fields(const Field& field) {
+  return field.fields({to_string(Severity::critical), to_string(Severity::high), to_string(Severity::medium),
+                       to_string(Severity::low)});
+}
+
+void read_severity_durations(const Field& field, std::map<Severity, Duration>& values) {
+  const FieldMap fields = severity_fields(field);
+  for (const Severity severity : kSeverities)
+    if (const auto value = fields.optional(to_string(severity))) values[severity] = value->duration();
+}
+
+void read_severity_counts(const Field& field, std::map<Severity, int>& values) {
+  const FieldMap fields = severity_fields(field);
+  for (const Severity severity : kSeverities)
+    if (const auto value = fields.optional(to_string(severity))) values[severity] = value->integer(0, kMaxApprovals);
+}
+
+std::set<std::string> read_fail_on(const Field& field) {
+  std::set<std::string> findings;
+  for (const Field& item : field.items()) {
+    const std::string& finding = item.text();
+    if (std::find(kFindings.begin(), kFindings.end(), finding) == kFindings.end())
+      item.fail("expected one of expired, sla-breach, review-overdue, expiring-soon, got '" + finding + "'",
+                "write one of: expired, sla-breach, review-overdue, expiring-soon");
+    findings.insert(finding);
+  }
+  return findings;
+}
+
+std::map<std::string, std::vector<Email>> read_teams(const Field& field) {
+  std::map<std::string, std::vector<Email>> teams;
+  for (const auto& [name, members] : field.entries()) teams[name] = members.list(read_email);
+  return teams;
+}
+
+Member read_member(const Field& field) {
+  const FieldMap fields = field.fields({"email", "name", "roles"});
+  Member member;
+  member.email = fields.required("email").email();
+  if (const auto name = fields.optional("name")) member.name = name->text();
+  if (const auto roles = fields.optional("roles"))
+    for (const Field& role : roles->items()) member.roles.insert(role.role());
+  return member;
+}
+
+std::vector<Member> read_members(const Field& field) {
+  std::vector<Member> members;
+  std::set<Email> seen;
+  for (const Field& item : field.items()) {
+    members.push_back(read_member(item));
+    // find_member returns the first match; a second entry would silently carry no weight.
+    if (!seen.insert(members.back().email).second)
+      item.fail("member '" + members.back().email.str() + "' is listed twice", "merge the two entries into one");
+  }
+  return members;
+}
+
+}  // namespace
+
+std::string policy_to_yaml(const Policy& p) {
+  CanonicalWriter w;
+  w.begin_map();
+  w.key("version");
+  w.number(p.version);
+  w.plain_field("id_prefix", p.id_prefix);
+  write_severity_durations(w, "sla", p.sla);
+  write_severity_counts(w, "approvals", p.approvals_required);
+  w.duration_field("max_acceptance", p.max_acceptance);
+  w.duration_field("review_after", p.review_after);
+  w.duration_field("expiring_soon", p.expiring_soon);
+  w.key("fail_on");
+  if (p.fail_on.empty()) {
+    w.empty_list();  // absent would mean the default findings
+  } else {
+    w.begin_list();
+    for (const auto& finding : p.fail_on) w.plain(finding);
+    w.end_list();
+  }
+  if (!p.teams.empty()) {
+    w.key("teams");
+    w.begin_map();
+    for (const auto& [name, members] : p.teams) {
+      w.text_key(name);
+      if (members.empty()) {
+        w.empty_list();
+      } else {
+        w.begin_list();
+        for (const auto& member : members) w.text(member.str());
+        w.end_list();
+      }
+    }
+    w.end_map();
+  }
+  w.email_list_unless_empty("escalation", p.escalation);
+  write_members(w, p.members);
+  w.end_map();
+  return w.finish();
+}
+
+Policy policy_from_yaml(std::string_view text, std::string_view source) {
+  const detail::YamlDocument document = detail::parse_yaml_document(text, source);
+  const FieldMap fields =
+      detail::top_level_fields(document, "a docket policy",
+                               {"version", "id_prefix", "sla", "approvals", "max_acceptance", "review_after",
+                                "expiring_soon", "fail_on", "teams", "escalation", "members"});
+  Policy p;
+  const Field version = fields.required("version");
+  p.version = version.integer(1, std::numeric_limits<int>::max());
+  if (p.version > kPolicyVersion)
+    version.fail("version " + std::to_string(p.version) + " is newer than this docket understands (" +
+                     std::to_string(kPolicyVersion) + ")",
+                 "upgrade docket");
+  if (const auto prefix = fields.optional("id_prefix")) {
+    p.id_prefix = prefix->text();
+    if (!valid_id_prefix(p.id_prefix))
+      prefix->fail("'" + p.id_prefix + "' is not a valid id prefix", "use 1 to 16 characters A-Z and 0-9");
+  }
+  if (const auto sla = fields.optional("sla")) read_severity_durations(*sla, p.sla);
+  if (const auto approvals = fields.optional("approvals")) read_severity_counts(*approvals, p.approvals_required);
+  if (const auto value = fields.optional("max_acceptance")) p.max_acceptance = value->duration();
+  if (const auto value = fields.optional("review_after")) p.review_after = value->duration();
+  if (const auto value = fields.optional("expiring_soon")) p.expiring_soon = value->duration();
+  // `fail_on: []` fails on nothing; an absent (or null) `fail_on` keeps the default findings.
+  if (const auto value = fields.optional("fail_on")) p.fail_on = read_fail_on(*value);
+  if (const auto teams = fields.optional("teams")) p.teams = read_teams(*teams);
+  if (const auto escalation = fields.optional("escalation")) p.escalation = escalation->list(read_email);
+  if (const auto members = fields.optional("members")) p.members = read_members(*members);
+  return p;
+}
+
+}  // namespace docket::codec

@@ -1,0 +1,57 @@
+#include "docket/core/membership.hpp"
+
+#include <algorithm>
+
+#include "docket/core/error.hpp"
+
+namespace docket::core {
+namespace {
+constexpr std::string_view kAdminOnly = "admin-only";
+constexpr std::string_view kRolesRequired = "roles-required";
+constexpr std::string_view kMemberKnown = "member-known";
+constexpr std::string_view kAdminRequired = "admin-required";
+
+bool has_other_admin(const Policy& p, const Email& except) {
+  return std::any_of(p.members.begin(), p.members.end(),
+                     [&](const Member& m) { return m.email != except && m.roles.count(Role::admin); });
+}
+}  // namespace
+
+void require_admin(const Context& ctx, std::string_view action) {
+  if (!ctx.policy.has_role(ctx.actor, Role::admin))
+    throw RuleViolation(std::string(kAdminOnly), ctx.actor.str() + " may not " + std::string(action) + ": only an admin may",
+                        "ask a member with the admin role");
+}
+
+Policy add_member(const Policy& before, const Member& member, const Context& ctx) {
+  require_admin(ctx, "change members or roles");
+  if (member.roles.empty())
+    throw RuleViolation(std::string(kRolesRequired), "no role was given for " + member.email.str(),
+                        "give --role admin|approver|responder|reporter (repeatable)");
+  Policy after = before;
+  auto it = std::find_if(after.members.begin(), after.members.end(), [&](const Member& m) { return m.email == member.email; });
+  if (it == after.members.end()) {
+    after.members.push_back(member);
+  } else {
+    if (it->roles.count(Role::admin) && !member.roles.count(Role::admin) && !has_other_admin(after, member.email))
+      throw RuleViolation(std::string(kAdminRequired), member.email.str() + " is the last admin and must keep the role",
+                          "make another member admin first");
+    *it = member;
+  }
+  return after;
+}
+
+Policy remove_member(const Policy& before, const Email& email, const Context& ctx) {
+  require_admin(ctx, "remove members");
+  Policy after = before;
+  auto it = std::find_if(after.members.begin(), after.members.end(), [&](const Member& m) { return m.email == email; });
+  if (it == after.members.end())
+    throw RuleViolation(std::string(kMemberKnown), email.str() + " is not a member of this store", "see docket member list");
+  if (it->roles.count(Role::admin) && !has_other_admin(after, email))
+    throw RuleViolation(std::string(kAdminRequired), email.str() + " is the last admin and cannot be removed",
+                        "make another member admin first");
+  after.members.erase(it);
+  return after;
+}
+
+}  // namespace docket::core

@@ -1,0 +1,177 @@
+// Policy (`docket.yaml`) and template YAML: round trips, defaults, and refusals.
+
+#include <doctest/doctest.h>
+
+#include "codec_samples.hpp"
+#include "docket/codec/yaml.hpp"
+#include "docket/core/error.hpp"
+
+using namespace docket;
+
+namespace {
+
+std::string policy_error(const std::string& text) {
+  try {
+    codec::policy_from_yaml(text, "docket.yaml");
+  } catch (const Error& e) {
+    CHECK(e.code() == ExitCode::usage);
+    return e.what();
+  }
+  FAIL("accepted: " << text);
+  return {};
+}
+
+std::string template_error(const std::string& text) {
+  try {
+    codec::template_from_yaml(text, "templates/t.yaml");
+  } catch (const Error& e) {
+    CHECK(e.code() == ExitCode::usage);
+    return e.what();
+  }
+  FAIL("accepted: " << text);
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("policy round-trips") {
+  const Policy p = test::full_policy();
+  CHECK(codec::policy_from_yaml(codec::policy_to_yaml(p), "docket.yaml") == p);
+  CHECK(codec::policy_from_yaml(codec::policy_to_yaml(Policy{}), "docket.yaml") == Policy{});
+}
+
+TEST_CASE("policy with no findings to fail on round-trips") {
+  Policy p;
+  p.fail_on.clear();
+  const std::string yaml = codec::policy_to_yaml(p);
+  CHECK(yaml.find("fail_on: []\n") != std::string::npos);
+  CHECK(codec::policy_from_yaml(yaml, "docket.yaml") == p);
+}
+
+TEST_CASE("policy team names and member names with special characters round-trip") {
+  for (const std::string& tricky : test::tricky_strings()) {
+    if (tricky.empty()) continue;
+    CAPTURE(tricky);
+    Policy p = test::full_policy();
+    p.teams[tricky] = {test::email("x@acme.example")};
+    p.members[0].name = tricky;
+    CHECK(codec::policy_from_yaml(codec::policy_to_yaml(p), "docket.yaml") == p);
+  }
+}
+
+TEST_CASE("default policy is written in full (golden text)") {
+  CHECK(codec::policy_to_yaml(Policy{}) ==
+        "version: 1\n"
+        "id_prefix: EX\n"
+        "sla:\n"
+        "  critical: 1d\n"
+        "  high: 3d\n"
+        "  medium: 14d\n"
+        "  low: 30d\n"
+        "approvals:\n"
+        "  critical: 2\n"
+        "  high: 1\n"
+        "  medium: 1\n"
+        "  low: 1\n"
+        "max_acceptance: 90d\n"
+        "review_after: 30d\n"
+        "expiring_soon: 14d\n"
+        "fail_on:\n"
+        "  - expired\n"
+        "  - sla-breach\n");
+}
+
+TEST_CASE("policy keys that are absent keep their defaults") {
+  const Policy p = codec::policy_from_yaml(
+      "version: 1\nsla: {critical: 12h}\nmembers:\n  - email: a@acme.example\n    roles: [admin]\n", "docket.yaml");
+  Policy expected;
+  expected.sla[Severity::critical] = Duration{12 * 3600};
+  expected.members = {Member{test::email("a@acme.example"), "", {Role::admin}}};
+  CHECK(p == expected);
+}
+
+TEST_CASE("policy refuses bad values with file, line and field") {
+  CHECK(policy_error("id_prefix: EX\n") == "docket.yaml:1: field 'version': missing");
+  CHECK(policy_error("version: 2\n") ==
+        "docket.yaml:1: field 'version': version 2 is newer than this docket understands (1)");
+  CHECK(policy_error("version: 1\nid_prefix: ex-\n") ==
+        "docket.yaml:2: field 'id_prefix': 'ex-' is not a valid id prefix");
+  CHECK(policy_error("version: 1\nsla:\n  high: soon\n") ==
+        "docket.yaml:3: field 'sla.high': 'soon' is not a duration");
+  CHECK(policy_error("version: 1\nsla:\n  urgent: 1h\n") == "docket.yaml:3: field 'sla.urgent': unknown field");
+  CHECK(policy_error("version: 1\napprovals: {high: -1}\n") ==
+        "docket.yaml:2: field 'approvals.high': '-1' is not a whole number from 0 to 100");
+  CHECK(policy_error("version: 1\nfail_on: [expired, sla_breach]\n") ==
+        "docket.yaml:2: field 'fail_on[1]': expected one of expired, sla-breach, review-overdue, expiring-soon, got "
+        "'sla_breach'");
+  CHECK(policy_error("version: 1\nteams:\n  security: [a@acme.example, nope]\n") ==
+        "docket.yaml:3: field 'teams.security[1]': 'nope' is not an e-mail address");
+  CHECK(policy_error("version: 1\nmembers:\n  - email: a@acme.example\n    roles: [king]\n") ==
+        "docket.yaml:4: field 'members[0].roles[0]': expected one of admin, approver, responder, reporter, got 'king'");
+  CHECK(policy_error("version: 1\nmembers:\n  - email: a@acme.example\n  - email: a@acme.example\n") ==
+        "docket.yaml:4: field 'members[1]': member 'a@acme.example' is listed twice");
+  CHECK(policy_error("version: 1\nteams:\n  security: []\n  security: []\n") ==
+        "docket.yaml:4: field 'teams.security': duplicate key (first at line 3)");
+  CHECK(policy_error("version: 1\nmax_acceptance: 0d\n") ==
+        "docket.yaml:2: field 'max_acceptance': '0d' is not a duration");
+}
+
+TEST_CASE("template round-trips") {
+  const Template t = test::full_template();
+  CHECK(codec::template_from_yaml(codec::template_to_yaml(t), "templates/t.yaml") == t);
+  Template minimal;
+  minimal.name = "generic";
+  CHECK(codec::template_from_yaml(codec::template_to_yaml(minimal), "templates/t.yaml") == minimal);
+}
+
+TEST_CASE("template canonical output (golden text)") {
+  CHECK(codec::template_to_yaml(test::full_template()) ==
+        "name: excessive-privilege\n"
+        "description: \"An identity holds more privilege than it needs.\\nReduce it, or accept with controls.\"\n"
+        "severity: high\n"
+        "identity_kind: service-account\n"
+        "route_to:\n"
+        "  - security\n"
+        "  - platform\n"
+        "frameworks:\n"
+        "  - OWASP-NHI:NHI5\n"
+        "checklist:\n"
+        "  - id: reduce-privilege\n"
+        "    text: Privileged access reduced\n"
+        "    evidence: required\n"
+        "  - id: notify-owner\n"
+        "    text: Owner notified\n"
+        "    evidence: none\n");
+}
+
+TEST_CASE("hand-written template in flow style is accepted") {
+  const Template t = codec::template_from_yaml(
+      "name: leaked-secret\n"
+      "description: |\n"
+      "  A secret was found in a repository.\n"
+      "severity: critical\n"
+      "checklist:\n"
+      "  - {id: rotate, text: Secret rotated, evidence: required}\n"
+      "  - {id: purge, text: History purged}\n",
+      "templates/leaked-secret.yaml");
+  CHECK(t.name == "leaked-secret");
+  CHECK(t.description == "A secret was found in a repository.\n");
+  CHECK(t.severity == Severity::critical);
+  REQUIRE(t.checklist.size() == 2);
+  CHECK(t.checklist[0].evidence_required);
+  CHECK_FALSE(t.checklist[1].evidence_required);
+}
+
+TEST_CASE("template refuses bad values with file, line and field") {
+  CHECK(template_error("severity: high\n") == "templates/t.yaml:1: field 'name': missing");
+  CHECK(template_error("name: x\n") == "templates/t.yaml:1: field 'severity': missing");
+  CHECK(template_error("name: x y\nseverity: high\n") == "templates/t.yaml:1: field 'name': 'x y' is not a valid name");
+  CHECK(template_error("name: x\nseverity: urgent\n") ==
+        "templates/t.yaml:2: field 'severity': expected one of critical, high, medium, low, got 'urgent'");
+  CHECK(template_error("name: x\nseverity: high\nchecklist:\n  - {id: a, text: t, evidnce: none}\n") ==
+        "templates/t.yaml:4: field 'checklist[0].evidnce': unknown field");
+  CHECK(template_error("name: x\nseverity: high\nchecklist:\n  - {id: a, text: t}\n  - {id: a, text: u}\n") ==
+        "templates/t.yaml:5: field 'checklist[1]': id 'a' is used twice in the list");
+  CHECK(template_error("name: x\nseverity: high\nroute_to: security\n") ==
+        "templates/t.yaml:3: field 'route_to': expected a list, got text");
+}

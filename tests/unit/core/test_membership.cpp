@@ -1,0 +1,87 @@
+// core/membership: who may change members and roles, and that a store always keeps an admin.
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <string_view>
+
+#include "docket/core/error.hpp"
+#include "docket/core/membership.hpp"
+
+using namespace docket;
+using namespace docket::core;
+
+#define CHECK_REFUSED_BY(expr, rule_name)                                                              \
+  do {                                                                                                 \
+    try {                                                                                              \
+      (void)(expr);                                                                                    \
+      FAIL_CHECK("expected a refusal by rule '", rule_name, "', but it was allowed: " #expr);          \
+    } catch (const ::docket::RuleViolation& violation_) {                                              \
+      CHECK_MESSAGE(violation_.rule() == std::string_view(rule_name), "refused by '", violation_.rule(), \
+                    "' (", violation_.what(), ") instead of '", rule_name, "': " #expr);               \
+      CHECK(violation_.code() == ::docket::ExitCode::refused);                                         \
+    }                                                                                                  \
+  } while (false)
+
+namespace {
+const Email kRoot = *Email::parse("root@acme.example");
+const Email kRita = *Email::parse("rita@acme.example");
+const Email kNew = *Email::parse("new@acme.example");
+const Timestamp kNow{1795428000};
+
+Policy two_members() {
+  Policy p;
+  p.members = {Member{kRoot, "Root", {Role::admin}}, Member{kRita, "Rita", {Role::responder}}};
+  return p;
+}
+}  // namespace
+
+TEST_CASE("an admin adds a member with roles") {
+  const Policy before = two_members();
+  const Policy after = add_member(before, Member{kNew, "New", {Role::reporter}}, Context{kRoot, kNow, before});
+  REQUIRE(after.find_member(kNew));
+  CHECK(after.has_role(kNew, Role::reporter));
+  CHECK(after.members.size() == 3);
+  CHECK(before.members.size() == 2);  // the input is unchanged
+}
+
+TEST_CASE("adding an existing member replaces their name and roles") {
+  const Policy before = two_members();
+  const Policy after =
+      add_member(before, Member{kRita, "Rita R.", {Role::approver, Role::responder}}, Context{kRoot, kNow, before});
+  CHECK(after.members.size() == 2);
+  CHECK(after.find_member(kRita)->name == "Rita R.");
+  CHECK(after.has_role(kRita, Role::approver));
+}
+
+TEST_CASE("only an admin may change members") {
+  const Policy p = two_members();
+  CHECK_REFUSED_BY(add_member(p, Member{kNew, "New", {Role::admin}}, Context{kRita, kNow, p}), "admin-only");
+  CHECK_REFUSED_BY(remove_member(p, kRoot, Context{kRita, kNow, p}), "admin-only");
+  CHECK_REFUSED_BY(require_admin(Context{kNew, kNow, p}, "edit templates"), "admin-only");
+  CHECK_NOTHROW(require_admin(Context{kRoot, kNow, p}, "edit templates"));
+}
+
+TEST_CASE("a member needs at least one role") {
+  const Policy p = two_members();
+  CHECK_REFUSED_BY(add_member(p, Member{kNew, "New", {}}, Context{kRoot, kNow, p}), "roles-required");
+}
+
+TEST_CASE("removing someone who is not a member is refused") {
+  const Policy p = two_members();
+  CHECK_REFUSED_BY(remove_member(p, kNew, Context{kRoot, kNow, p}), "member-known");
+}
+
+TEST_CASE("the last admin can be neither removed nor demoted") {
+  const Policy p = two_members();
+  CHECK_REFUSED_BY(remove_member(p, kRoot, Context{kRoot, kNow, p}), "admin-required");
+  CHECK_REFUSED_BY(add_member(p, Member{kRoot, "Root", {Role::approver}}, Context{kRoot, kNow, p}), "admin-required");
+}
+
+TEST_CASE("an admin may step down once another admin exists") {
+  const Policy p = two_members();
+  const Policy two_admins = add_member(p, Member{kRita, "Rita", {Role::admin}}, Context{kRoot, kNow, p});
+  const Policy after = remove_member(two_admins, kRoot, Context{kRoot, kNow, two_admins});
+  CHECK_FALSE(after.find_member(kRoot));
+  CHECK(after.has_role(kRita, Role::admin));
+}
