@@ -29,11 +29,15 @@ std::string resolve_ref(const Settings& settings, const store::Repository& repo)
 }
 
 std::optional<std::string> signing_key_spec(const Settings& settings, const store::Repository& repo) {
-  if (settings.key) return settings.key;
-  const auto format = repo.config("gpg.format");
-  const auto key = repo.config("user.signingkey");
-  if (key && format && *format == "ssh") return key;
-  return std::nullopt;
+  std::optional<std::string> spec = settings.key;
+  if (!spec) {
+    const auto format = repo.config("gpg.format");
+    const auto key = repo.config("user.signingkey");
+    if (key && format && *format == "ssh") spec = key;
+  }
+  // `~/` as git's interpolate_path expands it.
+  if (spec && spec->starts_with("~/") && settings.home) spec = (*settings.home / spec->substr(2)).string();
+  return spec;
 }
 
 Actor resolve_actor(const Settings& settings, const store::Repository& repo) {

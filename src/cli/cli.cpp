@@ -75,6 +75,7 @@ app::Settings CommandContext::settings() const {
   else s.ref = env("DOCKET_REF");
   if (!globals.key.empty()) s.key = globals.key;
   else s.key = env("DOCKET_SIGNING_KEY");
+  if (auto v = env("HOME")) s.home = *v;
   s.actor_email = env("DOCKET_ACTOR_EMAIL");
   s.actor_name = env("DOCKET_ACTOR_NAME");
   if (auto v = env("DOCKET_NOW")) {

@@ -52,13 +52,6 @@ std::string_view trim(std::string_view text) {
   return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
 }
 
-// `~/…` as git's interpolate_path expands it.
-std::filesystem::path expand_home(std::string_view spec) {
-  if (spec.starts_with("~/")) {
-    if (const char* home = std::getenv("HOME"); home && *home) return std::filesystem::path(home) / spec.substr(2);
-  }
-  return std::filesystem::path(spec);
-}
 
 void require_ed25519(const SshPublicKey& key, const std::string& where) {
   if (key.type != detail::ed25519_key_type)
@@ -96,7 +89,8 @@ std::unique_ptr<Signer> load_signer(const std::string& spec) {
   if (text.starts_with("key::")) return load_literal_key(text.substr(5));
   if (text.starts_with("ssh-")) return load_literal_key(text);
 
-  const std::filesystem::path path = expand_home(text);
+  // `~/…` was already expanded by the caller (app::signing_key_spec), which owns the environment.
+  const std::filesystem::path path(text);
   const detail::KeyFileContent file = detail::read_key_file(path);
   const std::string_view content = file.bytes.view();
   switch (detail::detect_key_file_format(content)) {

@@ -75,6 +75,15 @@ expect_status 6 "not a docket store" as alice alice@acme.example -C "$plain" lis
 expect_contains "$ERR" "docket init" "not-a-store hint names docket init"
 expect_status 6 "no repository at all" as alice alice@acme.example -C "$WORK/nowhere" list
 
+# docket's verifier accepts a commit made by stock `git commit -S` with a member's key.
+wt0="$WORK/wt0"
+git -C "$repo" worktree add -q -f "$wt0" docket
+git -C "$wt0" -c user.email=alice@acme.example -c user.name=Alice -c gpg.format=ssh \
+  -c user.signingkey="$HOME/alice_ed25519" commit -q -S --allow-empty -m "auditor checkpoint, signed by git"
+expect_status 0 "docket verify accepts a commit signed by git commit -S" as alice alice@acme.example verify
+expect_contains "$OUT" "0 violations" "verify counts no violation"
+git -C "$repo" worktree remove --force "$wt0"
+
 # A record broken by hand (with plain git, as someone with write access could) gets an error
 # naming the file, the line and the field, and nothing is written.
 wt="$WORK/wt"
@@ -102,7 +111,7 @@ mkdir "$cfg" && cd "$cfg"
 git init -q .
 git config user.email alice@acme.example
 git config gpg.format ssh
-git config user.signingkey "$HOME/alice_ed25519"
+git config user.signingkey "~/alice_ed25519"   # git expands ~/ in key paths; so does docket
 git config docket.ref refs/heads/audit
 expect_status 0 "init with git config only" "$DOCKET_BIN" init
 expect_status 0 "open with git config only" "$DOCKET_BIN" open --title "configured by git"

@@ -18,6 +18,7 @@ struct Settings {
   std::optional<std::string> actor_email;     // DOCKET_ACTOR_EMAIL (else user.email)
   std::optional<std::string> actor_name;      // DOCKET_ACTOR_NAME (else user.name)
   std::optional<Timestamp> now;               // DOCKET_NOW, for replaying and tests; else the clock
+  std::optional<std::filesystem::path> home;  // HOME, to expand `~/` in key paths as git does
 };
 
 inline constexpr const char* kDefaultRef = "refs/heads/docket";
