@@ -12,6 +12,7 @@
 #include "docket/core/secrets.hpp"
 #include "docket/core/suggest.hpp"
 #include "docket/crypto/sha256.hpp"
+#include "exception_support.hpp"
 
 namespace docket::app {
 namespace {
@@ -23,8 +24,9 @@ std::uint64_t random_u64() {
   return value;
 }
 
-// Serializes a record for the store, refusing to write anything that looks like a live secret:
-// titles, fingerprints and notes come from people and scanners, and the store is forever.
+}  // namespace
+
+// Titles, fingerprints and notes come from people and scanners, and the store is forever.
 store::Change record_change(const Record& r) {
   std::string yaml = codec::record_to_yaml(r);
   if (const auto secret = find_secret(yaml))
@@ -33,6 +35,8 @@ store::Change record_change(const Record& r) {
                 "remove the secret from titles, notes and fingerprints; store a hash or a reference instead");
   return store::Change{record_path(r.id), std::move(yaml)};
 }
+
+namespace {
 
 std::string commit_message(std::string_view verb, const ExceptionId& id, std::string_view summary, std::string_view replay) {
   std::string msg = "docket: " + std::string(verb) + " " + id.str();
@@ -46,6 +50,8 @@ std::string commit_message(std::string_view verb, const ExceptionId& id, std::st
          std::string(codec::kReplayTrailer) + std::string(replay) + "\n";
   return msg;
 }
+
+}  // namespace
 
 const Template* find_template(const StoreConfig& config, const std::optional<std::string>& name) {
   if (!name) {
@@ -63,11 +69,36 @@ const Template* find_template(const StoreConfig& config, const std::optional<std
               guess ? "did you mean '" + *guess + "'? (templates: " + all + ")" : "templates: " + all);
 }
 
+namespace {
+
 struct ReturnExisting {
   Record record;
 };
 
 }  // namespace
+
+PreparedOpen prepare_open(const StoreConfig& config, const std::vector<Record>& records, std::vector<ExceptionId>& taken,
+                          const OpenRequest& request, const core::Context& ctx) {
+  core::OpenCommand cmd;
+  do {
+    cmd.id = make_exception_id(config.policy.id_prefix, random_u64());
+  } while (std::find(taken.begin(), taken.end(), cmd.id) != taken.end());
+  taken.push_back(cmd.id);
+  cmd.title = request.title;
+  cmd.from_template = find_template(config, request.template_name);
+  cmd.severity = request.severity;
+  cmd.identity = request.identity;
+  cmd.owners = request.owners;
+  cmd.source = request.source;
+  cmd.recurrence_of = find_recurrences(records, request.identity, request.source.fingerprint);
+  PreparedOpen prepared{core::open_record(cmd, ctx), {}};
+  const codec::ReplayOpen replay{cmd.title,    cmd.from_template ? cmd.from_template->name : std::string{},
+                                 cmd.severity, cmd.identity,
+                                 cmd.owners,   cmd.source,
+                                 cmd.recurrence_of};
+  prepared.replay = codec::open_to_json(cmd.id, replay);
+  return prepared;
+}
 
 const Record* find_open_by_fingerprint(const std::vector<Record>& records, std::string_view fingerprint) {
   if (fingerprint.empty()) return nullptr;
@@ -97,24 +128,11 @@ OpenResult open_exception(Session& session, const OpenRequest& request) {
     session.check_signer_allowed(config.signers);
     const auto records = load_records(snap);
     if (const Record* same = find_open_by_fingerprint(records, request.source.fingerprint)) throw ReturnExisting{*same};
-    core::OpenCommand cmd;
-    const auto ids = record_ids(snap);
-    do {
-      cmd.id = make_exception_id(config.policy.id_prefix, random_u64());
-    } while (std::find(ids.begin(), ids.end(), cmd.id) != ids.end());
-    cmd.title = request.title;
-    cmd.from_template = find_template(config, request.template_name);
-    cmd.severity = request.severity;
-    cmd.identity = request.identity;
-    cmd.owners = request.owners;
-    cmd.source = request.source;
-    cmd.recurrence_of = find_recurrences(records, request.identity, request.source.fingerprint);
-    created = core::open_record(cmd, core::Context{session.actor().email, session.now(), config.policy});
-    const codec::ReplayOpen replay{cmd.title,    cmd.from_template ? cmd.from_template->name : std::string{},
-                                   cmd.severity, cmd.identity,
-                                   cmd.owners,   cmd.source,
-                                   cmd.recurrence_of};
-    return {{record_change(created)}, commit_message("open", created.id, created.title, codec::open_to_json(created.id, replay))};
+    auto ids = record_ids(snap);
+    PreparedOpen prepared =
+        prepare_open(config, records, ids, request, core::Context{session.actor().email, session.now(), config.policy});
+    created = prepared.record;
+    return {{record_change(created)}, commit_message("open", created.id, created.title, prepared.replay)};
     });
   } catch (ReturnExisting& same) {
     // Idempotent open: CI re-running a scan gets the exception it opened before.
@@ -123,7 +141,13 @@ OpenResult open_exception(Session& session, const OpenRequest& request) {
   return OpenResult{created, true};
 }
 
-Record change_exception(Session& session, std::string_view query, const core::Command& command) {
+namespace {
+
+// One lifecycle command on the record `query` names, as one transaction: re-read at every retry,
+// refused by the same rules verify replays. `extra` are further paths the commit writes
+// (evidence); `summary` replaces the subject's default (the record's newest event).
+Record commit_command(Session& session, std::string_view query, const core::Command& command,
+                      const std::vector<store::Change>& extra, const std::optional<std::string>& summary) {
   Record after;
   session.commit([&](const store::Snapshot& snap) -> Session::Commit {
     const StoreConfig config = load_config(snap);
@@ -131,10 +155,19 @@ Record change_exception(Session& session, std::string_view query, const core::Co
     const ExceptionId id = session.resolve_id(snap, query);
     const Record before = load_record(snap, id);
     after = core::apply(before, command, core::Context{session.actor().email, session.now(), config.policy});
-    const std::string summary = after.events.size() > before.events.size() ? after.events.back().detail : std::string{};
-    return {{record_change(after)}, commit_message(core::verb(command), id, summary, codec::command_to_json(id, command))};
+    const std::string subject =
+        summary ? *summary : after.events.size() > before.events.size() ? after.events.back().detail : std::string{};
+    std::vector<store::Change> changes{record_change(after)};
+    changes.insert(changes.end(), extra.begin(), extra.end());
+    return {std::move(changes), commit_message(core::verb(command), id, subject, codec::command_to_json(id, command))};
   });
   return after;
+}
+
+}  // namespace
+
+Record change_exception(Session& session, std::string_view query, const core::Command& command) {
+  return commit_command(session, query, command, {}, std::nullopt);
 }
 
 Record attach_evidence(Session& session, std::string_view query, const AttachRequest& request) {
@@ -176,22 +209,13 @@ Record attach_evidence(Session& session, std::string_view query, const AttachReq
   for (const auto& s : stored) cmd.files.push_back(s.evidence);
   cmd.item = request.item;
   cmd.note = request.note;
-  Record after;
-  session.commit([&](const store::Snapshot& snap) -> Session::Commit {
-    const StoreConfig config = load_config(snap);
-    session.check_signer_allowed(config.signers);
-    const ExceptionId id = session.resolve_id(snap, query);
-    const Record before = load_record(snap, id);
-    after = core::apply(before, cmd, core::Context{session.actor().email, session.now(), config.policy});
-    std::vector<store::Change> changes{record_change(after)};
-    std::string names;
-    for (const auto& s : stored) {
-      changes.push_back(store::Change{evidence_path(s.evidence.digest), store::ExistingBlob{s.blob}});
-      names += (names.empty() ? "" : ", ") + s.evidence.name;
-    }
-    return {std::move(changes), commit_message("attach", id, names, codec::command_to_json(id, cmd))};
-  });
-  return after;
+  std::vector<store::Change> blobs;
+  std::string names;
+  for (const auto& s : stored) {
+    blobs.push_back(store::Change{evidence_path(s.evidence.digest), store::ExistingBlob{s.blob}});
+    names += (names.empty() ? "" : ", ") + s.evidence.name;
+  }
+  return commit_command(session, query, cmd, blobs, names);
 }
 
 Record show_exception(Session& session, std::string_view query) {

@@ -121,6 +121,7 @@ store::Snapshot Session::tip() const {
 }
 
 Timestamp Session::now() const {
+  if (attempt_now_) return *attempt_now_;
   return settings_.now ? *settings_.now : current_time();
 }
 
@@ -170,12 +171,20 @@ ExceptionId Session::resolve_id(const store::Snapshot& snap, std::string_view qu
 store::ObjectId Session::commit(const std::function<Commit(const store::Snapshot&)>& build) {
   const Actor who = actor();
   const crypto::Signer& key = signer();
+  struct Unpin {
+    std::optional<Timestamp>& pinned;
+    ~Unpin() { pinned.reset(); }
+  } unpin{attempt_now_};
   return store_.update(
       [&](const store::Snapshot& snap) {
         if (snap.empty())
           throw Error(ExitCode::store, "'" + store_.ref() + "' does not exist: this is not a docket store", no_store_hint());
+        // One reading of the clock per attempt: the record's stamps and the commit time must
+        // agree to the second, or verify's replay would not reproduce the record.
+        attempt_now_.reset();
+        attempt_now_ = now();
         Commit c = build(snap);
-        return store::Store::Update{std::move(c.changes), store::CommitInfo{std::move(c.message), who.name, who.email, now()}};
+        return store::Store::Update{std::move(c.changes), store::CommitInfo{std::move(c.message), who.name, who.email, *attempt_now_}};
       },
       key);
 }

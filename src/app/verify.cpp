@@ -1,10 +1,13 @@
 #include "docket/app/verify.hpp"
 
+#include <algorithm>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 
 #include "docket/app/trust.hpp"
+#include "docket/app/verify_merge.hpp"
 #include "docket/codec/command_json.hpp"
 #include "docket/codec/yaml.hpp"
 #include "docket/core/error.hpp"
@@ -15,33 +18,23 @@
 namespace docket::app {
 namespace {
 
-using FileMap = std::map<std::string, std::string>;  // path → blob id
+using store::PathChange;
 
-FileMap files_of(const store::Snapshot& snap) {
-  FileMap out;
-  for (auto& e : snap.walk("")) out.emplace(std::move(e.path), std::move(e.blob.hex));
-  return out;
-}
-
-struct PathChange {
-  std::string path;
-  enum class Kind { added, modified, removed } kind;
-};
-
-std::vector<PathChange> diff(const FileMap& before, const FileMap& after) {
-  std::vector<PathChange> out;
-  for (const auto& [path, blob] : after) {
-    const auto it = before.find(path);
-    if (it == before.end()) out.push_back({path, PathChange::Kind::added});
-    else if (it->second != blob) out.push_back({path, PathChange::Kind::modified});
-  }
-  for (const auto& [path, blob] : before)
-    if (!after.count(path)) out.push_back({path, PathChange::Kind::removed});
-  return out;
+enum class ChangeKind { added, modified, removed };
+ChangeKind kind_of(const PathChange& c) {
+  return !c.before ? ChangeKind::added : !c.after ? ChangeKind::removed : ChangeKind::modified;
 }
 
 bool is_config_path(const std::string& p) {
   return p == "docket.yaml" || p == "allowed_signers" || (p.starts_with("templates/") && p.ends_with(".yaml"));
+}
+
+// One line per violation: a multi-line message would break the report's line format.
+std::string one_line(std::string text) {
+  for (char& ch : text)
+    if (ch == '\n' || ch == '\r') ch = ' ';
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text;
 }
 
 // The first line where two canonical YAML texts differ, to say which field a forgery touched.
@@ -66,6 +59,20 @@ std::optional<ExceptionId> id_from_record_path(const std::string& path) {
   return id;
 }
 
+std::string_view mode_name(std::uint32_t mode) {
+  switch (mode) {
+    case 0100755: return "an executable file";
+    case 0120000: return "a symbolic link";
+    case 0160000: return "a submodule entry";
+    default: return "an entry of unusual mode";
+  }
+}
+
+// The configuration each verified commit leaves in force, shared between the commits that do
+// not change it: parsing docket.yaml, allowed_signers and every template once per commit would
+// dominate the cost of verifying a long history. Null when it could not be read.
+using ConfigPtr = std::shared_ptr<const StoreConfig>;
+
 class Verifier {
 public:
   Verifier(Session& session, VerifyReport& report) : session_(session), report_(report) {}
@@ -75,26 +82,47 @@ public:
     const store::Snapshot snap = session_.store().at(c.id);
     if (c.parents.empty()) return check_root(c, snap);
     if (c.parents.size() > 1) {
-      violation("", "merge-commit", "merge commits are not produced by this version of docket and cannot be verified");
+      for (auto& v : check_merge_commit(session_, c)) report_.violations.push_back(std::move(v));
+      configs_[c.id.hex] = try_load_config(snap);
       return;
     }
     const store::Snapshot parent = session_.store().at(c.parents.front());
-    std::optional<StoreConfig> config;
-    try {
-      config = load_config(parent);
-    } catch (const Error& e) {
-      violation("", "config-valid", std::string("the parent's configuration cannot be read: ") + e.what());
+    const auto changes = session_.store().changed_paths(parent, snap);
+    const ConfigPtr parent_config = config_at(c.parents.front(), parent);
+    const bool config_changed =
+        std::any_of(changes.begin(), changes.end(), [](const PathChange& ch) { return is_config_path(ch.path); });
+    // Recorded before any early return, so the commits after this one are checked against it.
+    const ConfigPtr next_config = config_changed ? try_load_config(snap) : parent_config;
+    configs_[c.id.hex] = next_config;
+    if (!parent_config) {
+      violation("", "config-valid", "the parent's configuration cannot be read, so this commit cannot be checked");
       return;
     }
-    const auto split = check_signature(c, config->signers);
+    const auto split = check_signature(c, parent_config->signers);
     if (!split) return;
-    const core::Context ctx{*Email::parse(split->committer_email), split->committer_time, config->policy};
-    check_changes(c, parent, snap, *config, ctx);
+    const core::Context ctx{*Email::parse(split->committer_email), split->committer_time, parent_config->policy};
+    check_changes(c, parent, snap, changes, *parent_config, next_config, ctx);
   }
 
 private:
   void violation(std::string record, std::string rule, std::string message) {
-    report_.violations.push_back({commit_, std::move(record), std::move(rule), std::move(message)});
+    report_.violations.push_back({commit_, std::move(record), std::move(rule), one_line(std::move(message))});
+  }
+
+  ConfigPtr try_load_config(const store::Snapshot& snap) {
+    try {
+      return std::make_shared<const StoreConfig>(load_config(snap));
+    } catch (const Error&) {
+      return nullptr;  // reported by the commit that made it unreadable (config-valid)
+    }
+  }
+
+  // The configuration in force after `commit`; history is replayed parents first, so this is
+  // normally known already.
+  ConfigPtr config_at(const store::ObjectId& commit, const store::Snapshot& snap) {
+    const auto it = configs_.find(commit.hex);
+    if (it != configs_.end()) return it->second;
+    return configs_[commit.hex] = try_load_config(snap);
   }
 
   // The signature from the header only, by a key allowed for the committer in `signers`; the
@@ -104,18 +132,43 @@ private:
     try {
       split = crypto::split_signed_commit(c.raw);
     } catch (const Error& e) {
-      violation("", "signature", e.what());
+      violation("", "signature-invalid", std::string("the commit header cannot be read: ") + e.what());
       return std::nullopt;
     }
     const auto check = crypto::check_commit_signature(c.raw, signers);
-    if (check.status != crypto::SignatureStatus::good) {
-      std::string detail = std::string(crypto::to_string(check.status));
-      if (check.key) detail += " (key " + check.key->fingerprint() + ")";
-      violation("", "signature", "signature of " + split.committer_email + " is " + detail);
-      return std::nullopt;
+    const std::string who = split.committer_email;
+    switch (check.status) {
+      case crypto::SignatureStatus::good:
+        break;
+      case crypto::SignatureStatus::unsigned_commit:
+        violation("", "signature-missing",
+                  "the commit by " + who + " has no signature in its header (made with plain git, without -S?)");
+        return std::nullopt;
+      case crypto::SignatureStatus::malformed:
+      case crypto::SignatureStatus::bad:
+        violation("", "signature-invalid",
+                  "the signature of the commit by " + who + " is " + std::string(crypto::to_string(check.status)) +
+                      ": it does not verify over the commit's bytes");
+        return std::nullopt;
+      case crypto::SignatureStatus::unknown_key: {
+        const std::string key = check.key ? check.key->fingerprint() : std::string("?");
+        const auto owners = check.key ? signers.principals_for(*check.key) : std::vector<std::string>{};
+        if (!owners.empty() && std::find(owners.begin(), owners.end(), who) == owners.end()) {
+          violation("", "signer-mismatch",
+                    "signed with the key " + key + " of " + owners.front() + " but the committer is " + who);
+        } else if (!owners.empty()) {
+          violation("", "signer-unknown",
+                    "the key " + key + " of " + who + " was not valid for it at the commit time (valid-after/valid-before)");
+        } else {
+          violation("", "signer-unknown",
+                    "signed by " + who + " with the key " + key +
+                        ", which the parent's allowed_signers does not list (never added, or removed)");
+        }
+        return std::nullopt;
+      }
     }
     if (!Email::parse(split.committer_email)) {
-      violation("", "signature", "committer e-mail '" + split.committer_email + "' is not valid");
+      violation("", "signer-unknown", "committer e-mail '" + split.committer_email + "' is not a valid address");
       return std::nullopt;
     }
     if (c.author_email != split.committer_email)
@@ -123,12 +176,23 @@ private:
     return split;
   }
 
+  // Files docket never writes: anything but a plain file (a symlink could point a reader of a
+  // checkout elsewhere; a submodule entry would hide content from this check).
+  bool check_file_mode(const PathChange& change) {
+    if (!change.after || change.after->regular_file()) return true;
+    violation(change.path, "file-mode", change.path + " is " + std::string(mode_name(change.after->mode)) + "; docket writes plain files only");
+    return false;
+  }
+
   void check_root(const store::CommitRecord& c, const store::Snapshot& snap) {
-    std::optional<StoreConfig> config;
-    try {
-      config = load_config(snap);
-    } catch (const Error& e) {
-      violation("", "config-valid", std::string("the root commit's configuration cannot be read: ") + e.what());
+    const ConfigPtr config = try_load_config(snap);
+    configs_[c.id.hex] = config;
+    if (!config) {
+      try {
+        load_config(snap);
+      } catch (const Error& e) {
+        violation("", "config-valid", std::string("the root commit's configuration cannot be read: ") + e.what());
+      }
       return;
     }
     const auto split = check_signature(c, config->signers);
@@ -136,28 +200,32 @@ private:
     const auto email = *Email::parse(split->committer_email);
     if (!config->policy.has_role(email, Role::admin))
       violation("", "admin-only", email.str() + " made the root commit but is not an admin in it");
-    for (const auto& [path, blob] : files_of(snap))
-      if (!is_config_path(path)) violation(path, "root-content", "the root commit holds " + path + "; it may hold configuration only");
+    for (const auto& change : session_.store().changed_paths(store::Snapshot{}, snap)) {
+      if (!check_file_mode(change)) continue;
+      if (!is_config_path(change.path))
+        violation(change.path, "root-content", "the root commit holds " + change.path + "; it may hold configuration only");
+    }
   }
 
   void check_changes(const store::CommitRecord& c, const store::Snapshot& parent, const store::Snapshot& snap,
-                     const StoreConfig& config, const core::Context& ctx) {
-    const FileMap before = files_of(parent);
-    const FileMap after = files_of(snap);
-    std::map<ExceptionId, PathChange::Kind> records;
-    bool config_changed = false;
-    for (const auto& change : diff(before, after)) {
+                     const std::vector<PathChange>& changes, const StoreConfig& config, const ConfigPtr& next_config,
+                     const core::Context& ctx) {
+    std::map<ExceptionId, const PathChange*> records;
+    std::vector<const PathChange*> evidence;
+    std::vector<std::string> config_paths;
+    for (const auto& change : changes) {
+      if (!check_file_mode(change)) continue;
       if (is_config_path(change.path)) {
-        config_changed = true;
+        config_paths.push_back(change.path);
       } else if (change.path.starts_with("evidence/")) {
-        check_evidence(snap, change);
+        evidence.push_back(&change);
       } else if (const auto id = id_from_record_path(change.path)) {
-        records.emplace(*id, change.kind);
+        records.emplace(*id, &change);
       } else {
         violation(change.path, "unexpected-path", change.path + " is not a place docket writes");
       }
     }
-    if (config_changed) check_config_change(snap, ctx);
+    if (!config_paths.empty()) check_config_change(snap, config_paths, next_config, ctx);
 
     std::map<ExceptionId, codec::Replay> replays;
     for (const auto& line : codec::find_replay_lines(c.message)) {
@@ -169,24 +237,36 @@ private:
         violation("", "replay", e.what());
       }
     }
-    for (const auto& [id, kind] : records) {
+    // Evidence may only arrive with an attach that lists it: anything else under evidence/ is
+    // content no record accounts for.
+    std::set<std::string> attached;
+    for (const auto& [id, replay] : replays)
+      if (replay.command)
+        if (const auto* attach = std::get_if<core::Attach>(&*replay.command))
+          for (const auto& f : attach->files) attached.insert(evidence_path(f.digest));
+    for (const auto* change : evidence) check_evidence(snap, *change, attached);
+
+    for (const auto& [id, change] : records) {
       const auto it = replays.find(id);
-      if (kind == PathChange::Kind::removed) {
-        violation(id.str(), "record-deleted", "the record was deleted; records are never removed");
+      if (kind_of(*change) == ChangeKind::removed) {
+        violation(id.str(), "record-deleted", "the record " + change->path + " was deleted; records are never removed");
       } else if (it == replays.end()) {
-        violation(id.str(), "unexplained-change", "the record changed without a replay line saying which docket command did it");
+        violation(id.str(), "unexplained-change",
+                  "the record changed without a Docket-Replay line naming the docket command that did it (edited by hand?)");
       } else {
-        check_record(parent, snap, config, ctx, id, it->second);
+        check_record(parent, snap, *change, config, ctx, id, it->second);
       }
     }
     for (const auto& [id, replay] : replays)
       if (!records.count(id)) violation(id.str(), "replay", "a replay line names a record the commit did not change");
   }
 
-  void check_evidence(const store::Snapshot& snap, const PathChange& change) {
-    if (change.kind != PathChange::Kind::added) {
-      violation(change.path, "evidence-immutable", "evidence content was " +
-                                                       std::string(change.kind == PathChange::Kind::removed ? "removed" : "replaced"));
+  void check_evidence(const store::Snapshot& snap, const PathChange& change, const std::set<std::string>& attached) {
+    const ChangeKind kind = kind_of(change);
+    if (kind != ChangeKind::added) {
+      violation(change.path, "evidence-immutable",
+                "evidence content was " + std::string(kind == ChangeKind::removed ? "removed" : "replaced") +
+                    "; stored evidence never changes");
       return;
     }
     const auto digest = Sha256Digest::parse(change.path.substr(change.path.rfind('/') + 1));
@@ -198,35 +278,48 @@ private:
     ++report_.evidence;
     if (!content || crypto::sha256(*content) != *digest)
       violation(change.path, "evidence-digest", "the content does not hash to " + digest->str());
+    if (!attached.count(change.path))
+      violation(change.path, "evidence-unreferenced", "evidence was added without an attach replay line that lists it");
   }
 
-  void check_config_change(const store::Snapshot& snap, const core::Context& ctx) {
-    if (!ctx.policy.has_role(ctx.actor, Role::admin))
-      violation("docket.yaml", "admin-only", ctx.actor.str() + " changed members, keys, templates or policy without the admin role");
-    try {
-      const StoreConfig next = load_config(snap);
-      bool has_admin = false;
-      for (const auto& m : next.policy.members) has_admin = has_admin || m.roles.count(Role::admin);
-      if (!has_admin) violation("docket.yaml", "admin-required", "the change left the store without an admin");
-    } catch (const Error& e) {
-      violation("docket.yaml", "config-valid", e.what());
+  void check_config_change(const store::Snapshot& snap, const std::vector<std::string>& paths, const ConfigPtr& next,
+                           const core::Context& ctx) {
+    if (!ctx.policy.has_role(ctx.actor, Role::admin)) {
+      std::string list;
+      for (const auto& p : paths) list += (list.empty() ? "" : ", ") + p;
+      violation(paths.front(), "admin-only",
+                ctx.actor.str() + " changed " + list + " (members, keys, templates or policy) without the admin role");
     }
-  }
-
-  void check_record(const store::Snapshot& parent, const store::Snapshot& snap, const StoreConfig& config,
-                    const core::Context& ctx, const ExceptionId& id, const codec::Replay& replay) {
-    ++report_.record_changes;
-    Record actual;
-    try {
-      actual = load_record(snap, id);
-    } catch (const Error& e) {
-      violation(id.str(), "record-valid", e.what());
+    if (!next) {
+      try {
+        load_config(snap);
+      } catch (const Error& e) {
+        violation(paths.front(), "config-valid", e.what());
+      }
       return;
     }
+    bool has_admin = false;
+    for (const auto& m : next->policy.members) has_admin = has_admin || m.roles.count(Role::admin);
+    if (!has_admin) violation("docket.yaml", "admin-required", "the change left the store without an admin");
+  }
+
+  // The record as of the blob `version` at `path`, parsed once: the version a commit writes is
+  // the one the next change of that record starts from.
+  Record record_version(const store::Snapshot& snap, const ExceptionId& id, const store::FileVersion& version) {
+    const auto it = records_.find(id);
+    if (it != records_.end() && it->second.first == version.id) return it->second.second;
+    Record r = load_record(snap, id);
+    records_.insert_or_assign(id, std::make_pair(version.id, r));
+    return r;
+  }
+
+  void check_record(const store::Snapshot& parent, const store::Snapshot& snap, const PathChange& change,
+                    const StoreConfig& config, const core::Context& ctx, const ExceptionId& id, const codec::Replay& replay) {
+    ++report_.record_changes;
     Record expected;
     try {
       if (replay.open) {
-        if (parent.read(record_path(id))) {
+        if (change.before) {
           violation(id.str(), "replay", "an open replayed onto an existing record");
           return;
         }
@@ -248,30 +341,60 @@ private:
         cmd.recurrence_of = replay.open->recurrence_of;
         expected = core::open_record(cmd, ctx);
       } else {
-        const Record before = load_record(parent, id);
+        if (!change.before) {
+          violation(id.str(), "replay", "the record was created by a '" + std::string(core::verb(*replay.command)) +
+                                            "' replay line; only an open creates a record");
+          return;
+        }
+        const Record before = record_version(parent, id, *change.before);
         expected = core::apply(before, *replay.command, ctx);
         if (const auto* attach = std::get_if<core::Attach>(&*replay.command))
           for (const auto& f : attach->files)
             if (!snap.blob_id(evidence_path(f.digest)))
-              violation(id.str(), "evidence-missing", "evidence " + f.digest.str() + " is listed but not stored");
+              violation(id.str(), "evidence-missing", "evidence " + f.digest.str() + " is listed but no blob is stored at " + evidence_path(f.digest));
       }
     } catch (const RuleViolation& e) {
-      violation(id.str(), e.rule(), e.what());
+      violation(id.str(), e.rule(), "the replayed '" + replay_verb(replay) + "' is refused: " + e.what());
       return;
     } catch (const Error& e) {
       violation(id.str(), "replay", e.what());
       return;
     }
+    // docket writes the canonical text of the record its command produced, so equal bytes are
+    // the common case and spare parsing the committed YAML; other text is parsed and compared
+    // field by field (a different spelling of the same record is not a forgery).
+    const std::string expected_text = codec::record_to_yaml(expected);
+    if (snap.read(change.path) == expected_text) {
+      records_.insert_or_assign(id, std::make_pair(change.after->id, std::move(expected)));
+      return;
+    }
+    Record actual;
+    try {
+      actual = record_version(snap, id, *change.after);
+    } catch (const Error& e) {
+      violation(id.str(), "record-valid", e.what());
+      return;
+    }
     if (!(expected == actual))
       violation(id.str(), "replay-mismatch",
-                "the record is not what its command produces: " +
-                    first_difference(codec::record_to_yaml(expected), codec::record_to_yaml(actual)));
+                "the record is not what its '" + replay_verb(replay) + "' produces: " +
+                    first_difference(expected_text, codec::record_to_yaml(actual)));
+  }
+
+  static std::string replay_verb(const codec::Replay& replay) {
+    return replay.open ? std::string("open") : std::string(core::verb(*replay.command));
   }
 
   Session& session_;
   VerifyReport& report_;
   std::string commit_;
+  std::map<std::string, ConfigPtr> configs_;  // commit id → configuration after it
+  std::map<ExceptionId, std::pair<store::ObjectId, Record>> records_;  // last parsed version of each record
 };
+
+bool is_commit_prefix(const std::string& text) {
+  return text.size() >= 7 && std::all_of(text.begin(), text.end(), [](char ch) { return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'); });
+}
 
 }  // namespace
 
@@ -291,18 +414,30 @@ VerifyReport verify_store(Session& session, const VerifyOptions& options,
   report.root = root;
   const auto recorded = recorded_trust_root(session.repository(), session.store().ref());
   const std::optional<std::string> expected = options.root ? options.root : recorded ? std::optional(recorded->hex) : std::nullopt;
+  // A short prefix would match almost any forged root; a mistyped or emptied value must not
+  // silently trust whatever history is there.
+  if (options.root && !is_commit_prefix(*options.root))
+    throw Error(ExitCode::usage, "--root '" + *options.root + "' is not a commit id",
+                "give the root commit's id (at least 7 hex digits), e.g. from: git rev-list --max-parents=0 " + session.store().ref());
   if (expected) {
-    if (!root.empty() && !root.starts_with(*expected) && *expected != root)
+    if (!root.empty() && (!is_commit_prefix(*expected) || !root.starts_with(*expected)))
       report.violations.push_back({root, "", "trust-root",
                                    "the history starts at " + root + " but the trusted root is " + *expected +
-                                       (options.root ? " (--root)" : " (recorded in git config " + trust_root_key(session.store().ref()) + ")")});
+                                       (options.root ? " (--root)" : " (recorded in git config " + trust_root_key(session.store().ref()) + ")") +
+                                       ": the history was rewritten, or this is another store"});
   } else if (!root.empty() && roots.size() == 1) {
     record_trust_root(session.repository(), session.store().ref(), store::ObjectId{root});
     report.root_recorded_now = true;
   }
   Verifier verifier(session, report);
   for (const auto& c : history) {
-    verifier.check_commit(c);
+    try {
+      verifier.check_commit(c);
+    } catch (const Error& e) {
+      // A commit whose objects cannot be read (a malformed tree, a missing object) is one
+      // finding; the rest of the history is still checked.
+      report.violations.push_back({c.id.hex, "", "store-readable", std::string("the commit cannot be read: ") + e.what()});
+    }
     ++report.commits;
     if (progress) progress(report.commits, history.size());
   }

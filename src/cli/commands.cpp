@@ -24,6 +24,11 @@ void attach_comment(CLI::App&, CommandContext&);
 void attach_member(CLI::App&, CommandContext&);
 void attach_verify(CLI::App&, CommandContext&);
 void attach_log(CLI::App&, CommandContext&);
+void attach_ingest(CLI::App&, CommandContext&);
+void attach_sync(CLI::App&, CommandContext&);
+void attach_completion(CLI::App&, CommandContext&);
+void attach_check(CLI::App&, CommandContext&);
+void attach_report(CLI::App&, CommandContext&);
 
 const std::vector<CommandSpec>& command_table() {
   static const std::vector<CommandSpec> table{
@@ -47,6 +52,11 @@ const std::vector<CommandSpec>& command_table() {
       {"member", "Manage members, roles and keys", attach_member},
       {"verify", "Verify every commit of the store from its trust root", attach_verify},
       {"log", "Show one exception's history with signature status", attach_log},
+      {"ingest", "Open exceptions from scanner reports (SARIF, gitleaks, trufflehog)", attach_ingest},
+      {"sync", "Exchange the store with a git remote: fetch, merge (signed), push", attach_sync},
+      {"completion", "Complete a command line (for the scripts in completions/)", attach_completion},
+      {"check", "Report expired acceptances, SLA breaches and overdue reviews (the CI gate)", attach_check},
+      {"report", "Summarise the exceptions as Markdown, JSON, CSV or HTML", attach_report},
   };
   return table;
 }

@@ -61,6 +61,8 @@ void render_record(std::ostream& out, const Record& r) {
     if (!r.source.location.empty()) out << " at " << r.source.location;
     out << "\n";
     if (!r.source.fingerprint.empty()) out << "  fingerprint: " << r.source.fingerprint << "\n";
+    if (r.source.missing_since)
+      out << "  not seen since: " << format_rfc3339(*r.source.missing_since) << " (the scanner no longer reports it)\n";
   }
   if (!r.frameworks.empty()) out << "  frameworks: " << join(r.frameworks) << "\n";
   if (!r.recurrence_of.empty()) {

@@ -106,7 +106,9 @@ std::string command_to_json(const ExceptionId& id, const core::Command& c) {
           },
           [](const core::Reopen& x) { return json{{"reason", x.reason}}; },
           [](const core::RecordReview& x) { return json{{"note", x.note}}; },
-          [](const core::AddComment& x) { return json{{"text", x.text}}; }},
+          [](const core::AddComment& x) { return json{{"text", x.text}}; },
+          [](const core::MarkNotSeen& x) { return json{{"note", x.note}}; },
+          [](const core::MarkSeen& x) { return json{{"note", x.note}}; }},
       c);
   j["verb"] = std::string(core::verb(c));
   j["id"] = id.str();
@@ -201,6 +203,10 @@ Replay replay_from_json(std::string_view line) {
       r.command = core::RecordReview{text(j, "note")};
     } else if (verb == "comment") {
       r.command = core::AddComment{text(j, "text")};
+    } else if (verb == "not-seen") {
+      r.command = core::MarkNotSeen{text(j, "note")};
+    } else if (verb == "seen-again") {
+      r.command = core::MarkSeen{text(j, "note")};
     } else {
       bad("unknown verb '" + verb + "'");
     }

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "docket/codec/yaml.hpp"
+#include "docket/core/findings.hpp"
 #include "docket/core/id.hpp"
 #include "docket/core/time.hpp"
 #include "yaml_document.hpp"
@@ -24,10 +25,6 @@ using detail::read_email;
 
 // The policy format this docket writes and understands.
 constexpr int kPolicyVersion = 1;
-
-// The `docket check` findings `fail_on` may name (core/policy.hpp). Kept here until core has a
-// type for findings; a misspelt finding would otherwise silently never fail the build.
-constexpr std::array<std::string_view, 4> kFindings{"expired", "sla-breach", "review-overdue", "expiring-soon"};
 
 // A generous bound: more required approvals than this is a typo, not a policy.
 constexpr int kMaxApprovals = 100;
@@ -95,9 +92,10 @@ std::set<std::string> read_fail_on(const Field& field) {
   std::set<std::string> findings;
   for (const Field& item : field.items()) {
     const std::string& finding = item.text();
-    if (std::find(kFindings.begin(), kFindings.end(), finding) == kFindings.end())
-      item.fail("expected one of expired, sla-breach, review-overdue, expiring-soon, got '" + finding + "'",
-                "write one of: expired, sla-breach, review-overdue, expiring-soon");
+    // A misspelt finding would otherwise silently never fail the build.
+    if (!core::parse_finding_kind(finding))
+      item.fail("expected one of " + core::finding_kind_names() + ", got '" + finding + "'",
+                "write one of: " + core::finding_kind_names());
     findings.insert(finding);
   }
   return findings;

@@ -53,6 +53,7 @@ void write_source(CanonicalWriter& w, const Source& source) {
   w.text_field_unless_empty("rule", source.rule);
   w.text_field_unless_empty("fingerprint", source.fingerprint);
   w.text_field_unless_empty("location", source.location);
+  w.time_field_if_set("missing_since", source.missing_since);
   w.end_map();
 }
 
@@ -200,9 +201,11 @@ Identity read_identity(const Field& field) {
 }
 
 Source read_source(const Field& field) {
-  const FieldMap fields = field.fields({"tool", "rule", "fingerprint", "location"});
-  return Source{fields.text_or_empty("tool"), fields.text_or_empty("rule"), fields.text_or_empty("fingerprint"),
+  const FieldMap fields = field.fields({"tool", "rule", "fingerprint", "location", "missing_since"});
+  Source source{fields.text_or_empty("tool"), fields.text_or_empty("rule"), fields.text_or_empty("fingerprint"),
                 fields.text_or_empty("location")};
+  if (const auto missing = fields.optional("missing_since")) source.missing_since = missing->timestamp();
+  return source;
 }
 
 Completion read_completion(const Field& field) {

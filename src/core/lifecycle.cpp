@@ -29,6 +29,7 @@ constexpr std::string_view kSeparationOfDuties = "separation-of-duties";
 constexpr std::string_view kOneVotePerRound = "one-vote-per-round";
 constexpr std::string_view kEscalationTarget = "escalation-target";
 constexpr std::string_view kTextRequired = "text-required";
+constexpr std::string_view kSightingChange = "sighting-change";
 
 [[noreturn]] void refuse(std::string_view rule, std::string what, std::string hint = {}) {
   throw RuleViolation(std::string(rule), std::move(what), std::move(hint));
@@ -375,6 +376,32 @@ Record apply_comment(Record r, const AddComment& c, const Context& ctx) {
   return r;
 }
 
+// Scan sightings only inform: they never move the state, so a scanner that stops reporting a
+// finding cannot close an exception by itself. Each mark must change something, so a replayed
+// commit cannot claim a mark that was not made.
+Record apply_not_seen(Record r, const MarkNotSeen& c, const Context& ctx) {
+  require_role(ctx, kAnyRole, "record scan results");
+  require_not_closed(r, "marking a finding not seen");
+  if (r.source.fingerprint.empty())
+    refuse(kSightingChange, r.id.str() + " has no finding fingerprint, so no scan can miss it",
+           "only exceptions opened from a scanner finding are marked not seen");
+  if (r.source.missing_since)
+    refuse(kSightingChange, r.id.str() + " is already marked not seen since " + format_rfc3339(*r.source.missing_since));
+  r.source.missing_since = ctx.now;
+  add_event(r, ctx, "not-seen", c.note);
+  return r;
+}
+
+Record apply_seen(Record r, const MarkSeen& c, const Context& ctx) {
+  require_role(ctx, kAnyRole, "record scan results");
+  require_not_closed(r, "marking a finding seen again");
+  if (!r.source.missing_since)
+    refuse(kSightingChange, r.id.str() + " is not marked not seen, so it cannot be seen again");
+  r.source.missing_since.reset();
+  add_event(r, ctx, "seen-again", c.note);
+  return r;
+}
+
 template <class... Ts>
 struct overloaded : Ts... {
   using Ts::operator()...;
@@ -397,7 +424,9 @@ std::string_view verb(const Command& c) {
                                [](const Renew&) { return std::string_view("renew"); },
                                [](const Reopen&) { return std::string_view("reopen"); },
                                [](const RecordReview&) { return std::string_view("review"); },
-                               [](const AddComment&) { return std::string_view("comment"); }},
+                               [](const AddComment&) { return std::string_view("comment"); },
+                               [](const MarkNotSeen&) { return std::string_view("not-seen"); },
+                               [](const MarkSeen&) { return std::string_view("seen-again"); }},
                     c);
 }
 
@@ -436,6 +465,7 @@ Record open_record(const OpenCommand& cmd, const Context& ctx) {
   r.opened = {ctx.now, ctx.actor};
   r.identity = cmd.identity;
   r.source = cmd.source;
+  r.source.missing_since.reset();  // a finding being opened was just seen
   r.recurrence_of = cmd.recurrence_of;
   if (const Template* t = cmd.from_template) {
     r.template_name = t->name;
@@ -470,7 +500,9 @@ Record apply(const Record& before, const Command& cmd, const Context& ctx) {
                                [&](const Renew& c) { return apply_renew(before, c, ctx); },
                                [&](const Reopen& c) { return apply_reopen(before, c, ctx); },
                                [&](const RecordReview& c) { return apply_review(before, c, ctx); },
-                               [&](const AddComment& c) { return apply_comment(before, c, ctx); }},
+                               [&](const AddComment& c) { return apply_comment(before, c, ctx); },
+                               [&](const MarkNotSeen& c) { return apply_not_seen(before, c, ctx); },
+                               [&](const MarkSeen& c) { return apply_seen(before, c, ctx); }},
                     cmd);
 }
 
@@ -479,7 +511,7 @@ const std::vector<std::string_view>& rule_names() {
       kMemberRequired,     kRoleRequired,       kTitleRequired,      kReasonRequired,   kClosedIsFinal,
       kLifecycleTransition, kAssigneeMember,    kChecklistItemKnown, kChecklistItemOnce, kEvidenceRequired,
       kChecklistComplete,  kAcceptanceExpiry,   kAcceptanceMaxDuration, kAcceptanceControls, kApproverRole,
-      kSeparationOfDuties, kOneVotePerRound,    kEscalationTarget,   kTextRequired,
+      kSeparationOfDuties, kOneVotePerRound,    kEscalationTarget,   kTextRequired,      kSightingChange,
       // core/membership.cpp
       "admin-only", "roles-required", "member-known", "admin-required"};
   return names;

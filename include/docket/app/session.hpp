@@ -51,6 +51,7 @@ public:
   store::Store& store() { return store_; }
   // The tip, which must be a docket store (Error(store) with a hint to run `docket init`).
   store::Snapshot tip() const;
+  // DOCKET_NOW, else the clock; during a commit attempt, the one reading that attempt uses.
   Timestamp now() const;
   // The acting user, from DOCKET_ACTOR_EMAIL or git config user.email. Error(usage) if unset.
   const Actor& actor();
@@ -79,6 +80,7 @@ private:
   store::Store store_;
   std::optional<Actor> actor_;
   std::unique_ptr<crypto::Signer> signer_;
+  std::optional<Timestamp> attempt_now_;  // the clock, read once per commit attempt
 };
 
 // The ref to use for `repo` given the settings: --ref/DOCKET_REF, git config docket.ref, default.

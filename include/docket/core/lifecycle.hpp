@@ -55,11 +55,18 @@ struct Renew { Timestamp expires; std::string reason; std::vector<std::string> c
 struct Reopen { std::string reason; };
 struct RecordReview { std::string note; };
 struct AddComment { std::string text; };
+// From `docket ingest`: a complete scan by the record's tool no longer reports its finding.
+// Sets source.missing_since to now (a sign of remediation, never a closure); `note` names the
+// scan for people.
+struct MarkNotSeen { std::string note; };
+// From `docket ingest`: a finding marked not seen is reported again; clears missing_since.
+struct MarkSeen { std::string note; };
 
 using Command = std::variant<Assign, Escalate, Move, Attach, CompleteItem, RequestResolution, Approve, Deny, Revoke,
-                             Renew, Reopen, RecordReview, AddComment>;
+                             Renew, Reopen, RecordReview, AddComment, MarkNotSeen, MarkSeen>;
 
-// The command's verb as the CLI names it (`assign`, `move`, `approve` …), for commit messages.
+// The command's verb as the CLI names it (`assign`, `move`, `approve` …), for commit messages;
+// `not-seen` and `seen-again` for the ingest marks, which have no command of their own.
 std::string_view verb(const Command& c);
 
 // Creates the record for `open`. Rules: member-required, role-required, title-required,

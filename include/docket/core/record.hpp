@@ -32,8 +32,14 @@ struct Source {
   std::string rule;
   std::string fingerprint;
   std::string location;  // file:line or resource, never the secret itself
+  // Set by `docket ingest` when a scan of `tool` ran completely and no longer reported the
+  // finding: the time of that first scan without it. A sign of remediation, never a closure;
+  // cleared when a later scan reports the finding again.
+  std::optional<Timestamp> missing_since{};
   bool operator==(const Source&) const = default;
-  bool empty() const { return tool.empty() && rule.empty() && fingerprint.empty() && location.empty(); }
+  bool empty() const {
+    return tool.empty() && rule.empty() && fingerprint.empty() && location.empty() && !missing_since;
+  }
 };
 
 struct Completion {

@@ -151,6 +151,23 @@ struct RetryPolicy {
   std::chrono::milliseconds max_delay{250};
 };
 
+// One file's version in a tree: its blob (or, for a submodule entry, commit) id and git file
+// mode (0100644 regular file, 0100755 executable, 0120000 symlink, 0160000 submodule).
+struct FileVersion {
+  ObjectId id;
+  std::uint32_t mode = 0;
+  bool regular_file() const { return mode == 0100644; }
+  auto operator<=>(const FileVersion&) const = default;
+};
+
+// One path that differs between two trees: `before` is empty when the path was added, `after`
+// when it was removed. A path whose id and mode are both unchanged is not reported.
+struct PathChange {
+  std::string path;
+  std::optional<FileVersion> before;
+  std::optional<FileVersion> after;
+};
+
 // A commit as read back from history.
 struct CommitRecord {
   ObjectId id;
@@ -161,6 +178,9 @@ struct CommitRecord {
   std::string author_name;
   Timestamp time;  // author time (docket writes author == committer)
 };
+
+// The id git gives `content` as a blob, computed without writing it (to compare trees).
+ObjectId hash_blob(std::string_view content);
 
 class Store {
 public:
@@ -205,11 +225,30 @@ public:
   ObjectId update(const std::function<Update(const Snapshot&)>& build, const crypto::Signer& signer,
                   const RetryPolicy& retry = {});
 
+  // Every non-folder path (blobs and submodule entries alike) that differs between the trees of
+  // `before` and `after` (either may be empty: no files), sorted by path. Folders whose tree
+  // ids are equal are skipped without being read, so the cost follows the size of the change,
+  // not of the store.
+  std::vector<PathChange> changed_paths(const Snapshot& before, const Snapshot& after) const;
+
   // Commits reachable from the ref, oldest first (topological order, parents before children).
   // Empty when the ref does not exist.
   std::vector<CommitRecord> history() const;
   // Throws Error(ExitCode::not_found) when `id` is not a commit in the repository.
   CommitRecord read_commit(const ObjectId& id) const;
+
+  // For sync (src/store/sync_support.cpp).
+  // The commit any full ref name points at (such as a remote-tracking ref); nullopt if absent.
+  std::optional<ObjectId> lookup_ref(const std::string& name) const;
+  // The best common ancestor of two commits; nullopt when their histories are unrelated.
+  std::optional<ObjectId> merge_base(const ObjectId& a, const ObjectId& b) const;
+  // Moves this store's ref to the existing commit `target` by compare-and-swap from `expected`
+  // (empty: create only if absent). False when the ref moved meanwhile.
+  bool try_move(const ObjectId& expected, const ObjectId& target, const std::string& log_message);
+  // Root commits (no parents) reachable from `tip` but not from `hide` (when given).
+  std::vector<ObjectId> roots(const ObjectId& tip, const std::optional<ObjectId>& hide = std::nullopt) const;
+  // How many commits are reachable from `tip` but not from `hide` (when given).
+  std::size_t count_commits(const ObjectId& tip, const std::optional<ObjectId>& hide = std::nullopt) const;
 
 private:
   Repository& repo_;

@@ -867,6 +867,8 @@ TEST_CASE("verb names each command as the CLI does") {
   CHECK(verb(Reopen{}) == "reopen");
   CHECK(verb(RecordReview{}) == "review");
   CHECK(verb(AddComment{}) == "comment");
+  CHECK(verb(MarkNotSeen{}) == "not-seen");
+  CHECK(verb(MarkSeen{}) == "seen-again");
 }
 
 TEST_CASE("apply leaves the record it was given unchanged") {
@@ -919,6 +921,7 @@ TEST_CASE("every rule in rule_names() has a scenario that triggers it") {
          (void)core::apply(w.opened(), Escalate{std::nullopt, "why"}, Context{kRita, w.now, empty});
        }},
       {"text-required", [&] { (void)w.apply_as(kRita, w.opened(), AddComment{""}); }},
+      {"sighting-change", [&] { (void)w.apply_as(kCi, w.opened(), MarkSeen{"reported again"}); }},
       // core/membership
       {"admin-only", [&] { (void)add_member(policy, Member{kMallory, "M", {Role::reporter}}, w.as(kRita)); }},
       {"roles-required", [&] { (void)add_member(policy, Member{kMallory, "M", {}}, w.as(kAdmin)); }},

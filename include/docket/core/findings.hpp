@@ -1,0 +1,53 @@
+#pragma once
+// What `docket check` reports (docs/design.md §4): acceptances past their expiry, SLA breaches,
+// post-closure reviews overdue and acceptances expiring soon. Pure: the records, the policy
+// and the time to judge at are inputs, so CI can replay a check at any moment with `--at`.
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "docket/core/policy.hpp"
+#include "docket/core/record.hpp"
+
+namespace docket::core {
+
+// Ordered by urgency: the order findings are listed in.
+enum class FindingKind { expired, sla_breach, review_overdue, expiring_soon };
+
+// Every kind, in order. The single list of names `fail_on` in docket.yaml may use.
+inline constexpr std::array<FindingKind, 4> kFindingKinds{FindingKind::expired, FindingKind::sla_breach,
+                                                          FindingKind::review_overdue, FindingKind::expiring_soon};
+
+// `expired`, `sla-breach`, `review-overdue`, `expiring-soon`: as written in `fail_on` and output.
+std::string_view to_string(FindingKind kind);
+std::optional<FindingKind> parse_finding_kind(std::string_view text);
+// The names joined by `, ` for messages and hints.
+std::string finding_kind_names();
+
+// A duration rounded for people, largest unit only: `3d`, `5h`, `12m`, `40s` (negative as `-3d`).
+std::string format_rough_duration(Duration d);
+
+struct Finding {
+  FindingKind kind = FindingKind::expired;
+  ExceptionId id;
+  std::string detail;             // one line for people, e.g. `acceptance expired 3d ago`
+  std::optional<Timestamp> at;    // the deadline concerned (expiry, due, review due); none when unknown
+  bool operator==(const Finding&) const = default;
+};
+
+// An acceptance is in force from approval until it is revoked, including while a renewal waits
+// for approval (the earlier expiry still holds: an acceptance is never silently extended).
+bool acceptance_in_force(const Record& r);
+
+// The findings for `records` judged at `at`, ordered by kind, then deadline, then id.
+// Fail-closed: an acceptance in force with no recorded expiry counts as expired.
+std::vector<Finding> find_findings(const std::vector<Record>& records, const Policy& policy, Timestamp at);
+
+// Whether any finding's kind is named in `policy.fail_on` (the CI gate).
+bool fails_build(const std::vector<Finding>& findings, const Policy& policy);
+bool fails_build(FindingKind kind, const Policy& policy);
+
+}  // namespace docket::core

@@ -1,0 +1,50 @@
+#pragma once
+// The per-record three-way merge behind `docket sync` and the check `verify` makes on merge
+// commits (docs/sync.md). Pure: records in, a record and a list of conflicts out.
+//
+// Contract: merge_records(base, a, b) and merge_records(base, b, a) give the same result, so
+// whichever clone makes the merge commit, the tree is the same and `verify` can recompute it.
+
+#include <string>
+#include <vector>
+
+#include "docket/core/record.hpp"
+
+namespace docket::core {
+
+// A change on both sides that no rule resolves without breaking a record invariant. `record` is
+// the exception id (or path), `field` the record field concerned.
+struct Conflict {
+  std::string record;
+  std::string field;
+  std::string message;
+};
+
+struct MergeResult {
+  Record merged;
+  std::vector<Conflict> conflicts;  // when non-empty, `merged` must not be written
+};
+
+// Merges the two descendants `ours` and `theirs` of `base` (null when the record did not exist
+// at the merge base). Rules, in short:
+// - a field changed on one side only takes that side's value;
+// - append-only lists (evidence, approvals, comments, events, requests, owners, recurrence_of)
+//   keep the base's entries in order, then the entries either side added, deduplicated and
+//   sorted by stamp time, actor, then content;
+// - a checklist item completed on both sides keeps the earlier completion;
+// - the lifecycle (state, outcome, review) changed differently on both sides takes the side
+//   further along open < triaged < investigating < remediating < pending-approval < accepted <
+//   closed; at equal rank, the side whose newest added event is later;
+// - the assignee changed differently on both sides takes the newer `assigned` event;
+// - fields fixed at open (title, template, severity, identity, source, opened, due,
+//   frameworks) changed differently on both sides, and results breaking an invariant (two
+//   requests in one round, two votes by one approver in one round), are conflicts.
+MergeResult merge_records(const Record* base, const Record& ours, const Record& theirs);
+
+// Position of `s` in the lifecycle order the merge rule uses (open = 0 … closed = 6).
+int lifecycle_rank(State s);
+
+// Invariants every record written by docket holds; a merge result violating one is a conflict.
+std::vector<Conflict> check_record_invariants(const Record& r);
+
+}  // namespace docket::core

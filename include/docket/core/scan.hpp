@@ -1,0 +1,55 @@
+#pragma once
+// Scanner findings as docket keeps them, and the pure plan of an ingest run (docs/ingest.md):
+// which findings open an exception, which are already known, which records a complete scan no
+// longer reports ("not seen since") and which marked records are reported again.
+
+#include <cstddef>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "docket/core/record.hpp"
+
+namespace docket::core {
+
+// One finding of a scanner report, reduced to what may be stored: never a snippet, never the
+// secret, never a raw fingerprint value (codec/sarif.hpp builds these).
+struct ScanFinding {
+  std::string tool;                  // lower-case scanner name, or the --tool given
+  std::string rule;                  // the scanner's rule id
+  std::optional<Severity> severity;  // none when the report says nothing (the template decides)
+  std::string message;               // first line, for people; redacted when it looks like a secret; not stored
+  std::string location;              // `uri:line`, `uri`, a logical name, or empty
+  std::string fingerprint;           // `sha256:<hex>`, the finding's identity
+  bool secret = false;               // a secret scanner or a rule about secrets (leaked-secret template)
+  bool operator==(const ScanFinding&) const = default;
+};
+
+// What one or more reports say. Only `complete_tools` may mark findings not seen: a run that
+// failed, or gave no results list, says nothing about what is gone.
+struct ScanReport {
+  std::vector<ScanFinding> findings;      // unique fingerprints, in report order
+  std::set<std::string> tools;            // every tool that has a run in the reports
+  std::set<std::string> complete_tools;   // tools all of whose runs finished with a results list
+  std::size_t suppressed = 0;             // results suppressed in the report (e.g. nosemgrep), not opened
+  std::size_t duplicates = 0;             // results whose fingerprint an earlier result had
+};
+
+// Appends `more` to `into`: findings with a fingerprint already present count as duplicates;
+// a tool stays complete only if it is complete in both.
+void merge_reports(ScanReport& into, const ScanReport& more);
+
+struct IngestPlan {
+  std::vector<std::size_t> to_open;  // indexes into report.findings with no exception that is not closed
+  std::vector<ExceptionId> known;    // exceptions (not closed) that already track a reported finding
+  std::vector<ExceptionId> seen_again;  // known ones marked not seen, to clear
+  std::vector<ExceptionId> not_seen;    // not closed, tool complete in the report, fingerprint absent, not yet marked
+  bool changes_nothing() const { return to_open.empty() && seen_again.empty() && not_seen.empty(); }
+};
+
+// The plan for ingesting `report` into a store holding `records`. Closed exceptions are never
+// touched: a finding seen again after closure opens a new exception (linked as a recurrence).
+IngestPlan plan_ingest(const std::vector<Record>& records, const ScanReport& report);
+
+}  // namespace docket::core

@@ -1,0 +1,156 @@
+#include "docket/app/ingest.hpp"
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "docket/codec/command_json.hpp"
+#include "docket/core/error.hpp"
+#include "exception_support.hpp"
+
+namespace docket::app {
+namespace {
+
+// Thrown out of the commit transaction when the run changes nothing: no empty commit is made.
+struct NothingChanged {};
+
+std::string format_name(ReportFormat format) {
+  switch (format) {
+    case ReportFormat::sarif: return "SARIF log";
+    case ReportFormat::gitleaks: return "gitleaks JSON report";
+    case ReportFormat::trufflehog: return "trufflehog JSON output";
+  }
+  return "report";
+}
+
+std::string joined(const std::set<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+std::string commit_subject(const core::ScanReport& report, const core::IngestPlan& plan) {
+  std::string subject = "docket: ingest " + joined(report.tools) + ":";
+  const auto part = [&](std::size_t n, const char* what) {
+    if (n) subject += " " + std::to_string(n) + " " + what + ",";
+  };
+  part(plan.to_open.size(), "opened");
+  part(plan.seen_again.size(), "seen again");
+  part(plan.not_seen.size(), "not seen");
+  subject.pop_back();
+  if (subject.size() > 100) subject = subject.substr(0, 97) + "...";
+  return subject;
+}
+
+}  // namespace
+
+core::ScanReport read_report_file(const std::filesystem::path& file, ReportFormat format, const codec::ScanOptions& options) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec))
+    throw Error(ExitCode::usage, file.string() + " is a folder, not a " + format_name(format), "name the report file");
+  const auto size = std::filesystem::file_size(file, ec);
+  if (ec) throw Error(ExitCode::not_found, "cannot read report " + file.string() + ": " + ec.message(), "check the path");
+  if (size > codec::kMaxReportBytes)
+    throw Error(ExitCode::usage,
+                file.string() + ": the report is " + std::to_string(size) + " bytes, over the limit of " +
+                    std::to_string(codec::kMaxReportBytes) + " bytes",
+                "split the scan into several reports");
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw Error(ExitCode::not_found, "cannot read report " + file.string(), "check the path and its permissions");
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) throw Error(ExitCode::not_found, "reading " + file.string() + " failed part-way", "check the file and retry");
+  const std::string text = buffer.str();
+  const std::string source = file.string();
+  switch (format) {
+    case ReportFormat::sarif: return codec::read_sarif(text, source, options);
+    case ReportFormat::gitleaks: return codec::read_gitleaks_json(text, source, options);
+    case ReportFormat::trufflehog: return codec::read_trufflehog_json(text, source, options);
+  }
+  throw Error(ExitCode::internal, "unknown report format");
+}
+
+std::optional<std::string> template_for(const core::ScanFinding& finding, const std::map<std::string, std::string>& map,
+                                        bool store_has_leaked_secret) {
+  if (const auto it = map.find(finding.rule); it != map.end()) return it->second;
+  if (const auto it = map.find("*"); it != map.end()) return it->second;
+  if (finding.secret && store_has_leaked_secret) return std::string("leaked-secret");
+  return std::nullopt;
+}
+
+std::string finding_title(const core::ScanFinding& finding) {
+  return finding.tool + ": " + finding.rule + (finding.location.empty() ? "" : " in " + finding.location);
+}
+
+IngestResult ingest_reports(Session& session, const IngestRequest& request) {
+  if (request.files.empty()) throw Error(ExitCode::usage, "no report files were given", "name at least one FILE");
+  // Every file is read and checked before the store is touched: an invalid one changes nothing.
+  core::ScanReport report;
+  for (const auto& file : request.files) core::merge_reports(report, read_report_file(file, request.format, request.options));
+
+  IngestResult result;
+  try {
+    const store::ObjectId commit = session.commit([&](const store::Snapshot& snap) -> Session::Commit {
+      result = IngestResult{};  // the transaction may run again after a lost race
+      const StoreConfig config = load_config(snap);
+      session.check_signer_allowed(config.signers);
+      for (const auto& [rule, name] : request.template_map) (void)find_template(config, name);
+      const auto records = load_records(snap);
+      const core::IngestPlan plan = core::plan_ingest(records, report);
+      if (plan.changes_nothing()) {
+        result.known = plan.known;
+        throw NothingChanged{};
+      }
+      const core::Context ctx{session.actor().email, session.now(), config.policy};
+      const bool has_leaked_secret = config.templates.count("leaked-secret") > 0;
+      auto taken = record_ids(snap);
+      std::vector<store::Change> changes;
+      std::string records_trailer, replays;
+      const auto add = [&](const Record& r, const std::string& replay) {
+        changes.push_back(record_change(r));
+        records_trailer += "Docket-Record: " + r.id.str() + "\n";
+        replays += std::string(codec::kReplayTrailer) + replay + "\n";
+      };
+      for (const std::size_t index : plan.to_open) {
+        const core::ScanFinding& finding = report.findings[index];
+        OpenRequest open;
+        open.title = finding_title(finding);
+        open.template_name = template_for(finding, request.template_map, has_leaked_secret);
+        open.severity = finding.severity;
+        open.source = Source{finding.tool, finding.rule, finding.fingerprint, finding.location};
+        PreparedOpen prepared = prepare_open(config, records, taken, open, ctx);
+        add(prepared.record, prepared.replay);
+        result.opened.push_back(std::move(prepared.record));
+      }
+      std::map<ExceptionId, const Record*> by_id;
+      for (const auto& r : records) by_id.emplace(r.id, &r);
+      const auto mark = [&](const Record& before, const core::Command& command, std::vector<Record>& into) {
+        Record after = core::apply(before, command, ctx);
+        add(after, codec::command_to_json(before.id, command));
+        into.push_back(std::move(after));
+      };
+      for (const auto& id : plan.seen_again) {
+        const Record& before = *by_id.at(id);
+        mark(before, core::MarkSeen{"reported again by a " + before.source.tool + " scan"}, result.seen_again);
+      }
+      for (const auto& id : plan.not_seen) {
+        const Record& before = *by_id.at(id);
+        mark(before, core::MarkNotSeen{"not reported by a complete " + before.source.tool + " scan"}, result.not_seen);
+      }
+      result.known = plan.known;
+      return {std::move(changes),
+              commit_subject(report, plan) + "\n\nDocket-Command: ingest\n" + records_trailer + replays};
+    });
+    result.commit = commit;
+  } catch (const NothingChanged&) {
+    // Re-running the same scan opens nothing and writes nothing.
+  }
+  result.findings = report.findings.size();
+  result.suppressed = report.suppressed;
+  result.duplicates = report.duplicates;
+  result.tools = report.tools;
+  result.complete_tools = report.complete_tools;
+  return result;
+}
+
+}  // namespace docket::app

@@ -1,0 +1,118 @@
+// docket check: the CI gate. Lists expired acceptances, SLA breaches, overdue post-closure
+// reviews and acceptances expiring soon; exits 1 when a finding's kind is in the policy's fail_on.
+#include <cctype>
+#include <map>
+#include <sstream>
+
+#include "cli.hpp"
+#include "command_support.hpp"
+#include "docket/core/findings.hpp"
+#include "docket/core/time.hpp"
+
+namespace docket::cli {
+namespace {
+
+std::vector<std::string> email_texts(const std::vector<Email>& emails) {
+  std::vector<std::string> out;
+  for (const auto& e : emails) out.push_back(e.str());
+  return out;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
+std::string upper(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+void render_check_json(std::ostream& out, const std::vector<core::Finding>& findings, const std::map<ExceptionId, const Record*>& by_id,
+                       const Policy& policy, Timestamp at, bool failed) {
+  nlohmann::json list = nlohmann::json::array();
+  nlohmann::json counts = nlohmann::json::object();
+  for (const auto kind : core::kFindingKinds) counts[std::string(core::to_string(kind))] = 0;
+  const nlohmann::json escalation = email_texts(policy.escalation);
+  for (const auto& f : findings) {
+    const Record& r = *by_id.at(f.id);
+    counts[std::string(core::to_string(f.kind))] = counts[std::string(core::to_string(f.kind))].get<int>() + 1;
+    list.push_back({{"kind", core::to_string(f.kind)},
+                    {"id", f.id.str()},
+                    {"title", r.title},
+                    {"severity", to_string(r.severity)},
+                    {"state", to_string(r.state)},
+                    {"detail", f.detail},
+                    {"at", f.at ? nlohmann::json(format_rfc3339(*f.at)) : nlohmann::json(nullptr)},
+                    {"fails_build", core::fails_build(f.kind, policy)},
+                    {"owners", email_texts(r.owners)},
+                    {"assignee", r.assignee ? nlohmann::json(r.assignee->str()) : nlohmann::json(nullptr)},
+                    {"escalation", escalation}});
+  }
+  out << nlohmann::json{{"at", format_rfc3339(at)},
+                        {"failed", failed},
+                        {"fail_on", policy.fail_on},
+                        {"escalation", escalation},
+                        {"counts", std::move(counts)},
+                        {"findings", std::move(list)}}
+             .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+      << "\n";
+}
+
+std::string render_check_text(const std::vector<core::Finding>& findings, const std::map<ExceptionId, const Record*>& by_id,
+                              const Policy& policy, Timestamp at, bool failed) {
+  std::ostringstream out;
+  const std::string escalation =
+      policy.escalation.empty() ? "no escalation owners in docket.yaml" : join(email_texts(policy.escalation));
+  for (const auto& f : findings) {
+    const Record& r = *by_id.at(f.id);
+    const bool fails = core::fails_build(f.kind, policy);
+    out << upper(core::to_string(f.kind)) << (fails ? " (fails)" : "") << "  " << f.id.str() << "  " << r.title << "\n"
+        << "  " << f.detail << "\n"
+        << "  owners: " << (r.owners.empty() ? "none" : join(email_texts(r.owners)))
+        << (r.assignee ? "; assignee: " + r.assignee->str() : "") << (fails ? "; escalate to: " + escalation : "")
+        << "\n";
+  }
+  std::map<core::FindingKind, int> counts;
+  for (const auto& f : findings) ++counts[f.kind];
+  std::vector<std::string> parts;
+  for (const auto kind : core::kFindingKinds)
+    if (counts[kind]) parts.push_back(std::to_string(counts[kind]) + " " + std::string(core::to_string(kind)));
+  out << (findings.empty() ? "" : "\n") << (failed ? "FAILED" : "ok") << ": " << findings.size() << " finding"
+      << (findings.size() == 1 ? "" : "s") << (parts.empty() ? "" : " (" + join(parts) + ")") << " at "
+      << format_rfc3339(at) << "; fail_on: "
+      << (policy.fail_on.empty() ? "nothing" : join({policy.fail_on.begin(), policy.fail_on.end()})) << "\n";
+  if (failed) out << "escalate to: " << escalation << "\n";
+  return out.str();
+}
+
+}  // namespace
+
+void attach_check(CLI::App& cmd, CommandContext& ctx) {
+  struct Options {
+    std::string at;
+    bool json = false;
+  };
+  auto opts = std::make_shared<Options>();
+  cmd.add_option("--at", opts->at, "Judge at this time: RFC 3339, or a duration from now such as 14d (default: now)")
+      ->type_name("TIME");
+  cmd.add_flag("--json", opts->json, "Print the findings as JSON");
+  cmd.callback([&ctx, opts] {
+    app::Session session(ctx.settings());
+    const store::Snapshot snap = session.tip();
+    const Policy policy = app::load_config(snap).policy;
+    const std::vector<Record> records = app::load_records(snap);
+    const Timestamp at = opts->at.empty() ? session.now() : parse_time_option(opts->at, "--at", session.now());
+    const auto findings = core::find_findings(records, policy, at);
+    const bool failed = core::fails_build(findings, policy);
+    ctx.exit_code = failed ? 1 : 0;
+    std::map<ExceptionId, const Record*> by_id;
+    for (const Record& r : records) by_id[r.id] = &r;
+    if (opts->json) render_check_json(*ctx.out, findings, by_id, policy, at, failed);
+    else print_human(*ctx.out, render_check_text(findings, by_id, policy, at, failed));
+  });
+}
+
+}  // namespace docket::cli

@@ -1,0 +1,111 @@
+// docket ingest: open exceptions from scanner reports (SARIF, gitleaks JSON, trufflehog JSON).
+#include <nlohmann/json.hpp>
+
+#include "cli.hpp"
+#include "command_support.hpp"
+#include "docket/app/ingest.hpp"
+#include "docket/core/error.hpp"
+#include "docket/core/time.hpp"
+
+namespace docket::cli {
+namespace {
+
+struct IngestOptions {
+  std::vector<std::string> files;
+  std::string tool;
+  std::vector<std::string> template_map;
+  bool json = false;
+};
+
+std::map<std::string, std::string> parse_template_map(const std::vector<std::string>& entries) {
+  std::map<std::string, std::string> map;
+  for (const auto& entry : entries) {
+    const auto equals = entry.rfind('=');
+    if (equals == std::string::npos || equals == 0 || equals + 1 == entry.size())
+      throw Error(ExitCode::usage, "--template-map '" + entry + "' is not RULE=TEMPLATE",
+                  "e.g. --template-map aws-access-token=leaked-secret, or --template-map '*=generic' for every other rule");
+    map[entry.substr(0, equals)] = entry.substr(equals + 1);
+  }
+  return map;
+}
+
+nlohmann::json record_summary(const Record& r) {
+  return {{"id", r.id.str()},
+          {"title", r.title},
+          {"template", r.template_name},
+          {"severity", std::string(to_string(r.severity))},
+          {"tool", r.source.tool},
+          {"rule", r.source.rule},
+          {"location", r.source.location},
+          {"fingerprint", r.source.fingerprint},
+          {"missing_since", r.source.missing_since ? nlohmann::json(format_rfc3339(*r.source.missing_since)) : nlohmann::json(nullptr)}};
+}
+
+void print_result(CommandContext& ctx, const app::IngestResult& result, bool json) {
+  if (json) {
+    nlohmann::json opened = nlohmann::json::array(), seen_again = nlohmann::json::array(), not_seen = nlohmann::json::array(),
+                   known = nlohmann::json::array();
+    for (const auto& r : result.opened) opened.push_back(record_summary(r));
+    for (const auto& r : result.seen_again) seen_again.push_back(record_summary(r));
+    for (const auto& r : result.not_seen) not_seen.push_back(record_summary(r));
+    for (const auto& id : result.known) known.push_back(id.str());
+    *ctx.out << nlohmann::json{{"opened", opened},
+                               {"known", known},
+                               {"seen_again", seen_again},
+                               {"not_seen", not_seen},
+                               {"findings", result.findings},
+                               {"suppressed", result.suppressed},
+                               {"duplicates", result.duplicates},
+                               {"tools", result.tools},
+                               {"complete_tools", result.complete_tools},
+                               {"commit", result.commit ? nlohmann::json(result.commit->hex) : nlohmann::json(nullptr)}}
+                    .dump(2)
+             << "\n";
+    return;
+  }
+  std::string text;
+  for (const auto& r : result.opened) text += "opened      " + r.id.str() + "  " + r.title + "\n";
+  for (const auto& r : result.seen_again) text += "seen again  " + r.id.str() + "  " + r.title + "\n";
+  for (const auto& r : result.not_seen) text += "not seen    " + r.id.str() + "  " + r.title + "\n";
+  text += "opened " + std::to_string(result.opened.size()) + ", already known " + std::to_string(result.known.size()) +
+          ", not seen since this run " + std::to_string(result.not_seen.size()) + ", seen again " +
+          std::to_string(result.seen_again.size()) + " (" + std::to_string(result.findings) + " findings";
+  if (result.suppressed) text += ", " + std::to_string(result.suppressed) + " suppressed in the report";
+  if (result.duplicates) text += ", " + std::to_string(result.duplicates) + " duplicates";
+  text += ")\n";
+  if (!result.commit) text += "nothing changed; no commit made\n";
+  for (const auto& tool : result.tools)
+    if (!result.complete_tools.count(tool))
+      text += "note: the " + tool + " run did not complete, so none of its findings were marked not seen\n";
+  print_human(*ctx.out, text);
+}
+
+void add_format(CLI::App& cmd, CommandContext& ctx, const char* name, const char* summary, app::ReportFormat format) {
+  auto opts = std::make_shared<IngestOptions>();
+  CLI::App* sub = cmd.add_subcommand(name, summary);
+  sub->add_option("FILE", opts->files, "Report files (one commit for all of them)")->required();
+  sub->add_option("--tool", opts->tool, "Tool name for every finding; also scopes identity and 'not seen' marking");
+  sub->add_option("--template-map", opts->template_map, "RULE=TEMPLATE (repeatable; RULE '*' for every other rule)");
+  sub->add_flag("--json", opts->json, "Print the result as JSON");
+  sub->callback([&ctx, opts, format] {
+    app::IngestRequest req;
+    req.format = format;
+    const auto settings = ctx.settings();
+    for (const auto& f : opts->files) req.files.push_back(settings.cwd / f);
+    if (!opts->tool.empty()) req.options.tool = opts->tool;
+    req.template_map = parse_template_map(opts->template_map);
+    app::Session session(settings);
+    print_result(ctx, app::ingest_reports(session, req), opts->json);
+  });
+}
+
+}  // namespace
+
+void attach_ingest(CLI::App& cmd, CommandContext& ctx) {
+  cmd.require_subcommand(1);
+  add_format(cmd, ctx, "sarif", "Ingest SARIF 2.1.0 logs from any scanner", app::ReportFormat::sarif);
+  add_format(cmd, ctx, "gitleaks", "Ingest gitleaks' JSON report (--report-format json)", app::ReportFormat::gitleaks);
+  add_format(cmd, ctx, "trufflehog", "Ingest trufflehog's JSON lines (--json)", app::ReportFormat::trufflehog);
+}
+
+}  // namespace docket::cli

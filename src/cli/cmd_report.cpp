@@ -1,0 +1,36 @@
+// docket report: the store's exceptions summarised for people and tools, as Markdown, JSON,
+// CSV or one self-contained HTML page, on stdout or written atomically to a file.
+#include "cli.hpp"
+#include "command_support.hpp"
+#include "docket/app/report_render.hpp"
+#include "docket/core/error.hpp"
+#include "docket/core/report.hpp"
+
+namespace docket::cli {
+
+void attach_report(CLI::App& cmd, CommandContext& ctx) {
+  struct Options {
+    std::string format = "md";
+    std::string out;
+    std::string at;
+  };
+  auto opts = std::make_shared<Options>();
+  cmd.add_option("--format", opts->format, "md, json, csv or html (default md)")->type_name("FORMAT");
+  cmd.add_option("--out", opts->out, "Write to FILE (atomically) instead of standard output")->type_name("FILE");
+  cmd.add_option("--at", opts->at, "Report as of this time: RFC 3339, or a duration from now (default: now)")
+      ->type_name("TIME");
+  cmd.callback([&ctx, opts] {
+    const auto format = app::parse_report_format(opts->format);
+    if (!format)
+      throw Error(ExitCode::usage, "--format '" + opts->format + "' is not a report format", "use one of: md, json, csv, html");
+    app::Session session(ctx.settings());
+    const store::Snapshot snap = session.tip();
+    const Policy policy = app::load_config(snap).policy;
+    const Timestamp at = opts->at.empty() ? session.now() : parse_time_option(opts->at, "--at", session.now());
+    const std::string text = app::render_report(core::build_report(app::load_records(snap), policy, at), *format);
+    if (opts->out.empty()) *ctx.out << text;
+    else app::write_file_atomically(opts->out, text);
+  });
+}
+
+}  // namespace docket::cli

@@ -1,0 +1,42 @@
+// gitleaks' native JSON report → core::ScanReport. Only RuleID, File, StartLine and Description
+// are read: `Secret` and `Match` hold the secret, and `Commit`, `Author`, `Email`, `Date`,
+// `Message` and `Fingerprint` (`<commit>:<file>:<rule>:<line>` for git scans) are commit
+// metadata, not the finding's identity. The identity is the same location hash a gitleaks SARIF
+// report of the same finding gets, so the two formats can be mixed over time.
+
+#include "docket/codec/sarif.hpp"
+#include "scan_support.hpp"
+
+namespace docket::codec {
+
+core::ScanReport read_gitleaks_json(std::string_view text, std::string_view source, const ScanOptions& options) {
+  constexpr const char* kHint = "give the output of gitleaks --report-format json (a JSON list of findings)";
+  const auto values = detail::top_level_json_values(text, source);
+  if (values.empty()) detail::bad_report(source, "is empty, not a gitleaks JSON report", kHint);
+  if (values.size() > 1) detail::bad_report(source, "holds " + std::to_string(values.size()) + " JSON values, not one gitleaks report", kHint);
+  const detail::json report = detail::parse_json_value(text, source, "gitleaks JSON report");
+  const detail::JsonReader in(source);
+  if (report.is_object() && report.contains("runs"))
+    detail::bad_report(source, "is a SARIF log, not gitleaks' JSON report", "use `docket ingest sarif` for it");
+  if (!report.is_array()) detail::bad_report(source, "is not a gitleaks JSON report (its top level is not a list)", kHint);
+
+  const std::string tool = detail::lower(options.tool.value_or("gitleaks"));
+  detail::FindingCollector out;
+  for (std::size_t i = 0; i < report.size(); ++i) {
+    const std::string path = "[" + std::to_string(i) + "]";
+    const auto& finding = report[i];
+    if (!finding.is_object()) in.fail(path, "is not an object", kHint);
+    const auto rule = in.string(finding, "RuleID", path);
+    if (!rule || rule->empty()) in.fail(path, "has no RuleID: this is not a gitleaks finding", kHint);
+    const std::string file = in.string(finding, "File", path).value_or("");
+    const std::int64_t line = in.integer(finding, "StartLine", path).value_or(0);
+    const std::string location = file.empty() ? std::string{} : line > 0 ? file + ":" + std::to_string(line) : file;
+    out.add(detail::make_finding(tool, *rule, std::nullopt, in.string(finding, "Description", path).value_or(""), location,
+                                 {}, true));
+  }
+  out.report.tools.insert(tool);
+  out.report.complete_tools.insert(tool);  // gitleaks writes `[]` when it finds nothing
+  return std::move(out.report);
+}
+
+}  // namespace docket::codec

@@ -1,0 +1,261 @@
+#include "scan_support.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+#include "docket/codec/sarif.hpp"
+#include "docket/core/error.hpp"
+#include "docket/core/secrets.hpp"
+#include "docket/crypto/sha256.hpp"
+
+namespace docket::codec::detail {
+namespace {
+
+bool json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// The end of the string whose opening quote is at `i` (one past the closing quote), or npos.
+std::size_t skip_string(std::string_view text, std::size_t i) {
+  for (++i; i < text.size(); ++i) {
+    if (text[i] == '\\') ++i;
+    else if (text[i] == '"') return i + 1;
+  }
+  return std::string_view::npos;
+}
+
+// The end of the value starting at `i` (npos when it never ends: the parser names that error).
+std::size_t skip_value(std::string_view text, std::size_t i, std::string_view source) {
+  if (text[i] == '"') return skip_string(text, i);
+  if (text[i] != '{' && text[i] != '[') {
+    while (i < text.size() && !json_space(text[i]) && text[i] != '{' && text[i] != '[' && text[i] != '"') ++i;
+    return i;
+  }
+  int depth = 0;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == '"') {
+      i = skip_string(text, i);
+      if (i == std::string_view::npos) return i;
+      continue;
+    }
+    if (c == '{' || c == '[') {
+      if (++depth > kMaxReportDepth)
+        bad_report(source, "JSON nested deeper than " + std::to_string(kMaxReportDepth) + " levels",
+                   "scanner reports are far shallower; this file is not a report docket reads");
+    } else if (c == '}' || c == ']') {
+      if (--depth == 0) return i + 1;
+    }
+    ++i;
+  }
+  return std::string_view::npos;
+}
+
+// Decodes the UTF-8 sequence at `i` (valid UTF-8 assumed); returns its code point and length.
+std::pair<std::uint32_t, std::size_t> decode(std::string_view text, std::size_t i) {
+  const auto lead = static_cast<unsigned char>(text[i]);
+  if (lead < 0x80) return {lead, 1};
+  const std::size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+  if (i + length > text.size()) return {0xFFFD, text.size() - i};
+  std::uint32_t code = lead & (0xFFu >> (length + 1));
+  for (std::size_t k = 1; k < length; ++k) code = (code << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3Fu);
+  return {code, length};
+}
+
+// Rule ids spell words with any separator: `aws-access-key`, `AWS Access Key`, `AwsCredentials`.
+// Lower-case words separated by single spaces, with a space at each end.
+std::string as_spaced_words(std::string_view text) {
+  std::string out = " ";
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (!std::isalnum(c)) {
+      if (out.back() != ' ') out += ' ';
+      continue;
+    }
+    if (std::isupper(c) && i > 0 && std::islower(static_cast<unsigned char>(text[i - 1])) && out.back() != ' ') out += ' ';
+    out += static_cast<char>(std::tolower(c));
+  }
+  if (out.back() != ' ') out += ' ';
+  return out;
+}
+
+}  // namespace
+
+void bad_report(std::string_view source, const std::string& what, std::string hint) {
+  throw Error(ExitCode::usage, std::string(source) + ": " + what, std::move(hint));
+}
+
+std::vector<std::string_view> top_level_json_values(std::string_view text, std::string_view source) {
+  if (text.size() > kMaxReportBytes)
+    bad_report(source, "the report is " + std::to_string(text.size()) + " bytes, over the limit of " +
+                           std::to_string(kMaxReportBytes) + " bytes",
+               "split the scan into several reports");
+  std::vector<std::string_view> values;
+  std::size_t i = 0;
+  while (true) {
+    while (i < text.size() && json_space(text[i])) ++i;
+    if (i >= text.size()) break;
+    const std::size_t end = skip_value(text, i, source);
+    if (end == std::string_view::npos) {
+      values.push_back(text.substr(i));
+      break;
+    }
+    values.push_back(text.substr(i, end - i));
+    i = end;
+  }
+  return values;
+}
+
+json parse_json_value(std::string_view text, std::string_view source, std::string_view format) {
+  try {
+    return json::parse(text);
+  } catch (const json::exception& e) {
+    std::string what = e.what();
+    // `[json.exception.parse_error.101] parse error at line 3, column 5: …` reads better without the tag.
+    if (const auto tag_end = what.find("] "); what.starts_with("[json.") && tag_end != std::string::npos)
+      what = what.substr(tag_end + 2);
+    bad_report(source, "not valid JSON: " + what, "check that the file is a complete " + std::string(format));
+  }
+}
+
+void JsonReader::fail(const std::string& path, const std::string& what, std::string hint) const {
+  bad_report(source_, path + ": " + what, std::move(hint));
+}
+
+const json* JsonReader::member(const json& object, const char* key) const {
+  if (!object.is_object()) return nullptr;
+  const auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+const json* JsonReader::object(const json& object, const char* key, const std::string& path) const {
+  const json* value = member(object, key);
+  if (value && !value->is_object()) fail(path + "." + key, "is not an object");
+  return value;
+}
+
+const json* JsonReader::array(const json& object, const char* key, const std::string& path) const {
+  const json* value = member(object, key);
+  if (value && !value->is_array()) fail(path + "." + key, "is not a list");
+  return value;
+}
+
+std::optional<std::string> JsonReader::string(const json& object, const char* key, const std::string& path) const {
+  const json* value = member(object, key);
+  if (!value) return std::nullopt;
+  if (!value->is_string()) fail(path + "." + key, "is not a string");
+  return value->get<std::string>();
+}
+
+std::optional<std::int64_t> JsonReader::integer(const json& object, const char* key, const std::string& path) const {
+  const json* value = member(object, key);
+  if (!value) return std::nullopt;
+  if (!value->is_number_integer()) fail(path + "." + key, "is not an integer");
+  return value->get<std::int64_t>();
+}
+
+std::optional<bool> JsonReader::boolean(const json& object, const char* key, const std::string& path) const {
+  const json* value = member(object, key);
+  if (!value) return std::nullopt;
+  if (!value->is_boolean()) fail(path + "." + key, "is not true or false");
+  return value->get<bool>();
+}
+
+std::string one_line(std::string_view text, std::size_t max_bytes) {
+  std::string out;
+  bool pending_space = false;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto [code, length] = decode(text, i);
+    if (code == '\n' || code == '\r' || code == 0x85 || code == 0x2028 || code == 0x2029) {
+      if (!out.empty()) break;  // the first line only
+      i += length;
+      continue;
+    }
+    const bool control = code < 0x20 || code == 0x7F || (code >= 0x80 && code <= 0x9F);
+    if (control || code == ' ') {
+      pending_space = !out.empty();
+      i += length;
+      continue;
+    }
+    const std::size_t need = length + (pending_space ? 1 : 0);
+    if (out.size() + need > max_bytes) {
+      // Cut at a character boundary and say so.
+      while (!out.empty() && out.size() + 3 > max_bytes) {
+        std::size_t last = out.size() - 1;
+        while (last > 0 && (static_cast<unsigned char>(out[last]) & 0xC0) == 0x80) --last;
+        out.resize(last);
+      }
+      out += "...";
+      return out;
+    }
+    if (pending_space) out += ' ';
+    pending_space = false;
+    out.append(text.substr(i, length));
+    i += length;
+  }
+  return out;
+}
+
+std::string withhold_secrets(std::string text) {
+  if (const auto secret = find_secret(text)) return "[withheld: looks like a " + secret->kind + "]";
+  return text;
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string fingerprint_of(std::initializer_list<std::string_view> parts) {
+  crypto::Sha256 hash;
+  for (const auto part : parts) {
+    hash.update(std::to_string(part.size()) + ":");
+    hash.update(part);
+  }
+  return hash.finish().str();
+}
+
+bool is_secret_scanner(std::string_view tool) {
+  static constexpr std::array<std::string_view, 8> scanners{"gitleaks", "trufflehog", "detect-secrets", "ggshield",
+                                                            "gitguardian", "secretlint", "noseyparker", "talisman"};
+  const std::string name = lower(tool);
+  return std::any_of(scanners.begin(), scanners.end(), [&](std::string_view s) { return name.find(s) != std::string::npos; });
+}
+
+bool describes_secret(std::string_view text) {
+  static constexpr std::array<std::string_view, 12> words{
+      " secret",      " token",      " password",  " passwd",     " credential", " private key",
+      " privatekey",  " api key",    " apikey",    " access key", " accesskey",  " pat "};
+  const std::string spaced = as_spaced_words(text);
+  return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return spaced.find(w) != std::string::npos; });
+}
+
+std::string location_fingerprint(std::string_view tool, std::string_view rule, std::string_view location) {
+  return fingerprint_of({"docket-finding/v1", "location", tool, rule, location});
+}
+
+core::ScanFinding make_finding(std::string tool, std::string rule, std::optional<Severity> severity, std::string message,
+                               std::string location, std::string fingerprint, bool secret) {
+  core::ScanFinding f;
+  // The fingerprint is computed from the values as reported; what is stored is cleaned.
+  f.fingerprint = fingerprint.empty() ? location_fingerprint(tool, rule, location) : std::move(fingerprint);
+  f.tool = withhold_secrets(one_line(tool, 80));
+  f.rule = withhold_secrets(one_line(rule, 120));
+  if (f.rule.empty()) f.rule = "unknown";
+  f.location = withhold_secrets(one_line(location, 300));
+  f.message = withhold_secrets(one_line(message, 200));
+  f.severity = severity;
+  f.secret = secret;
+  return f;
+}
+
+void FindingCollector::add(core::ScanFinding finding) {
+  if (!seen_.insert(finding.fingerprint).second) {
+    ++report.duplicates;
+    return;
+  }
+  report.findings.push_back(std::move(finding));
+}
+
+}  // namespace docket::codec::detail

@@ -1,0 +1,85 @@
+#pragma once
+// Private to the codec: what the scanner-report readers (sarif.cpp, gitleaks_json.cpp,
+// trufflehog_json.cpp) share — bounded JSON parsing of hostile input, typed access that names
+// the JSON path of a bad field, text clean-up and the finding fingerprints.
+
+#include <initializer_list>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "docket/core/scan.hpp"
+
+namespace docket::codec::detail {
+
+using nlohmann::json;
+
+// Throws Error(usage, "<source>: <what>", hint).
+[[noreturn]] void bad_report(std::string_view source, const std::string& what, std::string hint = {});
+
+// The top-level JSON values of `text` (one for a document, several for JSON lines), found by a
+// scan that tracks strings and brackets only. Refuses input over the size cap or nested deeper
+// than the depth cap before any parser sees it, so hostile nesting cannot exhaust the stack.
+std::vector<std::string_view> top_level_json_values(std::string_view text, std::string_view source);
+
+// Parses one JSON value; a syntax error becomes Error(usage) naming `source`, line and column.
+json parse_json_value(std::string_view text, std::string_view source, std::string_view format);
+
+// Typed access to an object's members. Absent and null members read as "not there"; a member
+// of the wrong type is an error naming its path (`runs[0].results[2].ruleId`).
+class JsonReader {
+public:
+  explicit JsonReader(std::string_view source) : source_(source) {}
+  [[noreturn]] void fail(const std::string& path, const std::string& what, std::string hint = {}) const;
+
+  const json* member(const json& object, const char* key) const;
+  const json* object(const json& object, const char* key, const std::string& path) const;
+  const json* array(const json& object, const char* key, const std::string& path) const;
+  std::optional<std::string> string(const json& object, const char* key, const std::string& path) const;
+  std::optional<std::int64_t> integer(const json& object, const char* key, const std::string& path) const;
+  std::optional<bool> boolean(const json& object, const char* key, const std::string& path) const;
+
+  std::string_view source() const { return source_; }
+
+private:
+  std::string source_;
+};
+
+// One line of display text: the first line of `text`, controls and line separators replaced by
+// spaces, trimmed and cut to `max_bytes` at a character boundary. `text` is valid UTF-8 (the
+// JSON parser guarantees it).
+std::string one_line(std::string_view text, std::size_t max_bytes = 200);
+// `text`, or a placeholder naming what it looks like when it contains a live secret.
+std::string withhold_secrets(std::string text);
+std::string lower(std::string_view text);
+
+// `sha256:<hex>` of the parts, each length-prefixed so no two part lists hash alike.
+std::string fingerprint_of(std::initializer_list<std::string_view> parts);
+
+// Whether a scanner or a rule is about secrets (selects the leaked-secret template).
+bool is_secret_scanner(std::string_view tool);
+bool describes_secret(std::string_view text);
+
+// Builds a finding: cleans tool, rule and location for storage (one line, no live secret),
+// and gives it the location fingerprint when `fingerprint` is empty.
+core::ScanFinding make_finding(std::string tool, std::string rule, std::optional<Severity> severity, std::string message,
+                               std::string location, std::string fingerprint, bool secret);
+
+// The location fingerprint: a stable hash of tool, rule and location, for findings whose
+// report carries no identity of its own (docs/ingest.md).
+std::string location_fingerprint(std::string_view tool, std::string_view rule, std::string_view location);
+
+// Builds a report: a finding whose fingerprint an earlier one had counts as a duplicate.
+class FindingCollector {
+public:
+  void add(core::ScanFinding finding);
+  core::ScanReport report;
+
+private:
+  std::set<std::string> seen_;
+};
+
+}  // namespace docket::codec::detail

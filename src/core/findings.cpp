@@ -1,0 +1,119 @@
+#include "docket/core/findings.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <tuple>
+
+#include "docket/core/time.hpp"
+
+namespace docket::core {
+
+std::string_view to_string(FindingKind kind) {
+  switch (kind) {
+    case FindingKind::expired: return "expired";
+    case FindingKind::sla_breach: return "sla-breach";
+    case FindingKind::review_overdue: return "review-overdue";
+    case FindingKind::expiring_soon: return "expiring-soon";
+  }
+  return "unknown";
+}
+
+std::optional<FindingKind> parse_finding_kind(std::string_view text) {
+  for (const FindingKind kind : kFindingKinds)
+    if (to_string(kind) == text) return kind;
+  return std::nullopt;
+}
+
+std::string finding_kind_names() {
+  std::string names;
+  for (const FindingKind kind : kFindingKinds) {
+    if (!names.empty()) names += ", ";
+    names += to_string(kind);
+  }
+  return names;
+}
+
+std::string format_rough_duration(Duration d) {
+  const bool negative = d.seconds < 0;
+  const std::int64_t s = negative ? -d.seconds : d.seconds;
+  std::string body;
+  if (s >= 86400) body = std::to_string(s / 86400) + "d";
+  else if (s >= 3600) body = std::to_string(s / 3600) + "h";
+  else if (s >= 60) body = std::to_string(s / 60) + "m";
+  else body = std::to_string(s) + "s";
+  return negative ? "-" + body : body;
+}
+
+bool acceptance_in_force(const Record& r) {
+  if (r.state == State::accepted) return true;
+  return r.state == State::pending_approval && r.outcome && r.outcome->resolution == Resolution::accepted;
+}
+
+namespace {
+
+std::string ago(Timestamp deadline, Timestamp at) { return format_rough_duration(at - deadline) + " ago"; }
+
+// The acceptance's expiry, or nothing when the record has none to read.
+std::optional<Timestamp> acceptance_expiry(const Record& r) {
+  if (!r.outcome || r.outcome->resolution != Resolution::accepted) return std::nullopt;
+  return r.outcome->expires;
+}
+
+void add_acceptance_findings(const Record& r, const Policy& policy, Timestamp at, std::vector<Finding>& out) {
+  const auto expires = acceptance_expiry(r);
+  // Fail-closed: an acceptance we cannot bound in time is treated as already over, so a
+  // damaged or hand-edited record can never hold an exception open indefinitely.
+  if (!expires) {
+    out.push_back({FindingKind::expired, r.id, "accepted with no readable expiry: treated as expired", std::nullopt});
+    return;
+  }
+  if (*expires <= at) {
+    out.push_back({FindingKind::expired, r.id,
+                   "acceptance expired " + format_rfc3339(*expires) + " (" + ago(*expires, at) +
+                       "); revoke it or renew it",
+                   expires});
+  } else if (*expires <= at + policy.expiring_soon) {
+    out.push_back({FindingKind::expiring_soon, r.id,
+                   "acceptance expires " + format_rfc3339(*expires) + " (in " + format_rough_duration(*expires - at) + ")",
+                   expires});
+  }
+}
+
+}  // namespace
+
+std::vector<Finding> find_findings(const std::vector<Record>& records, const Policy& policy, Timestamp at) {
+  std::vector<Finding> findings;
+  for (const Record& r : records) {
+    if (acceptance_in_force(r)) {
+      add_acceptance_findings(r, policy, at, findings);
+      continue;  // an acceptance in force is decided: its SLA no longer runs
+    }
+    if (r.state == State::closed) {
+      if (r.review.due && !r.review.done && *r.review.due < at)
+        findings.push_back({FindingKind::review_overdue, r.id,
+                            "post-closure review was due " + format_rfc3339(*r.review.due) + " (" +
+                                ago(*r.review.due, at) + ")",
+                            r.review.due});
+      continue;
+    }
+    if (r.due && *r.due < at)
+      findings.push_back({FindingKind::sla_breach, r.id,
+                          std::string(to_string(r.severity)) + " exception in state " + std::string(to_string(r.state)) +
+                              " was due " + format_rfc3339(*r.due) + " (" + ago(*r.due, at) + ")",
+                          r.due});
+  }
+  std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+    // Unknown deadlines (fail-closed expiries) sort first: they are the most suspicious.
+    const auto deadline = [](const Finding& f) { return f.at ? f.at->seconds : std::numeric_limits<std::int64_t>::min(); };
+    return std::tuple(a.kind, deadline(a), a.id) < std::tuple(b.kind, deadline(b), b.id);
+  });
+  return findings;
+}
+
+bool fails_build(FindingKind kind, const Policy& policy) { return policy.fail_on.count(std::string(to_string(kind))) > 0; }
+
+bool fails_build(const std::vector<Finding>& findings, const Policy& policy) {
+  return std::any_of(findings.begin(), findings.end(), [&](const Finding& f) { return fails_build(f.kind, policy); });
+}
+
+}  // namespace docket::core

@@ -1,0 +1,107 @@
+// app/report_render: every format escapes hostile record text the way it must.
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "../test_support.hpp"
+#include "docket/app/report_render.hpp"
+#include "docket/core/error.hpp"
+#include "docket/core/time.hpp"
+
+using namespace docket;
+
+namespace {
+
+const Timestamp kT0 = *parse_rfc3339("2026-11-23T10:00:00Z");
+
+core::ReportData hostile_report() {
+  Record r;
+  r.id = *ExceptionId::parse("EX-AAAAAAAAAA");
+  r.title = "<script>alert(1)</script> | =HYPERLINK(\"x\") \x1b[31m";
+  r.opened = {kT0, *Email::parse("alice@acme.example")};
+  r.owners = {*Email::parse("alice@acme.example")};
+  r.identity = {"token", "<img src=x onerror=alert(1)>", "github/acme"};
+  r.frameworks = {"OWASP-NHI:<b>NHI5</b>"};
+  Record again = r;
+  again.id = *ExceptionId::parse("EX-BBBBBBBBBB");
+  again.recurrence_of = {r.id};
+  return core::build_report({r, again}, Policy{}, kT0);
+}
+
+}  // namespace
+
+TEST_CASE("report formats are parsed by name") {
+  CHECK(app::parse_report_format("md") == app::ReportFormat::markdown);
+  CHECK(app::parse_report_format("markdown") == app::ReportFormat::markdown);
+  CHECK(app::parse_report_format("html") == app::ReportFormat::html);
+  CHECK_FALSE(app::parse_report_format("pdf"));
+}
+
+TEST_CASE("CSV fields follow RFC 4180 and neutralise formulas") {
+  CHECK(app::csv_field("plain") == "plain");
+  CHECK(app::csv_field("a,b") == "\"a,b\"");
+  CHECK(app::csv_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
+  CHECK(app::csv_field("two\nlines") == "\"two\nlines\"");
+  CHECK(app::csv_field("=1+1") == "'=1+1");
+  CHECK(app::csv_field("+1") == "'+1");
+  CHECK(app::csv_field("-1") == "'-1");
+  CHECK(app::csv_field("@SUM(A1)") == "'@SUM(A1)");
+  CHECK(app::csv_field("=HYPERLINK(\"a\",\"b\")") == "\"'=HYPERLINK(\"\"a\"\",\"\"b\"\")\"");
+  CHECK(app::csv_field("a=b") == "a=b");
+  CHECK(app::csv_field("esc\x1b[31m") == "esc\xEF\xBF\xBD[31m");
+}
+
+TEST_CASE("HTML and Markdown escapes leave no markup from record text") {
+  CHECK(app::html_escape("<a href='x'>&\"</a>") == "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
+  CHECK(app::html_escape("bell\a") == "bell\xEF\xBF\xBD");
+  CHECK(app::markdown_escape("a|b <i>*x*</i>\nnext") == "a\\|b \\<i\\>\\*x\\*\\</i\\> next");
+}
+
+TEST_CASE("the HTML report is one self-contained page with charts and no live markup from records") {
+  const std::string html = app::render_report(hostile_report(), app::ReportFormat::html);
+  CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
+  CHECK(html.find("<svg") != std::string::npos);
+  CHECK(html.find("<script") == std::string::npos);
+  CHECK(html.find("<img") == std::string::npos);
+  CHECK(html.find("<b>NHI5") == std::string::npos);
+  CHECK(html.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
+  CHECK(html.find("\x1b") == std::string::npos);
+  // Nothing is fetched: no external URL other than the SVG namespace name.
+  CHECK(html.find("src=\"http") == std::string::npos);
+  CHECK(html.find("href=") == std::string::npos);
+  CHECK(html.find("Content-Security-Policy") != std::string::npos);
+}
+
+TEST_CASE("the Markdown, CSV and JSON reports carry the records, escaped for each format") {
+  const auto data = hostile_report();
+  const std::string md = app::render_report(data, app::ReportFormat::markdown);
+  CHECK(md.find("EX-AAAAAAAAAA") != std::string::npos);
+  // Every `<` from the title is backslash-escaped, so no HTML tag reaches a Markdown renderer.
+  CHECK(md.find("\\<script\\>alert(1)\\</script\\>") != std::string::npos);
+  for (auto at = md.find('<'); at != std::string::npos; at = md.find('<', at + 1)) CHECK(md[at - 1] == '\\');
+  CHECK(md.find("\x1b") == std::string::npos);
+
+  const std::string csv = app::render_report(data, app::ReportFormat::csv);
+  CHECK(csv.rfind("id,title,state,", 0) == 0);
+  CHECK(csv.find("\r\nEX-AAAAAAAAAA,\"<script>") != std::string::npos);
+  CHECK(csv.find("\x1b") == std::string::npos);
+
+  const auto json = nlohmann::json::parse(app::render_report(data, app::ReportFormat::json));
+  CHECK(json["totals"]["total"] == 2);
+  CHECK(json["exceptions"][0]["title"] == data.rows[0].title);
+  CHECK(json["recurrence"][0]["ids"].size() == 2);
+  CHECK(json["by_state"]["open"] == 2);
+}
+
+TEST_CASE("reports are written atomically, replacing the old file whole") {
+  docket::test::TempDir dir;
+  const auto path = dir / "report.html";
+  docket::test::write_file(path, "old");
+  app::write_file_atomically(path, "new content");
+  CHECK(docket::test::read_file(path) == "new content");
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path())) ++files;
+  CHECK(files == 1);  // no temporary left behind
+  CHECK_THROWS_AS(app::write_file_atomically(dir / "missing" / "r.html", "x"), docket::Error);
+}

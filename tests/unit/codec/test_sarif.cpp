@@ -1,0 +1,480 @@
+// Scanner reports → findings: every report in ../shared/fixtures (real scanner output), hostile
+// and invalid input, and the rule that no secret from a report reaches a finding.
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "docket/codec/sarif.hpp"
+#include "docket/core/error.hpp"
+
+using namespace docket;
+using nlohmann::json;
+
+namespace {
+
+const std::filesystem::path kFixtures = std::filesystem::path(DOCKET_SOURCE_DIR) / ".." / "shared" / "fixtures";
+
+std::string read_fixture(const std::string& name) {
+  std::ifstream in(kFixtures / name, std::ios::binary);
+  REQUIRE_MESSAGE(in, "fixture missing: " << (kFixtures / name).string());
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string usage_error(const std::function<void()>& run) {
+  try {
+    run();
+  } catch (const Error& e) {
+    CHECK(e.code() == ExitCode::usage);
+    return e.what() + std::string(" | ") + e.hint();
+  }
+  FAIL("no error was thrown");
+  return {};
+}
+
+// Every string in a report that carries a secret or a snippet: what must never reach a finding.
+void collect_secrets(const json& node, const std::string& key, std::set<std::string>& out) {
+  static const std::set<std::string> secret_keys{"Secret", "Match", "Raw", "RawV2", "Redacted", "offender", "secret"};
+  if (node.is_object()) {
+    for (const auto& [k, v] : node.items()) {
+      if (k == "snippet" && v.is_object() && v.contains("text")) out.insert(v["text"].get<std::string>());
+      // Fingerprint values that carry the secret (SARIF pattern matcher): stored only as hashes.
+      if ((k == "fingerprints" || k == "partialFingerprints") && v.is_object())
+        for (const auto& [fk, fv] : v.items())
+          if (fv.is_string() && (fk.find("secret") != std::string::npos || fk.find("alidation") != std::string::npos ||
+                                 fk.find("asset") != std::string::npos))
+            out.insert(fv.get<std::string>());
+      collect_secrets(v, k, out);
+    }
+  } else if (node.is_array()) {
+    for (const auto& v : node) collect_secrets(v, key, out);
+  } else if (node.is_string() && secret_keys.count(key)) {
+    out.insert(node.get<std::string>());
+  }
+}
+
+std::set<std::string> secrets_in(const std::string& text) {
+  std::set<std::string> out;
+  std::istringstream lines(text);
+  try {
+    collect_secrets(json::parse(text), "", out);
+  } catch (const json::exception&) {
+    // JSON lines (trufflehog): one value at a time, objects may span lines.
+    std::string value, line;
+    int depth = 0;
+    while (std::getline(lines, line)) {
+      value += line + "\n";
+      for (char c : line) depth += c == '{' ? 1 : c == '}' ? -1 : 0;
+      if (depth == 0 && !value.empty()) {
+        collect_secrets(json::parse(value), "", out);
+        value.clear();
+      }
+    }
+  }
+  std::set<std::string> meaningful;
+  for (const auto& s : out)
+    if (s.size() >= 6 && s.find_first_not_of('*') != std::string::npos) meaningful.insert(s);
+  return meaningful;
+}
+
+void check_no_secret_leaks(const core::ScanReport& report, const std::string& fixture) {
+  const auto secrets = secrets_in(read_fixture(fixture));
+  static const std::regex digest("sha256:[0-9a-f]{64}");
+  for (const auto& f : report.findings) {
+    CHECK(std::regex_match(f.fingerprint, digest));
+    for (const std::string* field : {&f.tool, &f.rule, &f.message, &f.location, &f.fingerprint}) {
+      for (const auto& secret : secrets) {
+        CAPTURE(fixture);
+        CAPTURE(*field);
+        CHECK(field->find(secret) == std::string::npos);
+      }
+      CHECK(field->find("PRIVATE KEY") == std::string::npos);
+      CHECK(field->find("AKIA") == std::string::npos);
+    }
+  }
+}
+
+core::ScanReport sarif(const std::string& fixture, const codec::ScanOptions& options = {}) {
+  auto report = codec::read_sarif(read_fixture(fixture), fixture, options);
+  check_no_secret_leaks(report, fixture);
+  return report;
+}
+
+std::set<std::string> locations(const core::ScanReport& report) {
+  std::set<std::string> out;
+  for (const auto& f : report.findings) out.insert(f.location);
+  return out;
+}
+
+std::string minimal_sarif(const json& results, const json& run_extra = json::object()) {
+  json run{{"tool", {{"driver", {{"name", "Scanner"}, {"rules", json::array({{{"id", "r0"}}, {{"id", "r1"}}})}}}}},
+           {"results", results}};
+  for (const auto& [k, v] : run_extra.items()) run[k] = v;
+  return json{{"version", "2.1.0"}, {"runs", json::array({run})}}.dump();
+}
+
+json result_at(const std::string& uri, int line, const json& extra = json::object()) {
+  json r{{"ruleId", "r0"},
+         {"message", {{"text", "found"}}},
+         {"locations", json::array({{{"physicalLocation", {{"artifactLocation", {{"uri", uri}}}, {"region", {{"startLine", line}}}}}}})}};
+  for (const auto& [k, v] : extra.items()) r[k] = v;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("every fixture is either read or refused with a clear message") {
+  // A new fixture must be added to one of these lists, so none goes untested.
+  const std::set<std::string> tested{"gitleaks/sarif_simple.sarif",
+                                     "gitleaks/baseline.json",
+                                     "gitleaks/gitleaks_7.5.0.sarif",
+                                     "trufflehog/v3_github.json",
+                                     "trufflehog/trufflehog_matching_path.json",
+                                     "trivy/alpine-310.sarif",
+                                     "trivy/misconfigurations_and_secrets.json",
+                                     "checkov/checkov.valid.sarif",
+                                     "semgrep/test_sarif_output_include_nosemgrep/results.sarif",
+                                     "sarif-pattern-matcher/SEC101_008.AwsCredentials.sarif",
+                                     "codeql-action/valid-sarif.sarif",
+                                     "codeql-action/invalid-sarif.sarif",
+                                     "dockle/dockle_0_3_15.sarif",
+                                     "github-secret-scanning/github_secrets_detection_report_many_vul.json",
+                                     "prowler/many_vuln_after_4_5_0.ocsf.json",
+                                     "aws-access-analyzer/list-findings-v2.output.json"};
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(kFixtures)) {
+    if (!entry.is_regular_file() || entry.path().extension() == ".md") continue;
+    const std::string name = std::filesystem::relative(entry.path(), kFixtures).generic_string();
+    CAPTURE(name);
+    CHECK(tested.count(name) == 1);
+  }
+}
+
+TEST_CASE("gitleaks 8 SARIF: commit metadata in partialFingerprints is not the identity") {
+  const auto report = sarif("gitleaks/sarif_simple.sarif");
+  REQUIRE(report.findings.size() == 1);
+  const auto& f = report.findings[0];
+  CHECK(f.tool == "gitleaks");
+  CHECK(f.rule == "test-rule");  // not declared in driver.rules: the dangling id is kept
+  CHECK(f.location == "auth.py:1");
+  CHECK_FALSE(f.severity.has_value());  // no level anywhere: the template decides
+  CHECK(f.secret);
+  CHECK(report.complete_tools == std::set<std::string>{"gitleaks"});
+
+  // The same finding found in another commit by another author is the same finding.
+  auto log = json::parse(read_fixture("gitleaks/sarif_simple.sarif"));
+  log["runs"][0]["results"][0]["partialFingerprints"] = {{"commitSha", "1111"}, {"author", "Someone Else"}, {"date", "x"}};
+  CHECK(codec::read_sarif(log.dump(), "x").findings[0].fingerprint == f.fingerprint);
+}
+
+TEST_CASE("gitleaks native JSON matches the identity gitleaks SARIF gives the same finding") {
+  const std::string text = read_fixture("gitleaks/baseline.json");
+  const auto report = codec::read_gitleaks_json(text, "gitleaks/baseline.json");
+  check_no_secret_leaks(report, "gitleaks/baseline.json");
+  REQUIRE(report.findings.size() == 2);
+  CHECK(locations(report) == std::set<std::string>{"detect/detect_test.go:32", "detect/detect_test.go:33"});
+  CHECK(report.findings[0].rule == "pypi-upload-token");
+  CHECK(report.findings[0].secret);
+
+  json log = json::parse(read_fixture("gitleaks/sarif_simple.sarif"));
+  auto& result = log["runs"][0]["results"][0];
+  result["ruleId"] = "pypi-upload-token";
+  result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] = "detect/detect_test.go";
+  result["locations"][0]["physicalLocation"]["region"]["startLine"] = 32;
+  CHECK(codec::read_sarif(log.dump(), "x").findings[0].fingerprint == report.findings[0].fingerprint);
+
+  // Secret and Match are never read, even when gitleaks ran without --redact.
+  json clear = json::parse(text);
+  clear[0]["Secret"] = "pypi-AgEIcHlwaS5vcmcCJGE4ZmM1ZGVmLWQ";
+  clear[0]["Match"] = "token = pypi-AgEIcHlwaS5vcmcCJGE4ZmM1ZGVmLWQ";
+  for (const auto& f : codec::read_gitleaks_json(clear.dump(), "x").findings)
+    for (const std::string* field : {&f.tool, &f.rule, &f.message, &f.location, &f.fingerprint})
+      CHECK(field->find("AgEIcHlwaS5") == std::string::npos);
+}
+
+TEST_CASE("gitleaks 7 SARIF: the rule comes from the message; one finding per place across commits") {
+  const auto report = sarif("gitleaks/gitleaks_7.5.0.sarif");
+  CHECK(report.findings.size() == 4);
+  CHECK(report.duplicates == 4);  // the same file and line in two commits
+  std::set<std::string> rules;
+  for (const auto& f : report.findings) {
+    rules.insert(f.rule);
+    CHECK(f.tool == "gitleaks");  // "Gitleaks", lower-cased so versions agree
+    CHECK(f.secret);
+  }
+  CHECK(rules == std::set<std::string>{"AWS Access Key", "Asymmetric Private Key"});
+  CHECK(locations(report).count("dojo/unittests/tools/test_gitlab_secret_detection_report_parser.py:37") == 1);
+}
+
+TEST_CASE("trufflehog JSON lines: duplicates, multi-line objects, and no Raw or Redacted") {
+  const std::string text = read_fixture("trufflehog/v3_github.json");
+  const auto report = codec::read_trufflehog_json(text, "v3_github.json");
+  check_no_secret_leaks(report, "trufflehog/v3_github.json");
+  CHECK(report.findings.size() == 3);
+  CHECK(report.duplicates == 1);
+  CHECK(locations(report) == std::set<std::string>{"https://github.com/trufflesecurity/test_keys/keys:4",
+                                                   "https://github.com/trufflesecurity/test_keys/keys:3",
+                                                   "https://github.com/trufflesecurity/test_keys/keys:1"});
+  for (const auto& f : report.findings) {
+    CHECK(f.severity == Severity::critical);  // Verified: live at the issuer
+    CHECK(f.secret);
+    CHECK(f.location.find("fbc14303") == std::string::npos);  // no commit in the identity
+  }
+
+  const auto one = codec::read_trufflehog_json(read_fixture("trufflehog/trufflehog_matching_path.json"), "m.json");
+  check_no_secret_leaks(one, "trufflehog/trufflehog_matching_path.json");
+  REQUIRE(one.findings.size() == 1);
+  CHECK(one.findings[0].rule == "Box");
+  CHECK(one.findings[0].location == "/pwd/.git/objects/06/a26a7f8c8e7dd7e07594f5c061f397b05ffbfe:2");
+  CHECK_FALSE(one.findings[0].severity.has_value());
+
+  const auto none = codec::read_trufflehog_json("\n\n", "empty.json");
+  CHECK(none.findings.empty());
+  CHECK(none.complete_tools == std::set<std::string>{"trufflehog"});
+}
+
+TEST_CASE("trivy vulnerabilities: security-severity, rule index, relative uri kept relative") {
+  const auto report = sarif("trivy/alpine-310.sarif");
+  // Two packages with the same CVE in the same image are one finding: one (rule, place).
+  CHECK(report.findings.size() == 2);
+  CHECK(report.duplicates == 2);
+  for (const auto& f : report.findings) {
+    CHECK(f.tool == "trivy");
+    CHECK(f.severity == Severity::medium);  // security-severity 5.3
+    CHECK(f.location == "testdata/fixtures/images/alpine-310.tar.gz:1");
+    CHECK_FALSE(f.secret);
+  }
+}
+
+TEST_CASE("checkov, semgrep, dockle, codeql and the SARIF pattern matcher") {
+  SUBCASE("checkov: level error is high; absolute path without scheme") {
+    const auto report = sarif("checkov/checkov.valid.sarif");
+    REQUIRE(report.findings.size() == 1);
+    CHECK(report.findings[0].rule == "CKV_ALI_10");
+    CHECK(report.findings[0].severity == Severity::high);
+    CHECK(report.findings[0].location == "/code/terraform/alicloud/bucket.tf:1");
+  }
+  SUBCASE("semgrep: the nosemgrep result is suppressed; the rule default level applies") {
+    const auto report = sarif("semgrep/test_sarif_output_include_nosemgrep/results.sarif");
+    REQUIRE(report.findings.size() == 1);
+    CHECK(report.suppressed == 1);
+    CHECK(report.findings[0].severity == Severity::high);
+    CHECK(report.findings[0].location == "targets/basic/regex-nosemgrep.txt:3");
+    CHECK_FALSE(report.findings[0].secret);  // an account id is not a secret
+  }
+  SUBCASE("semgrep: matchBasedId keeps the identity when the line moves") {
+    auto log = json::parse(read_fixture("semgrep/test_sarif_output_include_nosemgrep/results.sarif"));
+    const auto before = codec::read_sarif(log.dump(), "x").findings.at(0).fingerprint;
+    log["runs"][0]["results"][1]["locations"][0]["physicalLocation"]["region"]["startLine"] = 40;
+    CHECK(codec::read_sarif(log.dump(), "x").findings.at(0).fingerprint == before);
+  }
+  SUBCASE("dockle: no locations at all") {
+    const auto report = sarif("dockle/dockle_0_3_15.sarif");
+    REQUIRE(report.findings.size() == 4);
+    std::map<std::string, core::ScanFinding> by_rule;
+    for (const auto& f : report.findings) by_rule[f.rule] = f;
+    CHECK(by_rule.at("CIS-DI-0010").location.empty());
+    CHECK(by_rule.at("CIS-DI-0010").severity == Severity::high);
+    CHECK(by_rule.at("CIS-DI-0010").secret);  // "Do not store credential in ENVIRONMENT vars/files"
+    CHECK(by_rule.at("CIS-DI-0005").severity == Severity::low);
+    CHECK_FALSE(by_rule.at("CIS-DI-0005").secret);
+  }
+  SUBCASE("codeql: two runs; the cross-run duplicate is one finding; artifact index") {
+    const auto report = sarif("codeql-action/valid-sarif.sarif");
+    CHECK(report.findings.size() == 2);
+    CHECK(report.duplicates == 1);
+    CHECK(report.tools == std::set<std::string>{"lgtm.com", "codeql command-line toolchain"});
+    CHECK(locations(report) == std::set<std::string>{"main.js:2", "src/promiseUtils.js:2"});
+    for (const auto& f : report.findings) CHECK(f.severity == Severity::low);  // rule default "note"
+  }
+  SUBCASE("sarif pattern matcher: rule through the extension; secret-bearing fingerprints only hashed") {
+    const auto report = sarif("sarif-pattern-matcher/SEC101_008.AwsCredentials.sarif");
+    REQUIRE(report.findings.size() == 4);
+    for (const auto& f : report.findings) {
+      CHECK(f.rule == "SEC101/008");
+      CHECK(f.tool == "spmi");
+      CHECK(f.secret);  // the rule is named AwsCredentials
+      CHECK(f.location.starts_with("src/Plugins/Tests.Security/TestData/SecurePlaintextSecrets/Inputs/SEC101_008.AwsCredentials.ps1:"));
+      CHECK(f.message.empty());  // message arguments carry partial secrets and are not read
+    }
+  }
+}
+
+TEST_CASE("invalid SARIF is refused, naming the file and the field") {
+  const std::string invalid = read_fixture("codeql-action/invalid-sarif.sarif");
+  const auto message = usage_error([&] { (void)codec::read_sarif(invalid, "invalid-sarif.sarif"); });
+  CHECK(message.find("invalid-sarif.sarif: runs[0].results: is not a list") != std::string::npos);
+
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"", "is empty"},
+      {"{", "not valid JSON"},
+      {"{\"version\":\"2.1.0\",\"runs\":[]} {}", "2 JSON values"},
+      {"{\"version\":\"2.0.0\",\"runs\":[]}", "SARIF version 2.0.0"},
+      {"{\"runs\":[]}", "no SARIF \"version\""},
+      {"{\"version\":\"2.1.0\"}", "no \"runs\""},
+      {"{\"version\":\"2.1.0\",\"runs\":[{\"results\":[]}]}", "runs[0]: has no tool"},
+      {"{\"version\":\"2.1.0\",\"runs\":[{\"tool\":{\"driver\":{}},\"results\":[]}]}", "runs[0].tool.driver: has no name"},
+      {minimal_sarif(json::array({42})), "runs[0].results[0]: is not an object"},
+      {minimal_sarif(json::array({result_at("a", 1, {{"level", "fatal"}})})), "runs[0].results[0].level: is 'fatal'"},
+      {minimal_sarif(json::array({result_at("a", 1, {{"ruleId", 7}})})), "runs[0].results[0].ruleId: is not a string"},
+      {minimal_sarif(json::array({result_at("a", 1, {{"ruleIndex", 5}})})), "ruleIndex: 5 names no declared rule"},
+      {minimal_sarif(json::array({result_at("a", 1, {{"locations", "x"}})})), "locations: is not a list"},
+  };
+  for (const auto& [text, expected] : cases) {
+    CAPTURE(text);
+    const auto error = usage_error([&] { (void)codec::read_sarif(text, "t.sarif"); });
+    CHECK(error.find(expected) != std::string::npos);
+    CHECK(error.starts_with("t.sarif: "));
+  }
+}
+
+TEST_CASE("reports that are not SARIF are refused by the SARIF reader with a pointer to the right command") {
+  for (const char* name : {"prowler/many_vuln_after_4_5_0.ocsf.json", "aws-access-analyzer/list-findings-v2.output.json",
+                           "github-secret-scanning/github_secrets_detection_report_many_vul.json",
+                           "trivy/misconfigurations_and_secrets.json", "gitleaks/baseline.json"}) {
+    CAPTURE(name);
+    const auto error = usage_error([&] { (void)codec::read_sarif(read_fixture(name), name); });
+    CHECK(error.find("not a SARIF log") != std::string::npos);
+    CHECK(error.find("SARIF 2.1.0") != std::string::npos);  // the hint says what to give instead
+  }
+  const auto trufflehog = usage_error([&] { (void)codec::read_sarif(read_fixture("trufflehog/v3_github.json"), "t"); });
+  CHECK(trufflehog.find("docket ingest trufflehog") != std::string::npos);
+  const auto sarif_to_gitleaks =
+      usage_error([&] { (void)codec::read_gitleaks_json(read_fixture("gitleaks/sarif_simple.sarif"), "s"); });
+  CHECK(sarif_to_gitleaks.find("docket ingest sarif") != std::string::npos);
+  const auto list_to_trufflehog = usage_error([&] { (void)codec::read_trufflehog_json("[{}]", "l"); });
+  CHECK(list_to_trufflehog.find("one object per finding") != std::string::npos);
+  const auto no_detector = usage_error([&] { (void)codec::read_trufflehog_json("{\"Raw\":\"x\"}\n", "n"); });
+  CHECK(no_detector.find("finding 1: has no DetectorName") != std::string::npos);
+  const auto no_rule = usage_error([&] { (void)codec::read_gitleaks_json("[{\"File\":\"a\"}]", "g"); });
+  CHECK(no_rule.find("[0]: has no RuleID") != std::string::npos);
+}
+
+TEST_CASE("hostile input: deep nesting and size are refused before parsing") {
+  const std::string deep(200000, '[');
+  CHECK(usage_error([&] { (void)codec::read_sarif(deep, "deep.sarif"); }).find("nested deeper than") != std::string::npos);
+  CHECK(usage_error([&] { (void)codec::read_trufflehog_json(std::string(100000, '{'), "deep.json"); }).find("nested deeper") !=
+        std::string::npos);
+  // Brackets inside strings do not count.
+  const std::string in_string = minimal_sarif(json::array({result_at(std::string(500, '['), 1)}));
+  CHECK(codec::read_sarif(in_string, "s").findings.size() == 1);
+  const std::string huge(codec::kMaxReportBytes + 1, ' ');
+  CHECK(usage_error([&] { (void)codec::read_sarif(huge, "huge.sarif"); }).find("over the limit") != std::string::npos);
+}
+
+TEST_CASE("a run that failed or gave no results list cannot mark findings as gone") {
+  const std::string no_results = json{{"version", "2.1.0"}, {"runs", {{{"tool", {{"driver", {{"name", "X"}}}}}}}}}.dump();
+  const auto a = codec::read_sarif(no_results, "a");
+  CHECK(a.tools == std::set<std::string>{"x"});
+  CHECK(a.complete_tools.empty());
+  const auto failed = codec::read_sarif(
+      minimal_sarif(json::array(), {{"invocations", json::array({{{"executionSuccessful", false}}})}}), "f");
+  CHECK(failed.complete_tools.empty());
+  const auto ok = codec::read_sarif(minimal_sarif(json::array()), "o");
+  CHECK(ok.complete_tools == std::set<std::string>{"scanner"});
+  CHECK(codec::read_sarif("{\"version\":\"2.1.0\",\"runs\":[]}", "e").tools.empty());
+}
+
+TEST_CASE("relative URIs are resolved against originalUriBaseIds when the run defines them") {
+  json r = result_at("src/app.py", 3);
+  r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] = "SRCROOT";
+  const auto unresolved = codec::read_sarif(minimal_sarif(json::array({r})), "u");
+  CHECK(unresolved.findings.at(0).location == "src/app.py:3");
+  const json bases{{"SRCROOT", {{"uri", "repo"}, {"uriBaseId", "HOME"}}}, {"HOME", {{"uri", "file:///work/"}}}};
+  const auto resolved = codec::read_sarif(minimal_sarif(json::array({r}), {{"originalUriBaseIds", bases}}), "r");
+  CHECK(resolved.findings.at(0).location == "file:///work/repo/src/app.py:3");
+  const json loop{{"SRCROOT", {{"uri", "a/"}, {"uriBaseId", "SRCROOT"}}}};
+  CHECK(usage_error([&] { (void)codec::read_sarif(minimal_sarif(json::array({r}), {{"originalUriBaseIds", loop}}), "l"); })
+            .find("loops") != std::string::npos);
+}
+
+TEST_CASE("severity: security-severity, then level, then the rule's default") {
+  const auto severity_of = [](const json& result_extra, const json& rule0 = {{"id", "r0"}}) {
+    json log = json::parse(minimal_sarif(json::array({result_at("a", 1, result_extra)})));
+    log["runs"][0]["tool"]["driver"]["rules"][0] = rule0;
+    return codec::read_sarif(log.dump(), "s").findings.at(0).severity;
+  };
+  CHECK(severity_of({{"properties", {{"security-severity", "9.8"}}}, {"level", "note"}}) == Severity::critical);
+  CHECK(severity_of({{"properties", {{"security-severity", 7.0}}}}) == Severity::high);
+  CHECK(severity_of({}, {{"id", "r0"}, {"properties", {{"security-severity", "4.0"}}}}) == Severity::medium);
+  CHECK(severity_of({{"properties", {{"security-severity", "0.5"}}}}) == Severity::low);
+  CHECK(severity_of({{"properties", {{"security-severity", "high"}}}, {"level", "error"}}) == Severity::high);
+  CHECK(severity_of({{"level", "warning"}}) == Severity::medium);
+  CHECK(severity_of({{"level", "none"}}) == Severity::low);
+  CHECK(severity_of({}, {{"id", "r0"}, {"defaultConfiguration", {{"level", "error"}}}}) == Severity::high);
+  CHECK_FALSE(severity_of({}).has_value());
+}
+
+TEST_CASE("rule ids: ruleId, rule.id, rule index, or unknown") {
+  json by_index = result_at("a", 1);
+  by_index.erase("ruleId");
+  by_index["ruleIndex"] = 1;
+  json by_reference = result_at("a", 2);
+  by_reference.erase("ruleId");
+  by_reference["rule"] = {{"id", "custom/rule"}};
+  json none = result_at("a", 3);
+  none.erase("ruleId");
+  const auto report = codec::read_sarif(minimal_sarif(json::array({by_index, by_reference, none})), "r");
+  REQUIRE(report.findings.size() == 3);
+  CHECK(report.findings[0].rule == "r1");
+  CHECK(report.findings[1].rule == "custom/rule");
+  CHECK(report.findings[2].rule == "unknown");
+}
+
+TEST_CASE("fingerprints: tool values are hashed, commit metadata skipped, --tool scopes identity") {
+  json with_hash = result_at("a", 1, {{"partialFingerprints", {{"primaryLocationLineHash", "abc:1"}, {"commitSha", "9"}}}});
+  json moved = result_at("a", 9, {{"partialFingerprints", {{"primaryLocationLineHash", "abc:1"}, {"commitSha", "8"}}}});
+  const auto a = codec::read_sarif(minimal_sarif(json::array({with_hash})), "a");
+  const auto b = codec::read_sarif(minimal_sarif(json::array({moved})), "b");
+  CHECK(a.findings.at(0).fingerprint == b.findings.at(0).fingerprint);
+  CHECK(a.findings.at(0).fingerprint.find("abc") == std::string::npos);
+  const auto scoped = codec::read_sarif(minimal_sarif(json::array({with_hash})), "a", codec::ScanOptions{"Repo-B"});
+  CHECK(scoped.findings.at(0).tool == "repo-b");
+  CHECK(scoped.findings.at(0).fingerprint != a.findings.at(0).fingerprint);
+  // Only commit metadata: the location identity, so the line matters.
+  json only_metadata = result_at("a", 1, {{"partialFingerprints", {{"commitSha", "1"}, {"email", "x@y"}}}});
+  json plain = result_at("a", 1);
+  CHECK(codec::read_sarif(minimal_sarif(json::array({only_metadata})), "m").findings.at(0).fingerprint ==
+        codec::read_sarif(minimal_sarif(json::array({plain})), "p").findings.at(0).fingerprint);
+}
+
+TEST_CASE("text that would be stored is one line and never a live secret") {
+  json r = result_at("config/AKIAIOSFODNN7EXAMPLE.txt", 2);
+  r["ruleId"] = "rule\nwith\x01lines";
+  const auto f = codec::read_sarif(minimal_sarif(json::array({r})), "t").findings.at(0);
+  CHECK(f.location.find("AKIA") == std::string::npos);
+  CHECK(f.location.find("withheld") != std::string::npos);
+  CHECK(f.rule == "rule");
+  json long_uri = result_at(std::string(1000, 'x') + "\xc3\xa9", 1);
+  const auto g = codec::read_sarif(minimal_sarif(json::array({long_uri})), "t").findings.at(0);
+  CHECK(g.location.size() <= 300);
+  CHECK(g.location.ends_with("..."));
+}
+
+TEST_CASE("kind pass and notApplicable are not findings; baseline absent is gone") {
+  const auto report = codec::read_sarif(minimal_sarif(json::array({result_at("a", 1, {{"kind", "pass"}}),
+                                                                   result_at("a", 2, {{"kind", "notApplicable"}}),
+                                                                   result_at("a", 3, {{"baselineState", "absent"}}),
+                                                                   result_at("a", 4, {{"kind", "fail"}})})),
+                                        "k");
+  REQUIRE(report.findings.size() == 1);
+  CHECK(report.findings[0].location == "a:4");
+}
+
+TEST_CASE("a suppression under review or rejected does not hide the finding") {
+  const auto report = codec::read_sarif(
+      minimal_sarif(json::array({result_at("a", 1, {{"suppressions", json::array({{{"kind", "external"}, {"status", "underReview"}}})}}),
+                                 result_at("a", 2, {{"suppressions", json::array({{{"kind", "external"}, {"status", "rejected"}}})}}),
+                                 result_at("a", 3, {{"suppressions", json::array({{{"kind", "external"}, {"status", "accepted"}}})}})})),
+      "s");
+  CHECK(report.findings.size() == 2);
+  CHECK(report.suppressed == 1);
+}

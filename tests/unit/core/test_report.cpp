@@ -1,0 +1,131 @@
+// core/report: the figures `docket report` renders.
+
+#include <doctest/doctest.h>
+
+#include "docket/core/report.hpp"
+#include "docket/core/time.hpp"
+
+using namespace docket;
+using namespace docket::core;
+
+namespace {
+
+constexpr std::int64_t kDay = 86400;
+const Timestamp kT0 = *parse_rfc3339("2026-11-23T10:00:00Z");
+const Email kAlice = *Email::parse("alice@acme.example");
+const Email kBob = *Email::parse("bob@acme.example");
+
+Record make_record(std::string_view id, State state, Severity severity, std::int64_t opened_day) {
+  Record r;
+  r.id = *ExceptionId::parse(id);
+  r.title = std::string("title of ") + std::string(id);
+  r.state = state;
+  r.severity = severity;
+  r.opened = {kT0 + Duration{opened_day * kDay}, kAlice};
+  r.due = r.opened.at + Duration{3 * kDay};
+  r.owners = {kAlice};
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("duration stats give the median (mean of the middle two when even) and the max") {
+  CHECK(duration_stats({}) == DurationStats{});
+  const auto odd = duration_stats({Duration{5}, Duration{1}, Duration{3}});
+  CHECK(odd.count == 3);
+  CHECK(odd.median == Duration{3});
+  CHECK(odd.max == Duration{5});
+  CHECK(duration_stats({Duration{4}, Duration{1}, Duration{2}, Duration{10}}).median == Duration{3});
+}
+
+TEST_CASE("the report counts by state (all), severity and owner (open ones), aging and overdue") {
+  Record a = make_record("EX-AAAAAAAAAA", State::open, Severity::high, 0);            // age 10d, overdue
+  Record b = make_record("EX-BBBBBBBBBB", State::remediating, Severity::critical, 8);  // age 2d, not yet due
+  b.owners = {kAlice, kBob, kBob};
+  Record c = make_record("EX-CCCCCCCCCC", State::closed, Severity::low, 0);
+  c.outcome = Outcome{Resolution::remediated, {kT0 + Duration{4 * kDay}, kBob}, "fixed", std::nullopt};
+  c.approvals = {Approval{1, Decision::deny, {kT0 + Duration{2 * kDay}, kBob}, "no"},
+                 Approval{2, Decision::approve, {kT0 + Duration{4 * kDay}, kBob}, ""}};
+  Record d = make_record("EX-DDDDDDDDDD", State::accepted, Severity::medium, 1);
+  d.owners.clear();
+  d.outcome = Outcome{Resolution::accepted, {kT0 + Duration{2 * kDay}, kBob}, "window", kT0 + Duration{15 * kDay}};
+  d.approvals = {Approval{1, Decision::approve, {kT0 + Duration{2 * kDay}, kBob}, ""}};
+
+  const ReportData data = build_report({a, b, c, d}, Policy{}, kT0 + Duration{10 * kDay});
+  CHECK(data.total == 4);
+  CHECK(data.open == 3);
+  CHECK(data.closed == 1);
+  CHECK(data.overdue == 1);  // a; d's SLA stopped at acceptance
+  CHECK(data.by_state.at(State::open) == 1);
+  CHECK(data.by_state.at(State::closed) == 1);
+  CHECK(data.by_severity.count(Severity::low) == 0);
+  CHECK(data.by_severity.at(Severity::critical) == 1);
+  CHECK(data.by_owner.at("alice@acme.example") == 2);
+  CHECK(data.by_owner.at("bob@acme.example") == 1);  // listed twice on b, counted once
+  CHECK(data.by_owner.at("unowned") == 1);
+  REQUIRE(data.aging.size() == 4);
+  CHECK(data.aging[0].count == 1);  // b: 2d
+  CHECK(data.aging[1].count == 2);  // a: 10d, d: 9d
+  CHECK(data.open_age.max == Duration{10 * kDay});
+  CHECK(data.open_age.median == Duration{9 * kDay});
+  // Decision: c's first decision (a denial) after 2d, d's after 1d.
+  CHECK(data.time_to_decision.count == 2);
+  CHECK(data.time_to_decision.max == Duration{2 * kDay});
+  CHECK(data.time_to_close.count == 1);
+  CHECK(data.time_to_close.median == Duration{4 * kDay});
+  REQUIRE(data.accepted.size() == 1);
+  CHECK(data.accepted[0].id.str() == "EX-DDDDDDDDDD");
+  CHECK(data.accepted[0].expiring_soon);  // 5 days left, window 14d
+  CHECK_FALSE(data.accepted[0].expired);
+  REQUIRE(data.rows.size() == 4);
+  CHECK(data.rows[0].id.str() == "EX-AAAAAAAAAA");  // oldest first, then id
+  CHECK(data.rows[1].id.str() == "EX-CCCCCCCCCC");
+  CHECK(data.rows[1].age == Duration{4 * kDay});  // closed: age stops at closing
+  CHECK(data.rows[0].overdue);
+}
+
+TEST_CASE("recurrence groups by identity name with every system seen") {
+  Record first = make_record("EX-AAAAAAAAAA", State::closed, Severity::high, 0);
+  first.identity = {"service-account", "svc-billing", "gcp/acme-prod"};
+  Record again = make_record("EX-BBBBBBBBBB", State::open, Severity::high, 5);
+  again.identity = {"service-account", "svc-billing", "aws/acme-prod"};
+  again.recurrence_of = {first.id};
+  Record third = make_record("EX-CCCCCCCCCC", State::open, Severity::high, 6);
+  third.identity = {"service-account", "svc-billing", "gcp/acme-prod"};
+  third.recurrence_of = {first.id, again.id};
+  Record alone = make_record("EX-DDDDDDDDDD", State::open, Severity::low, 6);
+  alone.identity = {"token", "deploy-bot", "github/acme"};
+
+  const ReportData data = build_report({first, again, third, alone}, Policy{}, kT0 + Duration{10 * kDay});
+  REQUIRE(data.recurrence.size() == 1);
+  CHECK(data.recurrence[0].identity == "svc-billing");
+  CHECK(data.recurrence[0].ids.size() == 3);
+  CHECK(data.recurrence[0].systems == std::vector<std::string>{"aws/acme-prod", "gcp/acme-prod"});
+}
+
+TEST_CASE("framework coverage counts records per reference, grouped by family, the three families always listed") {
+  Record a = make_record("EX-AAAAAAAAAA", State::open, Severity::high, 0);
+  a.frameworks = {"OWASP-NHI:NHI5", "NIST-CSF-2.0:PR.AA-05", "NIST-CSF-2.0:ID.RA-07", "OWASP-NHI:NHI5"};
+  Record b = make_record("EX-BBBBBBBBBB", State::open, Severity::high, 0);
+  b.frameworks = {"OWASP-NHI:NHI5", "ISO-27001:A.5.15"};
+
+  const ReportData data = build_report({a, b}, Policy{}, kT0);
+  REQUIRE(data.frameworks.size() == 4);
+  CHECK(data.frameworks[0].family == "OWASP-NHI");
+  CHECK(data.frameworks[0].records == 2);
+  CHECK(data.frameworks[0].by_id.at("OWASP-NHI:NHI5") == 2);  // cited twice by a, counted once
+  CHECK(data.frameworks[1].family == "NIST-CSF-2.0");
+  CHECK(data.frameworks[1].records == 1);
+  CHECK(data.frameworks[1].by_id.size() == 2);
+  CHECK(data.frameworks[2].family == "NIST-SP-800-207");
+  CHECK(data.frameworks[2].records == 0);
+  CHECK(data.frameworks[3].family == "ISO-27001");
+}
+
+TEST_CASE("an empty store gives an empty but complete report") {
+  const ReportData data = build_report({}, Policy{}, kT0);
+  CHECK(data.total == 0);
+  CHECK(data.aging.size() == 4);
+  CHECK(data.frameworks.size() == 3);
+  CHECK_FALSE(data.open_age.median);
+}
