@@ -57,9 +57,11 @@ void render_record(std::ostream& out, const Record& r) {
   out << "  opened:    " << stamp_text(r.opened) << "\n";
   if (r.due) out << "  due:       " << format_rfc3339(*r.due) << "\n";
   if (!r.source.empty()) {
-    out << "  source:    " << r.source.tool << (r.source.rule.empty() ? "" : " / " + r.source.rule);
-    if (!r.source.location.empty()) out << " at " << r.source.location;
-    out << "\n";
+    if (!r.source.tool.empty() || !r.source.rule.empty() || !r.source.location.empty()) {
+      out << "  source:    " << r.source.tool << (r.source.rule.empty() ? "" : " / " + r.source.rule);
+      if (!r.source.location.empty()) out << " at " << r.source.location;
+      out << "\n";
+    }
     if (!r.source.fingerprint.empty()) out << "  fingerprint: " << r.source.fingerprint << "\n";
     if (r.source.missing_since)
       out << "  not seen since: " << format_rfc3339(*r.source.missing_since) << " (the scanner no longer reports it)\n";
