@@ -4,6 +4,7 @@
 #include <set>
 
 #include "docket/core/error.hpp"
+#include "docket/core/membership.hpp"
 #include "docket/core/time.hpp"
 
 namespace docket::core {
@@ -507,13 +508,16 @@ Record apply(const Record& before, const Command& cmd, const Context& ctx) {
 }
 
 const std::vector<std::string_view>& rule_names() {
-  static const std::vector<std::string_view> names{
+  static const std::vector<std::string_view> names = [] {
+    std::vector<std::string_view> all{
       kMemberRequired,     kRoleRequired,       kTitleRequired,      kReasonRequired,   kClosedIsFinal,
       kLifecycleTransition, kAssigneeMember,    kChecklistItemKnown, kChecklistItemOnce, kEvidenceRequired,
       kChecklistComplete,  kAcceptanceExpiry,   kAcceptanceMaxDuration, kAcceptanceControls, kApproverRole,
-      kSeparationOfDuties, kOneVotePerRound,    kEscalationTarget,   kTextRequired,      kSightingChange,
-      // core/membership.cpp
-      "admin-only", "roles-required", "member-known", "admin-required"};
+      kSeparationOfDuties, kOneVotePerRound,    kEscalationTarget,   kTextRequired,      kSightingChange};
+    const auto& membership = membership_rule_names();
+    all.insert(all.end(), membership.begin(), membership.end());
+    return all;
+  }();
   return names;
 }
 

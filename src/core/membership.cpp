@@ -17,6 +17,11 @@ bool has_other_admin(const Policy& p, const Email& except) {
 }
 }  // namespace
 
+const std::vector<std::string_view>& membership_rule_names() {
+  static const std::vector<std::string_view> names{kAdminOnly, kRolesRequired, kMemberKnown, kAdminRequired};
+  return names;
+}
+
 void require_admin(const Context& ctx, std::string_view action) {
   if (!ctx.policy.has_role(ctx.actor, Role::admin))
     throw RuleViolation(std::string(kAdminOnly), ctx.actor.str() + " may not " + std::string(action) + ": only an admin may",
