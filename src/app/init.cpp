@@ -67,6 +67,7 @@ InitResult init_store(const Settings& settings, const InitOptions& options) {
     throw Error(ExitCode::conflict, "another process created " + result.ref + " at the same time", "run docket init again to see its state");
   result.root = *root;
   record_trust_root(repo, result.ref, result.root);
+  record_verified_tip(repo, result.ref, result.root);
   if (result.created_repository) repo.set_head(result.ref);
   return result;
 }

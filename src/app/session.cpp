@@ -1,8 +1,10 @@
 #include "docket/app/session.hpp"
 
 #include "docket/app/trust.hpp"
+#include "docket/app/verify.hpp"
 
 #include "docket/codec/yaml.hpp"
+#include "docket/core/commit_rules.hpp"
 #include "docket/core/error.hpp"
 #include "docket/core/id.hpp"
 
@@ -111,12 +113,18 @@ std::vector<Record> load_records(const store::Snapshot& snap) {
 Session::Session(const Settings& settings)
     : settings_(settings), repo_(locate_repository(settings)), store_(repo_, resolve_ref(settings, repo_)) {}
 
-store::Snapshot Session::tip() const {
+store::Snapshot Session::unverified_tip() const {
   store::Snapshot snap = store_.tip();
   if (snap.empty())
     throw Error(ExitCode::store,
                 "'" + store_.ref() + "' does not exist in " + repo_.git_dir().string() + ": this is not a docket store",
                 no_store_hint());
+  return snap;
+}
+
+store::Snapshot Session::tip() {
+  store::Snapshot snap = unverified_tip();
+  require_verified(*this, snap.commit());
   return snap;
 }
 
@@ -175,18 +183,26 @@ store::ObjectId Session::commit(const std::function<Commit(const store::Snapshot
     std::optional<Timestamp>& pinned;
     ~Unpin() { pinned.reset(); }
   } unpin{attempt_now_};
-  return store_.update(
+  const store::ObjectId made = store_.update(
       [&](const store::Snapshot& snap) {
         if (snap.empty())
           throw Error(ExitCode::store, "'" + store_.ref() + "' does not exist: this is not a docket store", no_store_hint());
+        // Never build on history nobody verified (re-checked on every attempt: a lost race means
+        // someone else's commits are now under ours).
+        require_verified(*this, snap.commit());
         // One reading of the clock per attempt: the record's stamps and the commit time must
         // agree to the second, or verify's replay would not reproduce the record.
         attempt_now_.reset();
         attempt_now_ = now();
+        // The same time rules verify applies: never earlier than the tip, within the range.
+        core::check_commit_time(*attempt_now_, {store_.read_commit(snap.commit()).committer_time}, *attempt_now_, Duration{0});
         Commit c = build(snap);
         return store::Store::Update{std::move(c.changes), store::CommitInfo{std::move(c.message), who.name, who.email, *attempt_now_}};
       },
       key);
+  // Our own commit, built by the core rules on a verified parent: the new verified tip.
+  record_verified_tip(repo_, store_.ref(), made);
+  return made;
 }
 
 }  // namespace docket::app

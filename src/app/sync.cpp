@@ -6,6 +6,7 @@
 
 #include "docket/app/merge_stores.hpp"
 #include "docket/app/trust.hpp"
+#include "docket/app/verify.hpp"
 #include "docket/core/error.hpp"
 #include "docket/store/remote.hpp"
 
@@ -50,11 +51,14 @@ public:
   SyncReport run() {
     require_remote();
     const auto ours_at_start = store_.lookup_ref(store_.ref());
+    // Our own side must be verified before anything is merged into it or pushed from it.
+    if (ours_at_start) require_verified(session_, *ours_at_start);
     std::optional<store::ObjectId> theirs_last;
     const std::size_t attempts = static_cast<std::size_t>(std::max(1, options_.retry.max_attempts));
     for (std::size_t attempt = 0; attempt < attempts; ++attempt) {
       report_.attempts = attempt + 1;
       if (attempt > 0) wait_before_retry(options_.retry, attempt - 1);
+      tracking_before_ = store_.lookup_ref(report_.tracking_ref);
       const auto fetched = store::fetch_ref(session_.repository(), options_.remote, store_.ref(), report_.tracking_ref);
       const auto theirs = fetched == store::FetchOutcome::fetched ? store_.lookup_ref(report_.tracking_ref) : std::nullopt;
       report_.remote_had_store = theirs.has_value();
@@ -90,6 +94,7 @@ private:
       return push(*ours);  // the remote has no store yet: publish ours
     }
     check_trust_root(ours, *theirs);
+    verify_incoming(ours, *theirs);
     if (!ours) {
       // A fresh clone: take the remote's store as it is.
       if (!store_.try_move({}, *theirs, "docket: sync from " + options_.remote)) return false;
@@ -119,6 +124,21 @@ private:
     report_.pushed = true;
     pushed_ = commit;
     return true;
+  }
+
+  // What the remote brings (every commit it has that we do not) must verify with the same rules
+  // as verify, before it is fast-forwarded to or merged; otherwise no ref moves (the tracking
+  // ref goes back to where it was) and nothing is pushed.
+  void verify_incoming(const std::optional<store::ObjectId>& ours, const store::ObjectId& theirs) {
+    if (ours && store_.descends_from(*ours, theirs)) return;  // nothing new
+    const VerifyReport incoming = verify_range(session_, theirs, ours);
+    if (incoming.ok()) return;
+    store_.restore_ref(report_.tracking_ref, tracking_before_);
+    throw Error(ExitCode::untrusted,
+                "refusing to sync: the docket history on '" + options_.remote + "' (" + theirs.hex.substr(0, 12) +
+                    ") does not verify; no ref was moved and nothing was pushed:" + violations_summary(incoming),
+                "tell the remote's admins; inspect it with: git fetch " + options_.remote + " " + store_.ref() +
+                    ":refs/docket-inspect && docket verify --ref refs/docket-inspect");
   }
 
   // The remote must continue the history this store trusts: no root commit of its own.
@@ -190,9 +210,11 @@ private:
     std::string message = "docket: sync merge with " + options_.remote + "\n\nDocket-Command: sync\n";
     for (const auto& id : merged.merged_records) message += "Docket-Record: " + id.str() + "\n";
     const Actor& who = session_.actor();
+    // Never earlier than either parent (rule time-order); both were verified not to be in the
+    // future beyond the clock skew, so neither is this.
+    const Timestamp when = std::max({session_.now(), store_.read_commit(ours).committer_time, store_.read_commit(theirs).committer_time});
     const auto commit = store_.try_commit_merge(ours_snap, merged.changes, {ours, theirs}, ours,
-                                                store::CommitInfo{message, who.name, who.email, session_.now()},
-                                                session_.signer());
+                                                store::CommitInfo{message, who.name, who.email, when}, session_.signer());
     if (!commit) return std::nullopt;  // a local command moved our ref meanwhile: merge again
     ++report_.merges;
     for (const auto& id : merged.merged_records)
@@ -204,6 +226,9 @@ private:
   void finish(const std::optional<store::ObjectId>& ours_at_start, const std::optional<store::ObjectId>& theirs_last) {
     const auto tip = store_.lookup_ref(store_.ref());
     report_.tip = tip ? tip->hex : std::string{};
+    // Everything under the tip is verified now: ours was, theirs was just checked, and a merge
+    // is our own commit.
+    if (tip) record_verified_tip(session_.repository(), store_.ref(), *tip);
     if (theirs_last) report_.commits_in = store_.count_commits(*theirs_last, ours_at_start);
     if (pushed_) report_.commits_out = store_.count_commits(*pushed_, theirs_last);
   }
@@ -213,6 +238,7 @@ private:
   const SyncOptions& options_;
   SyncReport report_;
   std::optional<store::ObjectId> pushed_;
+  std::optional<store::ObjectId> tracking_before_;  // the tracking ref before this attempt's fetch
 };
 
 }  // namespace

@@ -16,6 +16,23 @@ std::optional<store::ObjectId> recorded_trust_root(const store::Repository& repo
   return store::ObjectId{*value};
 }
 
+std::string verified_tip_key(const std::string& ref) { return "docket." + ref + ".verifiedtip"; }
+
+std::optional<store::ObjectId> recorded_verified_tip(const store::Repository& repo, const std::string& ref) {
+  const auto value = repo.config(verified_tip_key(ref));
+  if (!value) return std::nullopt;
+  return store::ObjectId{*value};
+}
+
+bool record_verified_tip(store::Repository& repo, const std::string& ref, const store::ObjectId& tip) noexcept {
+  try {
+    repo.set_local_config(verified_tip_key(ref), tip.hex);
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
 std::string allowed_signers_header() {
   return "# docket allowed signers: principal, options, key (ssh-keygen(1) ALLOWED SIGNERS).\n"
          "# Changed only by an admin through `docket member`; verify checks each commit against its parent's copy.\n";

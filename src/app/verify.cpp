@@ -10,8 +10,10 @@
 #include "docket/app/verify_merge.hpp"
 #include "docket/codec/command_json.hpp"
 #include "docket/codec/yaml.hpp"
+#include "docket/core/commit_rules.hpp"
 #include "docket/core/error.hpp"
 #include "docket/core/id.hpp"
+#include "docket/core/time.hpp"
 #include "docket/crypto/commit_signature.hpp"
 #include "docket/crypto/sha256.hpp"
 
@@ -64,6 +66,7 @@ std::string_view mode_name(std::uint32_t mode) {
     case 0100755: return "an executable file";
     case 0120000: return "a symbolic link";
     case 0160000: return "a submodule entry";
+    case store::FileVersion::folder: return "a folder nested deeper than the store's layout";
     default: return "an entry of unusual mode";
   }
 }
@@ -75,31 +78,40 @@ using ConfigPtr = std::shared_ptr<const StoreConfig>;
 
 class Verifier {
 public:
-  Verifier(Session& session, VerifyReport& report) : session_(session), report_(report) {}
+  Verifier(Session& session, VerifyReport& report) : session_(session), report_(report), clock_(session.now()) {}
 
+  // `c`'s parents were checked before it (or were verified by an earlier run). The signature is
+  // checked before the commit's tree is read: an unattributable commit's content is not walked.
   void check_commit(const store::CommitRecord& c) {
     commit_ = c.id.hex;
-    const store::Snapshot snap = session_.store().at(c.id);
-    if (c.parents.empty()) return check_root(c, snap);
+    commit_times_[c.id.hex] = c.committer_time;
+    if (c.parents.empty()) return check_root(c);
     if (c.parents.size() > 1) {
+      const ConfigPtr first_config = config_at(c.parents.front());
+      if (!check_stamp(c, first_config ? first_config->policy.clock_skew : Policy{}.clock_skew)) return;
       for (auto& v : check_merge_commit(session_, c)) report_.violations.push_back(std::move(v));
-      configs_[c.id.hex] = try_load_config(snap);
+      configs_[c.id.hex] = try_load_config(session_.store().at(c.id));
       return;
     }
-    const store::Snapshot parent = session_.store().at(c.parents.front());
-    const auto changes = session_.store().changed_paths(parent, snap);
-    const ConfigPtr parent_config = config_at(c.parents.front(), parent);
-    const bool config_changed =
-        std::any_of(changes.begin(), changes.end(), [](const PathChange& ch) { return is_config_path(ch.path); });
-    // Recorded before any early return, so the commits after this one are checked against it.
-    const ConfigPtr next_config = config_changed ? try_load_config(snap) : parent_config;
-    configs_[c.id.hex] = next_config;
+    const ConfigPtr parent_config = config_at(c.parents.front());
     if (!parent_config) {
+      configs_[c.id.hex] = nullptr;
       violation("", "config-valid", "the parent's configuration cannot be read, so this commit cannot be checked");
       return;
     }
+    // Until the commit is known to be well made, the configuration after it is its parent's.
+    configs_[c.id.hex] = parent_config;
     const auto split = check_signature(c, parent_config->signers);
     if (!split) return;
+    if (!check_stamp(c, parent_config->policy.clock_skew)) return;
+    const store::Snapshot parent = session_.store().at(c.parents.front());
+    const store::Snapshot snap = session_.store().at(c.id);
+    const auto changes = session_.store().changed_paths(parent, snap);
+    const bool config_changed =
+        std::any_of(changes.begin(), changes.end(), [](const PathChange& ch) { return is_config_path(ch.path); });
+    // Recorded before the changes are judged, so the commits after this one are checked against it.
+    const ConfigPtr next_config = config_changed ? try_load_config(snap) : parent_config;
+    configs_[c.id.hex] = next_config;
     const core::Context ctx{*Email::parse(split->committer_email), split->committer_time, parent_config->policy};
     check_changes(c, parent, snap, changes, *parent_config, next_config, ctx);
   }
@@ -119,10 +131,38 @@ private:
 
   // The configuration in force after `commit`; history is replayed parents first, so this is
   // normally known already.
-  ConfigPtr config_at(const store::ObjectId& commit, const store::Snapshot& snap) {
+  ConfigPtr config_at(const store::ObjectId& commit) {
     const auto it = configs_.find(commit.hex);
     if (it != configs_.end()) return it->second;
-    return configs_[commit.hex] = try_load_config(snap);
+    return configs_[commit.hex] = try_load_config(session_.store().at(commit));
+  }
+
+  Timestamp commit_time(const store::ObjectId& commit) {
+    const auto it = commit_times_.find(commit.hex);
+    if (it != commit_times_.end()) return it->second;
+    return commit_times_[commit.hex] = session_.store().read_commit(commit).committer_time;
+  }
+
+  // The commit's own stamps: its time against its parents' and the verifier's clock, and the
+  // author the same person at the same time as the committer (core/commit_rules). False when the
+  // time is outside what docket can read, so nothing in the commit can be judged.
+  bool check_stamp(const store::CommitRecord& c, Duration skew) {
+    std::vector<Timestamp> parent_times;
+    for (const auto& parent : c.parents) parent_times.push_back(commit_time(parent));
+    bool readable = true;
+    try {
+      core::check_commit_time(c.committer_time, parent_times, clock_, skew);
+    } catch (const RuleViolation& e) {
+      violation("", e.rule(), e.what());
+      readable = e.rule() != kTimeRangeRule;
+    }
+    try {
+      core::check_author_is_committer({c.author_name, c.author_email, c.time, c.author_offset},
+                                      {c.committer_name, c.committer_email, c.committer_time, c.committer_offset});
+    } catch (const RuleViolation& e) {
+      violation("", e.rule(), e.what());
+    }
+    return readable;
   }
 
   // The signature from the header only, by a key allowed for the committer in `signers`; the
@@ -171,8 +211,6 @@ private:
       violation("", "signer-unknown", "committer e-mail '" + split.committer_email + "' is not a valid address");
       return std::nullopt;
     }
-    if (c.author_email != split.committer_email)
-      violation("", "author-is-committer", "author " + c.author_email + " differs from the signing committer " + split.committer_email);
     return split;
   }
 
@@ -184,7 +222,15 @@ private:
     return false;
   }
 
-  void check_root(const store::CommitRecord& c, const store::Snapshot& snap) {
+  // The root is checked against the configuration it creates, which is all that can vouch for it;
+  // only its configuration files are read before its signature is checked.
+  void check_root(const store::CommitRecord& c) {
+    if (!whole_history_) {
+      violation("", "single-root", "a second root commit (no parents) joined the history after the verified tip");
+      configs_[c.id.hex] = nullptr;
+      return;
+    }
+    const store::Snapshot snap = session_.store().at(c.id);
     const ConfigPtr config = try_load_config(snap);
     configs_[c.id.hex] = config;
     if (!config) {
@@ -197,6 +243,7 @@ private:
     }
     const auto split = check_signature(c, config->signers);
     if (!split) return;
+    if (!check_stamp(c, config->policy.clock_skew)) return;
     const auto email = *Email::parse(split->committer_email);
     if (!config->policy.has_role(email, Role::admin))
       violation("", "admin-only", email.str() + " made the root commit but is not an admin in it");
@@ -385,23 +432,77 @@ private:
     return replay.open ? std::string("open") : std::string(core::verb(*replay.command));
   }
 
+public:
+  // False when checking only the commits after a verified tip: a root among them is a second root.
+  bool whole_history_ = true;
+
+private:
   Session& session_;
   VerifyReport& report_;
+  const Timestamp clock_;  // the verifier's clock: DOCKET_NOW or the system's
   std::string commit_;
   std::map<std::string, ConfigPtr> configs_;  // commit id → configuration after it
+  std::map<std::string, Timestamp> commit_times_;  // commit id → committer time
   std::map<ExceptionId, std::pair<store::ObjectId, Record>> records_;  // last parsed version of each record
 };
 
-bool is_commit_prefix(const std::string& text) {
-  return text.size() >= 7 && std::all_of(text.begin(), text.end(), [](char ch) { return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'); });
+// A full object id: a prefix would match almost any forged root or tip, and a mistyped or
+// emptied value must not silently trust whatever history is there.
+bool is_full_commit_id(const std::string& text) {
+  return (text.size() == 40 || text.size() == 64) &&
+         std::all_of(text.begin(), text.end(), [](char ch) { return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'); });
 }
 
+void require_full_id(const std::optional<std::string>& value, std::string_view option, const std::string& example) {
+  if (value && !is_full_commit_id(*value))
+    throw Error(ExitCode::usage, "--" + std::string(option) + " '" + *value + "' is not a full commit id",
+                "give all 40 hex digits of the commit, e.g. from: " + example);
+}
+
+// Runs `verifier` over `commits` (parents before children) into `report`.
+void check_commits(Verifier& verifier, const std::vector<store::CommitRecord>& commits, VerifyReport& report,
+                   const std::function<void(std::size_t, std::size_t)>& progress) {
+  for (const auto& c : commits) {
+    try {
+      verifier.check_commit(c);
+    } catch (const Error& e) {
+      // A commit whose objects cannot be read (a malformed tree, a missing object) is one
+      // finding; the rest of the history is still checked.
+      report.violations.push_back({c.id.hex, "", "store-readable", std::string("the commit cannot be read: ") + e.what()});
+    }
+    ++report.commits;
+    if (progress) progress(report.commits, commits.size());
+  }
+}
+
+// The ref's tip, or Error(store) when this is not a docket store.
+store::ObjectId current_tip(Session& session) {
+  if (const auto tip = session.store().lookup_ref(session.store().ref())) return *tip;
+  (void)session.unverified_tip();  // throws the "not a docket store" error
+  throw Error(ExitCode::internal, "unreachable: no tip");
+}
+
+// The first violations of `report` as one message, for a command that refuses to act.
 }  // namespace
+
+std::string violations_summary(const VerifyReport& report) {
+  std::string text;
+  const std::size_t shown = std::min<std::size_t>(report.violations.size(), 3);
+  for (std::size_t i = 0; i < shown; ++i) {
+    const auto& v = report.violations[i];
+    text += "\n  commit " + v.commit.substr(0, 12) + (v.record.empty() ? "" : " record " + v.record) + " rule " + v.rule + ": " + v.message;
+  }
+  if (report.violations.size() > shown) text += "\n  … and " + std::to_string(report.violations.size() - shown) + " more";
+  return text;
+}
 
 VerifyReport verify_store(Session& session, const VerifyOptions& options,
                           const std::function<void(std::size_t, std::size_t)>& progress) {
+  const std::string& ref = session.store().ref();
+  require_full_id(options.root, "root", "git rev-list --max-parents=0 " + ref);
+  require_full_id(options.tip, "tip", "git rev-parse " + ref);
   VerifyReport report;
-  session.tip();  // a clear error when this is not a docket store
+  const store::ObjectId tip = current_tip(session);
   const auto history = session.store().history();
   std::vector<const store::CommitRecord*> roots;
   for (const auto& c : history)
@@ -412,37 +513,67 @@ VerifyReport verify_store(Session& session, const VerifyOptions& options,
   }
   const std::string root = roots.empty() ? std::string{} : roots.front()->id.hex;
   report.root = root;
-  const auto recorded = recorded_trust_root(session.repository(), session.store().ref());
+  report.tip = tip.hex;
+  const auto recorded = recorded_trust_root(session.repository(), ref);
   const std::optional<std::string> expected = options.root ? options.root : recorded ? std::optional(recorded->hex) : std::nullopt;
-  // A short prefix would match almost any forged root; a mistyped or emptied value must not
-  // silently trust whatever history is there.
-  if (options.root && !is_commit_prefix(*options.root))
-    throw Error(ExitCode::usage, "--root '" + *options.root + "' is not a commit id",
-                "give the root commit's id (at least 7 hex digits), e.g. from: git rev-list --max-parents=0 " + session.store().ref());
   if (expected) {
-    if (!root.empty() && (!is_commit_prefix(*expected) || !root.starts_with(*expected)))
+    if (!root.empty() && root != *expected)
       report.violations.push_back({root, "", "trust-root",
                                    "the history starts at " + root + " but the trusted root is " + *expected +
-                                       (options.root ? " (--root)" : " (recorded in git config " + trust_root_key(session.store().ref()) + ")") +
+                                       (options.root ? " (--root)" : " (recorded in git config " + trust_root_key(ref) + ")") +
                                        ": the history was rewritten, or this is another store"});
+    else if (!recorded && roots.size() == 1) {
+      // A pinned root (a fresh CI runner) is remembered, so later commands need no TOFU.
+      record_trust_root(session.repository(), ref, store::ObjectId{root});
+      report.root_recorded_now = true;
+    }
   } else if (!root.empty() && roots.size() == 1) {
-    record_trust_root(session.repository(), session.store().ref(), store::ObjectId{root});
+    record_trust_root(session.repository(), ref, store::ObjectId{root});
     report.root_recorded_now = true;
   }
+  // No rollback: the ref must still contain the last tip this repository verified.
+  if (const auto verified = recorded_verified_tip(session.repository(), ref); verified && !session.store().descends_from(tip, *verified))
+    report.violations.push_back({tip.hex, "", "history-rewound",
+                                 ref + " is at " + tip.hex + ", which does not contain " + verified->hex +
+                                     ", the tip this repository verified last (git config " + verified_tip_key(ref) +
+                                     "): the ref was rewound or replaced"});
+  if (options.tip && *options.tip != tip.hex)
+    report.violations.push_back({tip.hex, "", "tip-pinned", ref + " is at " + tip.hex + " but --tip requires " + *options.tip});
   Verifier verifier(session, report);
-  for (const auto& c : history) {
-    try {
-      verifier.check_commit(c);
-    } catch (const Error& e) {
-      // A commit whose objects cannot be read (a malformed tree, a missing object) is one
-      // finding; the rest of the history is still checked.
-      report.violations.push_back({c.id.hex, "", "store-readable", std::string("the commit cannot be read: ") + e.what()});
-    }
-    ++report.commits;
-    if (progress) progress(report.commits, history.size());
-  }
-  report.records = record_ids(session.store().tip()).size();
+  check_commits(verifier, history, report, progress);
+  report.records = record_ids(session.store().at(tip)).size();
+  if (report.ok()) report.tip_recorded_now = record_verified_tip(session.repository(), ref, tip);
   return report;
+}
+
+VerifyReport verify_range(Session& session, const store::ObjectId& tip, const std::optional<store::ObjectId>& since) {
+  VerifyReport report;
+  report.tip = tip.hex;
+  Verifier verifier(session, report);
+  verifier.whole_history_ = !since;
+  check_commits(verifier, session.store().history_between(tip, since), report, {});
+  return report;
+}
+
+void require_verified(Session& session, const store::ObjectId& tip) {
+  const std::string& ref = session.store().ref();
+  const auto verified = recorded_verified_tip(session.repository(), ref);
+  if (verified && *verified == tip) return;
+  if (verified && !session.store().descends_from(tip, *verified))
+    throw Error(ExitCode::untrusted,
+                ref + " is at " + tip.hex + ", which does not contain " + verified->hex +
+                    ", the tip this repository verified last: the store's history was rewound or replaced, so docket will not act on it",
+                "fetch the store again from a copy you trust (git fetch REMOTE " + ref + ":" + ref +
+                    "); if an admin reset it on purpose, check it with docket verify, then accept it with: git config " +
+                    verified_tip_key(ref) + " " + tip.hex);
+  const VerifyReport report = verified ? verify_range(session, tip, *verified) : verify_store(session, {});
+  if (!report.ok())
+    throw Error(ExitCode::untrusted,
+                "the history of " + ref + " does not verify (" + std::to_string(report.violations.size()) + " violation" +
+                    (report.violations.size() == 1 ? "" : "s") + " after the last verified tip), so docket will not act on it:" +
+                    violations_summary(report),
+                "run docket verify for the full report, and have an admin repair the store (docs/verify.md)");
+  if (verified) record_verified_tip(session.repository(), ref, tip);
 }
 
 std::string signature_status(Session& session, const store::CommitRecord& commit) {

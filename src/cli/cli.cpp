@@ -81,6 +81,9 @@ app::Settings CommandContext::settings() const {
   if (auto v = env("DOCKET_NOW")) {
     s.now = parse_rfc3339(*v);
     if (!s.now) throw Error(ExitCode::usage, "DOCKET_NOW='" + *v + "' is not an RFC 3339 time", "use e.g. 2026-11-23T10:00:00Z");
+    if (!in_time_range(*s.now))
+      throw Error(ExitCode::usage, "DOCKET_NOW='" + *v + "' is before 1970-01-01T00:00:00Z",
+                  "docket writes times from 1970 to 9999; use e.g. 2026-11-23T10:00:00Z");
   }
   return s;
 }

@@ -13,15 +13,18 @@ namespace docket::cli {
 void attach_verify(CLI::App& cmd, CommandContext& ctx) {
   struct Options {
     std::string root;
+    std::string tip;
     bool json = false;
   };
   auto opts = std::make_shared<Options>();
-  cmd.add_option("--root", opts->root, "Require this root commit (default: the one recorded at init or first verify)");
+  cmd.add_option("--root", opts->root, "Require this root commit, a full id (default: the one recorded at init or first verify)");
+  cmd.add_option("--tip", opts->tip, "Require the ref to be at exactly this commit, a full id (pins the state CI or an auditor expects)");
   cmd.add_flag("--json", opts->json, "Print the report as JSON");
   cmd.callback([&ctx, opts] {
     app::Session session(ctx.settings());
     app::VerifyOptions options;
     if (!opts->root.empty()) options.root = opts->root;
+    if (!opts->tip.empty()) options.tip = opts->tip;
     const bool show_progress = isatty(2) && !opts->json;
     const auto report = app::verify_store(session, options, [&](std::size_t done, std::size_t total) {
       if (show_progress && (done % 50 == 0 || done == total)) std::cerr << "\rverifying " << done << "/" << total << " commits" << std::flush;
@@ -35,6 +38,8 @@ void attach_verify(CLI::App& cmd, CommandContext& ctx) {
       *ctx.out << nlohmann::json{{"ok", report.ok()},
                                  {"root", report.root},
                                  {"root_recorded_now", report.root_recorded_now},
+                                 {"tip", report.tip},
+                                 {"tip_recorded", report.tip_recorded_now},
                                  {"commits", report.commits},
                                  {"record_changes", report.record_changes},
                                  {"records", report.records},

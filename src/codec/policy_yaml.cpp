@@ -76,10 +76,21 @@ FieldMap severity_fields(const Field& field) {
                        to_string(Severity::low)});
 }
 
+// A policy duration, at most kLongestPolicyDuration: a longer one would compute times docket
+// cannot write (rule time-range), so it is refused when the policy is read.
+Duration policy_duration(const Field& field) {
+  const Duration d = field.duration();
+  if (d > kLongestPolicyDuration)
+    field.fail("'" + field.text() + "' is longer than a policy duration may be (at most " +
+                   format_duration(kLongestPolicyDuration) + ", 100 years)",
+               "write a duration between 1s and " + format_duration(kLongestPolicyDuration));
+  return d;
+}
+
 void read_severity_durations(const Field& field, std::map<Severity, Duration>& values) {
   const FieldMap fields = severity_fields(field);
   for (const Severity severity : kSeverities)
-    if (const auto value = fields.optional(to_string(severity))) values[severity] = value->duration();
+    if (const auto value = fields.optional(to_string(severity))) values[severity] = policy_duration(*value);
 }
 
 void read_severity_counts(const Field& field, std::map<Severity, int>& values) {
@@ -142,6 +153,7 @@ std::string policy_to_yaml(const Policy& p) {
   w.duration_field("max_acceptance", p.max_acceptance);
   w.duration_field("review_after", p.review_after);
   w.duration_field("expiring_soon", p.expiring_soon);
+  w.duration_field("clock_skew", p.clock_skew);
   w.key("fail_on");
   if (p.fail_on.empty()) {
     w.empty_list();  // absent would mean the default findings
@@ -176,7 +188,7 @@ Policy policy_from_yaml(std::string_view text, std::string_view source) {
   const FieldMap fields =
       detail::top_level_fields(document, "a docket policy",
                                {"version", "id_prefix", "sla", "approvals", "max_acceptance", "review_after",
-                                "expiring_soon", "fail_on", "teams", "escalation", "members"});
+                                "expiring_soon", "clock_skew", "fail_on", "teams", "escalation", "members"});
   Policy p;
   const Field version = fields.required("version");
   p.version = version.integer(1, std::numeric_limits<int>::max());
@@ -191,9 +203,10 @@ Policy policy_from_yaml(std::string_view text, std::string_view source) {
   }
   if (const auto sla = fields.optional("sla")) read_severity_durations(*sla, p.sla);
   if (const auto approvals = fields.optional("approvals")) read_severity_counts(*approvals, p.approvals_required);
-  if (const auto value = fields.optional("max_acceptance")) p.max_acceptance = value->duration();
-  if (const auto value = fields.optional("review_after")) p.review_after = value->duration();
-  if (const auto value = fields.optional("expiring_soon")) p.expiring_soon = value->duration();
+  if (const auto value = fields.optional("max_acceptance")) p.max_acceptance = policy_duration(*value);
+  if (const auto value = fields.optional("review_after")) p.review_after = policy_duration(*value);
+  if (const auto value = fields.optional("expiring_soon")) p.expiring_soon = policy_duration(*value);
+  if (const auto value = fields.optional("clock_skew")) p.clock_skew = policy_duration(*value);
   // `fail_on: []` fails on nothing; an absent (or null) `fail_on` keeps the default findings.
   if (const auto value = fields.optional("fail_on")) p.fail_on = read_fail_on(*value);
   if (const auto teams = fields.optional("teams")) p.teams = read_teams(*teams);

@@ -116,7 +116,7 @@ void check_acceptance_terms(const Record& r, std::optional<Timestamp> expires, c
   if (*expires <= ctx.now)
     refuse(kAcceptanceExpiry, "the expiry " + format_rfc3339(*expires) + " is not in the future",
            "choose a later time with --expires");
-  const Timestamp latest = ctx.now + ctx.policy.max_acceptance;
+  const Timestamp latest = add_clamped(ctx.now, ctx.policy.max_acceptance);
   if (*expires > latest)
     refuse(kAcceptanceMaxDuration,
            "the expiry " + format_rfc3339(*expires) + " is beyond the policy's maximum acceptance of " +
@@ -289,7 +289,7 @@ Record apply_approve(Record r, const Approve& c, const Context& ctx) {
     add_event(r, ctx, "accepted", "until " + format_rfc3339(*req.expires));
   } else {
     r.state = State::closed;
-    r.review = Review{ctx.now + ctx.policy.review_after, std::nullopt, {}};
+    r.review = Review{add_in_range(ctx.now, ctx.policy.review_after, "the post-closure review's due date"), std::nullopt, {}};
     add_event(r, ctx, "closed", std::string(to_string(req.resolution)));
   }
   return r;
@@ -316,7 +316,7 @@ Record apply_revoke(Record r, const Revoke& c, const Context& ctx) {
     refuse(kLifecycleTransition, r.id.str() + " is " + std::string(to_string(r.state)) + "; only an accepted exception can be revoked");
   r.outcome = Outcome{Resolution::revoked, {ctx.now, ctx.actor}, c.note, r.outcome ? r.outcome->expires : std::nullopt};
   r.state = State::closed;
-  r.review = Review{ctx.now + ctx.policy.review_after, std::nullopt, {}};
+  r.review = Review{add_in_range(ctx.now, ctx.policy.review_after, "the post-closure review's due date"), std::nullopt, {}};
   add_event(r, ctx, "revoked", c.note);
   return r;
 }
@@ -454,7 +454,15 @@ int approvals_in_current_round(const Record& r) {
   }));
 }
 
+// Every stamp a command writes is the context's clock: it must be a time docket can read back.
+static void require_clock_in_range(const Context& ctx) {
+  if (!in_time_range(ctx.now))
+    refuse(kTimeRangeRule, "the clock (" + std::to_string(ctx.now.seconds) + " s since 1970) is outside 1970-01-01 .. 9999-12-31",
+           "check the system clock and DOCKET_NOW");
+}
+
 Record open_record(const OpenCommand& cmd, const Context& ctx) {
+  require_clock_in_range(ctx);
   require_role(ctx, kAnyRole, "open exceptions");
   if (blank(cmd.title)) refuse(kTitleRequired, "the title is empty", "give --title TEXT");
   if (std::any_of(cmd.title.begin(), cmd.title.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
@@ -484,11 +492,12 @@ Record open_record(const OpenCommand& cmd, const Context& ctx) {
   for (const auto& o : cmd.owners) add_owner(r, o);
   if (r.owners.empty()) add_owner(r, ctx.actor);
   const auto sla = ctx.policy.sla.find(r.severity);
-  if (sla != ctx.policy.sla.end()) r.due = ctx.now + sla->second;
+  if (sla != ctx.policy.sla.end()) r.due = add_in_range(ctx.now, sla->second, "the SLA due date");
   return r;
 }
 
 Record apply(const Record& before, const Command& cmd, const Context& ctx) {
+  require_clock_in_range(ctx);
   return std::visit(overloaded{[&](const Assign& c) { return apply_assign(before, c, ctx); },
                                [&](const Escalate& c) { return apply_escalate(before, c, ctx); },
                                [&](const Move& c) { return apply_move(before, c, ctx); },
@@ -513,7 +522,8 @@ const std::vector<std::string_view>& rule_names() {
       kMemberRequired,     kRoleRequired,       kTitleRequired,      kReasonRequired,   kClosedIsFinal,
       kLifecycleTransition, kAssigneeMember,    kChecklistItemKnown, kChecklistItemOnce, kEvidenceRequired,
       kChecklistComplete,  kAcceptanceExpiry,   kAcceptanceMaxDuration, kAcceptanceControls, kApproverRole,
-      kSeparationOfDuties, kOneVotePerRound,    kEscalationTarget,   kTextRequired,      kSightingChange};
+      kSeparationOfDuties, kOneVotePerRound,    kEscalationTarget,   kTextRequired,      kSightingChange,
+      kTimeRangeRule};
     const auto& membership = membership_rule_names();
     all.insert(all.end(), membership.begin(), membership.end());
     return all;

@@ -1,8 +1,11 @@
 #include "docket/core/time.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdio>
+
+#include "docket/core/error.hpp"
 
 namespace docket {
 namespace {
@@ -158,6 +161,24 @@ std::optional<Timestamp> parse_time_or_duration(std::string_view text, Timestamp
   if (auto t = parse_rfc3339(text)) return t;
   if (auto d = parse_duration(text)) return now + *d;
   return std::nullopt;
+}
+
+bool in_time_range(Timestamp t) { return t >= kEarliestTime && t <= kLatestTime; }
+
+Timestamp add_in_range(Timestamp t, Duration d, std::string_view what) {
+  const Timestamp result = add_clamped(t, d);
+  if (!in_time_range(t) || result.seconds != t.seconds + d.seconds)
+    throw RuleViolation(std::string(kTimeRangeRule),
+                        std::string(what) + " would be " + (in_time_range(t) ? format_rfc3339(t) + " + " + format_duration(d) : std::string("out of range")) +
+                            ", after 9999-12-31T23:59:59Z, the last time docket can write",
+                        "check the clock (DOCKET_NOW) and the policy's durations in docket.yaml");
+  return result;
+}
+
+Timestamp add_clamped(Timestamp t, Duration d) {
+  // Both stay far inside int64 (a Duration parses to at most 2^40 s), so the sum cannot overflow.
+  const std::int64_t sum = t.seconds + d.seconds;
+  return Timestamp{std::clamp(sum, kEarliestTime.seconds, kLatestTime.seconds)};
 }
 
 }  // namespace docket

@@ -48,38 +48,57 @@ struct TreeDiff {
 
   static bool is_folder(const git_tree_entry* e) { return e && git_tree_entry_type(e) == GIT_OBJECT_TREE; }
 
-  static std::optional<FileVersion> file_version(const git_tree_entry* e) {
-    if (!e || is_folder(e)) return std::nullopt;
+  // A file's version; a folder where the layout has files (`descended` false) is one too.
+  static std::optional<FileVersion> file_version(const git_tree_entry* e, bool descended) {
+    if (!e || (is_folder(e) && descended)) return std::nullopt;
     return FileVersion{detail::to_object_id(*git_tree_entry_id(e)), static_cast<std::uint32_t>(git_tree_entry_filemode_raw(e))};
   }
 
-  // Compares the folders `a` and `b` (either may be null: absent) found at `prefix`.
-  void compare(const git_tree* a, const git_tree* b, const std::string& prefix) {
-    const auto before = entries(a, prefix);
-    const auto after = entries(b, prefix);
-    auto ia = before.begin();
-    auto ib = after.begin();
-    while (ia != before.end() || ib != after.end()) {
-      // Merge the two sorted name lists: a name on one side only is an addition or a removal.
-      const bool take_a = ib == after.end() || (ia != before.end() && ia->first <= ib->first);
-      const bool take_b = ia == before.end() || (ib != after.end() && ib->first <= ia->first);
-      const std::string name = take_a ? ia->first : ib->first;
-      const git_tree_entry* ea = take_a ? (ia++)->second : nullptr;
-      const git_tree_entry* eb = take_b ? (ib++)->second : nullptr;
-      if (ea && eb && git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
-          git_tree_entry_filemode_raw(ea) == git_tree_entry_filemode_raw(eb))
-        continue;  // identical file or identical folder: nothing below it changed
-      const std::string path = prefix + name;
-      // A folder on either side is descended into; a file on either side is one change. A path
-      // that is a file on one side and a folder on the other is both.
-      if (is_folder(ea) || is_folder(eb)) {
-        detail::TreePtr ta = is_folder(ea) ? lookup(*git_tree_entry_id(ea), path) : nullptr;
-        detail::TreePtr tb = is_folder(eb) ? lookup(*git_tree_entry_id(eb), path) : nullptr;
-        compare(ta.get(), tb.get(), path + "/");
+  // One pair of folders still to compare (either may be absent), found at `prefix`.
+  struct Pending {
+    detail::TreePtr a, b;
+    std::string prefix;
+    std::size_t depth;  // path components of the folder itself (0 for the root)
+  };
+
+  // Compares the folders `a` and `b` with an explicit work list, never descending below
+  // kLayoutDepth: a hostile tree's nesting costs neither stack nor time.
+  void compare(const git_tree* root_a, const git_tree* root_b) {
+    std::vector<Pending> pending;
+    auto compare_one = [&](const git_tree* a, const git_tree* b, const std::string& prefix, std::size_t depth) {
+      const auto before = entries(a, prefix);
+      const auto after = entries(b, prefix);
+      auto ia = before.begin();
+      auto ib = after.begin();
+      while (ia != before.end() || ib != after.end()) {
+        // Merge the two sorted name lists: a name on one side only is an addition or a removal.
+        const bool take_a = ib == after.end() || (ia != before.end() && ia->first <= ib->first);
+        const bool take_b = ia == before.end() || (ib != after.end() && ib->first <= ia->first);
+        const std::string name = take_a ? ia->first : ib->first;
+        const git_tree_entry* ea = take_a ? (ia++)->second : nullptr;
+        const git_tree_entry* eb = take_b ? (ib++)->second : nullptr;
+        if (ea && eb && git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
+            git_tree_entry_filemode_raw(ea) == git_tree_entry_filemode_raw(eb))
+          continue;  // identical file or identical folder: nothing below it changed
+        const std::string path = prefix + name;
+        // A folder on either side is descended into (within the layout's depth); a file on
+        // either side is one change. A path that is a file on one side and a folder on the
+        // other is both.
+        const bool descend = depth + 1 < kLayoutDepth;
+        if (descend && (is_folder(ea) || is_folder(eb))) {
+          pending.push_back({is_folder(ea) ? lookup(*git_tree_entry_id(ea), path) : nullptr,
+                             is_folder(eb) ? lookup(*git_tree_entry_id(eb), path) : nullptr, path + "/", depth + 1});
+        }
+        auto fa = file_version(ea, descend);
+        auto fb = file_version(eb, descend);
+        if (fa || fb) out.push_back({path, std::move(fa), std::move(fb)});
       }
-      auto fa = file_version(ea);
-      auto fb = file_version(eb);
-      if (fa || fb) out.push_back({path, std::move(fa), std::move(fb)});
+    };
+    compare_one(root_a, root_b, "", 0);
+    while (!pending.empty()) {
+      Pending next = std::move(pending.back());
+      pending.pop_back();
+      compare_one(next.a.get(), next.b.get(), next.prefix, next.depth);
     }
   }
 };
@@ -90,7 +109,7 @@ std::vector<PathChange> Store::changed_paths(const Snapshot& before, const Snaps
   TreeDiff diff;
   diff.repo = repo_.impl().repo.get();
   diff.where = repo_.impl().where;
-  diff.compare(before.impl() ? before.impl()->tree.get() : nullptr, after.impl() ? after.impl()->tree.get() : nullptr, "");
+  diff.compare(before.impl() ? before.impl()->tree.get() : nullptr, after.impl() ? after.impl()->tree.get() : nullptr);
   std::sort(diff.out.begin(), diff.out.end(), [](const PathChange& x, const PathChange& y) { return x.path < y.path; });
   return std::move(diff.out);
 }

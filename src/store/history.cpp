@@ -40,6 +40,12 @@ CommitRecord read_commit_record(git_repository* repo, git_odb* odb, const std::s
   record.author_name = author->name;
   record.author_email = author->email;
   record.time = Timestamp{author->when.time};
+  const git_signature* committer = git_commit_committer(commit.get());
+  record.committer_name = committer->name;
+  record.committer_email = committer->email;
+  record.committer_time = Timestamp{committer->when.time};
+  record.author_offset = author->when.offset;
+  record.committer_offset = committer->when.offset;
   return record;
 }
 
@@ -59,12 +65,15 @@ CommitRecord Store::read_commit(const ObjectId& id) const {
 }
 
 std::vector<CommitRecord> Store::history() const {
+  const std::optional<git_oid> tip_id = detail::read_ref(repo_, ref_);
+  if (!tip_id) return {};
+  return history_between(detail::to_object_id(*tip_id), std::nullopt);
+}
+
+std::vector<CommitRecord> Store::history_between(const ObjectId& tip, const std::optional<ObjectId>& hide) const {
   git_repository* repo = repo_.impl().repo.get();
   const std::string& where = repo_.impl().where;
   std::vector<CommitRecord> records;
-  std::optional<git_oid> tip_id = detail::read_ref(repo_, ref_);
-  if (!tip_id) return records;
-
   git_revwalk* raw_walk = nullptr;
   check(git_revwalk_new(&raw_walk, repo), "cannot walk the history of " + ref_ + " in '" + where + "'");
   detail::RevwalkPtr walk(raw_walk);
@@ -72,14 +81,32 @@ std::vector<CommitRecord> Store::history() const {
   // the order `verify` replays the trail in.
   check(git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE),
         "cannot sort the history of " + ref_ + " in '" + where + "'");
-  check(git_revwalk_push(walk.get(), &*tip_id), "cannot walk the history of " + ref_ + " in '" + where + "'");
-
+  const git_oid start = detail::to_oid(tip);
+  check(git_revwalk_push(walk.get(), &start), "cannot walk the history of " + tip.hex + " in '" + where + "'");
+  if (hide) {
+    const git_oid hidden = detail::to_oid(*hide);
+    check(git_revwalk_hide(walk.get(), &hidden), "cannot walk the history of " + hide->hex + " in '" + where + "'");
+  }
   detail::OdbPtr odb = open_odb(repo, where);
   git_oid id{};
   int rc = 0;
   while ((rc = git_revwalk_next(&id, walk.get())) == 0) records.push_back(read_commit_record(repo, odb.get(), where, id));
   if (rc != GIT_ITEROVER) throw_git_error(rc, "cannot walk the history of " + ref_ + " in '" + where + "'");
   return records;
+}
+
+bool Store::descends_from(const ObjectId& commit, const ObjectId& ancestor) const {
+  if (commit == ancestor) return true;
+  git_repository* repo = repo_.impl().repo.get();
+  const git_oid one = detail::to_oid(commit);
+  const git_oid two = detail::to_oid(ancestor);
+  git_odb* raw_odb = nullptr;
+  check(git_repository_odb(&raw_odb, repo), "cannot open the object database of '" + repo_.impl().where + "'");
+  detail::OdbPtr odb(raw_odb);
+  if (!git_odb_exists(odb.get(), &two)) return false;  // the ancestor is gone: not descended from it
+  const int rc = git_graph_descendant_of(repo, &one, &two);
+  if (rc < 0) throw_git_error(rc, "cannot tell whether " + commit.hex + " descends from " + ancestor.hex + " in '" + repo_.impl().where + "'");
+  return rc == 1;
 }
 
 }  // namespace docket::store

@@ -61,24 +61,6 @@ detail::TreePtr folder_at(const Snapshot::Impl& snap, std::string_view dir) {
   return tree;
 }
 
-struct WalkState {
-  std::string prefix;  // `dir` + "/", or "" for the root
-  std::vector<Snapshot::FileEntry> files;
-  std::exception_ptr failure;  // exceptions must not unwind through libgit2's C frames
-};
-
-int collect_blob(const char* root, const git_tree_entry* entry, void* payload) {
-  auto& state = *static_cast<WalkState*>(payload);
-  try {
-    if (git_tree_entry_type(entry) == GIT_OBJECT_BLOB)
-      state.files.push_back({state.prefix + root + git_tree_entry_name(entry), detail::to_object_id(*git_tree_entry_id(entry))});
-    return 0;
-  } catch (...) {
-    state.failure = std::current_exception();
-    return -1;  // stops the walk; walk() rethrows
-  }
-}
-
 }  // namespace
 
 std::optional<std::string> Snapshot::read(std::string_view path) const {
@@ -117,13 +99,37 @@ std::vector<Snapshot::FileEntry> Snapshot::walk(std::string_view dir) const {
   dir = without_trailing_slashes(dir);
   detail::TreePtr folder = folder_at(*impl_, dir);
   if (!folder) return {};
-  WalkState state;
-  if (!dir.empty()) state.prefix = std::string(dir) + "/";
-  int rc = git_tree_walk(folder.get(), GIT_TREEWALK_PRE, collect_blob, &state);
-  if (state.failure) std::rethrow_exception(state.failure);
-  if (rc < 0) throw_git_error(rc, "cannot list '" + std::string(dir) + "' at commit " + impl_->commit.hex + " in '" + impl_->where + "'");
-  std::sort(state.files.begin(), state.files.end(), [](const FileEntry& a, const FileEntry& b) { return a.path < b.path; });
-  return std::move(state.files);
+  const std::size_t dir_depth = dir.empty() ? 0 : static_cast<std::size_t>(std::count(dir.begin(), dir.end(), '/')) + 1;
+  std::vector<FileEntry> files;
+  // An explicit work list, never deeper than the store's layout: a hostile tree nested
+  // thousands of folders deep neither exhausts the stack nor costs time.
+  struct Pending {
+    detail::TreePtr tree;
+    std::string prefix;
+    std::size_t depth;
+  };
+  std::vector<Pending> pending;
+  pending.push_back({std::move(folder), dir.empty() ? std::string{} : std::string(dir) + "/", dir_depth});
+  while (!pending.empty()) {
+    Pending next = std::move(pending.back());
+    pending.pop_back();
+    const size_t count = git_tree_entrycount(next.tree.get());
+    for (size_t i = 0; i < count; ++i) {
+      const git_tree_entry* entry = git_tree_entry_byindex(next.tree.get(), i);
+      const std::string path = next.prefix + git_tree_entry_name(entry);
+      if (git_tree_entry_type(entry) == GIT_OBJECT_BLOB) {
+        files.push_back({path, detail::to_object_id(*git_tree_entry_id(entry))});
+      } else if (git_tree_entry_type(entry) == GIT_OBJECT_TREE && next.depth + 1 < kLayoutDepth) {
+        git_tree* raw = nullptr;
+        const int rc = git_tree_lookup(&raw, impl_->repo, git_tree_entry_id(entry));
+        detail::TreePtr sub(raw);
+        if (rc < 0) throw_git_error(rc, "cannot list '" + path + "' at commit " + impl_->commit.hex + " in '" + impl_->where + "'");
+        pending.push_back({std::move(sub), path + "/", next.depth + 1});
+      }
+    }
+  }
+  std::sort(files.begin(), files.end(), [](const FileEntry& a, const FileEntry& b) { return a.path < b.path; });
+  return files;
 }
 
 }  // namespace docket::store

@@ -32,6 +32,23 @@ std::optional<ObjectId> Store::merge_base(const ObjectId& a, const ObjectId& b) 
   return detail::to_object_id(base);
 }
 
+void Store::restore_ref(const std::string& name, const std::optional<ObjectId>& value) {
+  detail::require_valid_ref_name(name);
+  if (name == ref_)
+    throw Error(ExitCode::internal, "restore_ref may not move the store's own ref " + ref_ + "; use try_move");
+  git_repository* repo = repo_.impl().repo.get();
+  if (!value) {
+    const int rc = git_reference_remove(repo, name.c_str());
+    if (rc < 0 && rc != GIT_ENOTFOUND) throw_git_error(rc, "cannot remove " + name + " in '" + repo_.impl().where + "'");
+    return;
+  }
+  const git_oid id = detail::to_oid(*value);
+  git_reference* raw = nullptr;
+  const int rc = git_reference_create(&raw, repo, name.c_str(), &id, /*force=*/1, "docket: restore after a refused sync");
+  detail::ReferencePtr ref(raw);
+  if (rc < 0) throw_git_error(rc, "cannot restore " + name + " in '" + repo_.impl().where + "'");
+}
+
 bool Store::try_move(const ObjectId& expected, const ObjectId& target, const std::string& log_message) {
   const git_oid new_id = detail::to_oid(target);
   // The all-zero id means "must not exist" (see compare_and_swap in store.cpp for why a create

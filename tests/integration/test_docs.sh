@@ -63,7 +63,7 @@ done <"$WORK/tree.txt"
 for v in DOCKET_REPO DOCKET_REF DOCKET_SIGNING_KEY DOCKET_ACTOR_EMAIL DOCKET_ACTOR_NAME DOCKET_NOW docket.ref user.signingkey gpg.format; do
   mentions "$main_page" "${v//./\\.}" || fail "docket.1 does not document $v"
 done
-for code in 0 1 2 3 4 5 6 7 70; do grep -qE "^\.B $code$" "$MAN_SRC/docket.1" || fail "docket.1 does not list exit status $code"; done
+for code in 0 1 2 3 4 5 6 7 8 70; do grep -qE "^\.B $code$" "$MAN_SRC/docket.1" || fail "docket.1 does not list exit status $code"; done
 store_page=$(page_text "$MAN_SRC/docket.5")
 for fact in docket.yaml allowed_signers templates/ exceptions/ evidence/ Docket-Command Docket-Record Docket-Replay fail_on max_acceptance; do
   grep -qF -- "$fact" <<<"$store_page" || fail "docket.5 does not describe $fact"

@@ -49,8 +49,11 @@ public:
 
   store::Repository& repository() { return repo_; }
   store::Store& store() { return store_; }
-  // The tip, which must be a docket store (Error(store) with a hint to run `docket init`).
-  store::Snapshot tip() const;
+  // The tip, which must be a docket store (Error(store) with a hint to run `docket init`) whose
+  // history verifies up to it (require_verified in app/verify.hpp; Error(untrusted) otherwise).
+  store::Snapshot tip();
+  // The tip without the trust gate: for verify itself, and for messages about an absent store.
+  store::Snapshot unverified_tip() const;
   // DOCKET_NOW, else the clock; during a commit attempt, the one reading that attempt uses.
   Timestamp now() const;
   // The acting user, from DOCKET_ACTOR_EMAIL or git config user.email. Error(usage) if unset.

@@ -18,6 +18,7 @@ enum class ExitCode : int {
   conflict = 5,       // ambiguous id, concurrent update that kept losing, sync conflict
   store = 6,          // the repository or ref is unusable (not a docket store, git failure)
   key = 7,            // the signing key is missing, unreadable or not allowed
+  untrusted = 8,      // the store's history does not verify (forged, rewound or replaced): nothing was done
   internal = 70,      // a bug in docket
 };
 

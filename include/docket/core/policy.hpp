@@ -31,6 +31,8 @@ struct Policy {
   Duration max_acceptance{90 * 86400};
   Duration review_after{30 * 86400};
   Duration expiring_soon{14 * 86400};
+  // How far a commit's time may run ahead of the verifier's clock (docs/verify.md, time-future).
+  Duration clock_skew{5 * 60};
   // Which `docket check` findings fail the build: expired, sla-breach, review-overdue, expiring-soon.
   std::set<std::string> fail_on{"expired", "sla-breach"};
   // Named groups that templates route to (`security`, `platform`), and escalation owners.

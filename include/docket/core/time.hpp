@@ -19,6 +19,24 @@ std::string format_duration(Duration d);  // exact, largest units first: `90d`, 
 // A point in time on the command line: RFC 3339, or a duration counted from `now`.
 std::optional<Timestamp> parse_time_or_duration(std::string_view text, Timestamp now);
 
+// The times docket writes and reads (docs/verify.md, rule `time-range`): from the Unix epoch to
+// the last second that RFC 3339's four-digit year can spell. A commit, a record stamp, a due
+// date or an expiry outside this range is refused before anything is written, so nothing docket
+// writes is unreadable to docket.
+inline constexpr Timestamp kEarliestTime{0};                  // 1970-01-01T00:00:00Z
+inline constexpr Timestamp kLatestTime{253402300799};         // 9999-12-31T23:59:59Z
+// The longest duration a policy may set (SLA, maximum acceptance, review delay, expiring-soon
+// window, clock skew): 100 years of 365.25 days.
+inline constexpr Duration kLongestPolicyDuration{3155760000};
+inline constexpr std::string_view kTimeRangeRule = "time-range";
+bool in_time_range(Timestamp t);
+// `t + d`. Throws RuleViolation(`time-range`) naming `what` (e.g. "the SLA due date") when the
+// result falls outside [kEarliestTime, kLatestTime].
+Timestamp add_in_range(Timestamp t, Duration d, std::string_view what);
+// `t + d`, clamped to the range: for read-only windows such as "expiring within 14 days of
+// --at", where a far clock must not fail the whole command.
+Timestamp add_clamped(Timestamp t, Duration d);
+
 // Days since 1970-01-01 for a civil date, and back (Howard Hinnant's algorithms).
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d);
 void civil_from_days(std::int64_t days, std::int64_t& y, unsigned& m, unsigned& d);

@@ -97,7 +97,8 @@ public:
     std::string path;
     ObjectId blob;
   };
-  // Every blob below `dir`, recursively, with full paths, sorted by path.
+  // Every blob below `dir`, with full paths, sorted by path; folders deeper than kLayoutDepth
+  // path components are not descended into (iterative, constant stack).
   std::vector<FileEntry> walk(std::string_view dir) const;
 
   struct Impl;
@@ -157,6 +158,7 @@ struct FileVersion {
   ObjectId id;
   std::uint32_t mode = 0;
   bool regular_file() const { return mode == 0100644; }
+  static constexpr std::uint32_t folder = 0040000;  // a tree below the layout's depth
   auto operator<=>(const FileVersion&) const = default;
 };
 
@@ -177,7 +179,18 @@ struct CommitRecord {
   std::string author_email;
   std::string author_name;
   Timestamp time;  // author time (docket writes author == committer)
+  std::string committer_email;
+  std::string committer_name;
+  Timestamp committer_time;  // what verify's time rules judge (docs/verify.md)
+  int author_offset = 0;     // UTC offsets in minutes, as git writes them (+0100 → 60)
+  int committer_offset = 0;
 };
+
+// The deepest path a docket store's layout has, in path components (`exceptions/<2>/<ID>.yaml`).
+// Tree walks descend no further, so a hostile tree nested thousands of folders deep costs
+// nothing and cannot exhaust the stack; a folder at this depth is reported as an entry of mode
+// 040000 (FileVersion::folder) by changed_paths, which verify flags.
+inline constexpr std::size_t kLayoutDepth = 3;
 
 // The id git gives `content` as a blob, computed without writing it (to compare trees).
 ObjectId hash_blob(std::string_view content);
@@ -228,12 +241,19 @@ public:
   // Every non-folder path (blobs and submodule entries alike) that differs between the trees of
   // `before` and `after` (either may be empty: no files), sorted by path. Folders whose tree
   // ids are equal are skipped without being read, so the cost follows the size of the change,
-  // not of the store.
+  // not of the store. Iterative; a folder at kLayoutDepth components is not descended into but
+  // reported as one path with mode FileVersion::folder.
   std::vector<PathChange> changed_paths(const Snapshot& before, const Snapshot& after) const;
 
   // Commits reachable from the ref, oldest first (topological order, parents before children).
   // Empty when the ref does not exist.
   std::vector<CommitRecord> history() const;
+  // Commits reachable from `tip` but not from `hide` (when given), oldest first (parents before
+  // children): the commits a verifier has not seen yet when it last verified `hide`.
+  std::vector<CommitRecord> history_between(const ObjectId& tip, const std::optional<ObjectId>& hide) const;
+  // Whether `ancestor` is `commit` itself or reachable from it. False when `ancestor` is not in
+  // the repository at all (a replaced history whose old commits were pruned).
+  bool descends_from(const ObjectId& commit, const ObjectId& ancestor) const;
   // Throws Error(ExitCode::not_found) when `id` is not a commit in the repository.
   CommitRecord read_commit(const ObjectId& id) const;
 
@@ -245,6 +265,9 @@ public:
   // Moves this store's ref to the existing commit `target` by compare-and-swap from `expected`
   // (empty: create only if absent). False when the ref moved meanwhile.
   bool try_move(const ObjectId& expected, const ObjectId& target, const std::string& log_message);
+  // Puts another ref (a remote-tracking ref, never this store's own) back at `value`, or removes
+  // it when `value` is empty: a refused sync leaves every ref where it was.
+  void restore_ref(const std::string& name, const std::optional<ObjectId>& value);
   // Root commits (no parents) reachable from `tip` but not from `hide` (when given).
   std::vector<ObjectId> roots(const ObjectId& tip, const std::optional<ObjectId>& hide = std::nullopt) const;
   // How many commits are reachable from `tip` but not from `hide` (when given).

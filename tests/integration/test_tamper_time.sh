@@ -1,0 +1,312 @@
+#!/usr/bin/env bash
+# The trail as a trust boundary, part one: time, rollback, unverified history and hostile trees.
+# An adversary with push access (and only their own key, or a member's key where that is the
+# point) forges history with plain git or with docket under a chosen clock; `docket verify`
+# exits 1 naming the commit and the rule, and every other command (list, show, check, comment,
+# sync) refuses to act (exit 8) and leaves every ref where it was. The clean store verifies with
+# no alarm, and legitimate new commits (another clone's, fetched with plain git) are verified
+# incrementally without one either.
+source "$(dirname "$0")/lib.sh" "$@"
+
+make_user alice alice@acme.example     # admin + approver (founder)
+make_user bob bob@acme.example         # approver + responder
+make_user carol carol@acme.example     # responder
+make_user mallory mallory@evil.example # never a member
+A() { as alice alice@acme.example "$@"; }
+B() { as bob bob@acme.example "$@"; }
+C() { as carol carol@acme.example "$@"; }
+
+clean="$WORK/clean"
+mkdir -p "$clean" && cd "$clean"
+A init >/dev/null
+A member add bob@acme.example --key "$HOME/bob_ed25519.pub" --role approver --role responder --name bob >/dev/null
+A member add carol@acme.example --key "$HOME/carol_ed25519.pub" --role responder --name carol >/dev/null
+OPEN=$(C open --title "stale deploy key on build host" --severity medium --identity ssh-key:deploy --system ci/build)
+C comment "$OPEN" "first look" >/dev/null
+expect_status 0 "the clean store verifies" A verify
+expect_contains "$OUT" "0 violations" "no violation in the clean store"
+recorded=$(git -C "$clean" config --local docket.refs/heads/docket.verifiedtip || true)
+[ "$recorded" = "$(git -C "$clean" rev-parse refs/heads/docket)" ] && pass "the verified tip is recorded in git config" ||
+  fail "recorded verified tip '$recorded'"
+
+fresh() {
+  T="$WORK/t-$1"
+  W="$WORK/w-$1"
+  cp -a "$clean" "$T"
+}
+worktree() { git -C "$T" worktree add -q -f "$W" docket; }
+gitas() {
+  local name=$1 email=$2 key=$3
+  shift 3
+  git -C "$W" -c user.name="$name" -c user.email="$email" -c gpg.format=ssh -c user.signingkey="$HOME/${key}_ed25519" "$@"
+}
+tip() { git -C "$T" rev-parse refs/heads/docket; }
+record_file() { git -C "$T" ls-tree -r --name-only refs/heads/docket exceptions/ | grep "/$1.yaml$"; }
+epoch_of() { git -C "$T" log -1 --format=%ct "$1"; }
+# seen_up_to COMMIT: the victim's repository had verified up to COMMIT (the forgery below replaces
+# what came after it; the victim never saw the genuine commit the forger amended).
+seen_up_to() { git -C "$T" config docket.refs/heads/docket.verifiedtip "$(git -C "$T" rev-parse "$1")"; }
+
+expect_violation() {
+  local what=$1 rule=$2 commit=${3:-$(tip)}
+  expect_status 1 "$what: verify fails" "$DOCKET_BIN" -C "$T" verify
+  [ -z "${DOCKET_TEST_VERBOSE:-}" ] || sed 's/^/#   /' <<<"$OUT"
+  expect_contains "$OUT" "commit ${commit:0:12}" "$what: the report names the commit"
+  expect_contains "$OUT" "rule $rule:" "$what: the report names rule $rule"
+  expect_status 1 "$what: verify --json fails" "$DOCKET_BIN" -C "$T" verify --json
+  if python3 -c 'import json,sys
+d = json.load(sys.stdin)
+assert d["ok"] is False
+assert any(v["rule"] == sys.argv[1] and v["commit"] == sys.argv[2] for v in d["violations"])' "$rule" "$commit" <<<"$OUT"; then
+    pass "$what: JSON lists $rule on that commit"
+  else
+    fail "$what: JSON does not list $rule on $commit: $OUT"
+  fi
+}
+
+# expect_refused WHAT RULE: read and write commands refuse the store (exit 8) naming the rule,
+# and the ref does not move.
+expect_refused() {
+  local what=$1 rule=$2 before
+  before=$(tip)
+  for cmd in "list" "check" "show $OPEN"; do
+    # shellcheck disable=SC2086
+    expect_status 8 "$what: docket $cmd refuses the unverified history" C -C "$T" $cmd
+    expect_contains "$ERR" "$rule" "$what: docket $cmd names rule $rule"
+  done
+  expect_status 8 "$what: docket comment refuses to build on it" C -C "$T" comment "$OPEN" "on top"
+  [ "$(tip)" = "$before" ] && pass "$what: the ref did not move" || fail "$what: the ref moved"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Time.
+
+# 1. A commit dated before its parent (backdating a change to before an expiry, say).
+fresh backdated
+C -C "$T" comment "$OPEN" "looking at it" >/dev/null
+worktree
+parent_time=$(epoch_of refs/heads/docket~1)
+when="@$((parent_time - 86400)) +0000"
+GIT_COMMITTER_DATE="$when" GIT_AUTHOR_DATE="$when" gitas carol carol@acme.example carol commit -q --amend --no-edit -S
+seen_up_to refs/heads/docket~1
+expect_violation "commit dated before its parent" time-order
+expect_refused "commit dated before its parent" time-order
+
+# 2. A commit dated in the future (an approval that pretends to come after an expiry), made by
+# docket itself under a chosen clock: the signature and replay are genuine, only the time lies.
+fresh future
+tomorrow=$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)
+DOCKET_NOW=$tomorrow C -C "$T" comment "$OPEN" "written tomorrow" >/dev/null
+seen_up_to refs/heads/docket~1
+expect_violation "commit dated a day in the future" time-future
+expect_contains "$OUT" "plus the allowed skew of 5m" "the explanation names the policy's skew"
+expect_refused "commit dated in the future" time-future
+# ... which becomes acceptable once the verifier's clock reaches it (DOCKET_NOW is the clock).
+expect_status 0 "the same history verifies at a clock a day later" env DOCKET_NOW="$(date -u -d '+1 day 1 minute' +%Y-%m-%dT%H:%M:%SZ)" "$DOCKET_BIN" -C "$T" verify --tip "$(tip)"
+
+# 3. Author date differs from the commit date (authorship backdated, commit date honest).
+fresh author-date
+C -C "$T" comment "$OPEN" "looking at it" >/dev/null
+worktree
+gitas carol carol@acme.example carol commit -q --amend --no-edit --date="@$(($(epoch_of refs/heads/docket) - 3600)) +0000" -S
+expect_violation "author date differs from commit date" author-is-committer
+expect_contains "$OUT" "author date" "the explanation is about the date"
+
+# 4. Author name differs from the committer name.
+fresh author-name
+C -C "$T" comment "$OPEN" "looking at it" >/dev/null
+worktree
+gitas carol carol@acme.example carol commit -q --amend --no-edit --author="Bob Builder <carol@acme.example>" -S
+expect_violation "author name differs from committer name" author-is-committer
+
+# 5. A commit dated after 9999-12-31: a time docket cannot write or read.
+fresh year-10000
+C -C "$T" comment "$OPEN" "looking at it" >/dev/null
+worktree
+GIT_COMMITTER_DATE="@253402300900 +0000" GIT_AUTHOR_DATE="@253402300900 +0000" gitas carol carol@acme.example carol commit -q --amend --no-edit -S
+expect_violation "commit dated in the year 10000" time-range
+
+# 6. The CLI refuses to commit with a clock earlier than the tip (DOCKET_NOW cannot reorder history).
+fresh clock-behind
+before=$(tip)
+expect_status 3 "a comment with DOCKET_NOW before the tip is refused" env DOCKET_NOW=2020-01-01T00:00:00Z \
+  DOCKET_ACTOR_EMAIL=carol@acme.example DOCKET_SIGNING_KEY="$HOME/carol_ed25519" "$DOCKET_BIN" -C "$T" comment "$OPEN" "from the past"
+expect_contains "$ERR" "time-order" "the refusal names the rule"
+expect_contains "$ERR" "earlier than its parent" "the refusal says the clock is earlier than the last commit"
+[ "$(tip)" = "$before" ] && pass "the ref did not move" || fail "the ref moved"
+expect_status 2 "DOCKET_NOW before 1970 is refused" env DOCKET_NOW=1969-12-31T23:59:59Z "$DOCKET_BIN" -C "$T" list
+
+# 7. A far clock that would put the SLA due date past 9999 is refused before anything is written.
+fresh far-clock
+before=$(tip)
+expect_status 3 "an open whose SLA due date would pass 9999 is refused" env DOCKET_NOW=9999-12-30T00:00:00Z \
+  DOCKET_ACTOR_EMAIL=carol@acme.example DOCKET_SIGNING_KEY="$HOME/carol_ed25519" "$DOCKET_BIN" -C "$T" open --title "far" --severity low
+expect_contains "$ERR" "time-range" "the refusal names rule time-range"
+[ "$(tip)" = "$before" ] && pass "the ref did not move" || fail "the ref moved"
+expect_status 0 "the store still lists" C -C "$T" list
+
+# 8. A policy duration so long that its due dates could not be written: the admin's own signed
+# edit of docket.yaml leaves an unreadable configuration.
+fresh long-sla
+worktree
+sed -i '/^sla:/,/^[a-z]/ s/^  low: .*/  low: 40000w/' "$W/docket.yaml"
+grep -q "low: 40000w" "$W/docket.yaml" && pass "the SLA was edited" || fail "docket.yaml: $(cat "$W/docket.yaml")"
+gitas alice alice@acme.example alice commit -q -a -S -m "docket: policy"
+expect_violation "a 766-year SLA" config-valid
+expect_contains "$OUT" "at most" "the explanation gives the allowed range"
+
+# ---------------------------------------------------------------------------------------------
+# No rollback, no freeze.
+
+# 9. The ref rewound to an older commit (hiding an approval or a revocation).
+fresh rewound
+C -C "$T" comment "$OPEN" "second look" >/dev/null
+newest=$(tip)
+git -C "$T" update-ref refs/heads/docket refs/heads/docket~2
+expect_violation "ref rewound by two commits" history-rewound
+expect_contains "$OUT" "$newest" "the report names the last verified tip"
+expect_status 8 "docket list refuses a rewound ref" C -C "$T" list
+expect_contains "$ERR" "$newest" "the refusal names the last verified tip"
+expect_contains "$ERR" "$(tip)" "the refusal names the current tip"
+expect_contains "$ERR" "git config docket.refs/heads/docket.verifiedtip" "the refusal says how to accept a deliberate reset"
+expect_status 8 "docket check refuses a rewound ref" C -C "$T" check
+expect_status 8 "docket comment refuses a rewound ref" C -C "$T" comment "$OPEN" "on the old tip"
+# Restoring the ref restores trust.
+git -C "$T" update-ref refs/heads/docket "$newest"
+expect_status 0 "with the ref restored, list works again" C -C "$T" list
+
+# 10. The ref replaced by a different history that shares the root (a signed fork).
+fresh replaced
+cp -a "$T" "$WORK/attacker"
+C -C "$WORK/attacker" comment "$OPEN" "the attacker's version" >/dev/null
+C -C "$T" comment "$OPEN" "the real version" >/dev/null
+real=$(tip)
+git -C "$T" fetch -q "$WORK/attacker" refs/heads/docket
+git -C "$T" update-ref refs/heads/docket "$(git -C "$WORK/attacker" rev-parse refs/heads/docket)"
+expect_violation "ref replaced by a sibling history" history-rewound
+expect_status 8 "docket show refuses a replaced ref" C -C "$T" show "$OPEN"
+expect_contains "$ERR" "$real" "the refusal names the commit it had verified"
+
+# 11. verify --tip pins the expected state: any other tip is a violation.
+fresh pinned
+pinned=$(tip)
+C -C "$T" comment "$OPEN" "after the pin" >/dev/null
+expect_status 1 "verify --tip with the older tip fails" "$DOCKET_BIN" -C "$T" verify --tip "$pinned"
+expect_contains "$OUT" "rule tip-pinned:" "the report names tip-pinned"
+expect_status 0 "verify --tip with the current tip passes" "$DOCKET_BIN" -C "$T" verify --tip "$(tip)"
+expect_status 2 "verify --tip with a short id is a usage error" "$DOCKET_BIN" -C "$T" verify --tip "${pinned:0:12}"
+root=$(git -C "$T" rev-list --max-parents=0 refs/heads/docket)
+expect_status 2 "verify --root with a short id is a usage error" "$DOCKET_BIN" -C "$T" verify --root "${root:0:12}"
+expect_contains "$ERR" "full commit id" "the message asks for the full id"
+expect_status 0 "verify --root with the full id passes" "$DOCKET_BIN" -C "$T" verify --root "$root"
+
+# 12. An unsigned commit appended with plain git: every command refuses to act on it.
+fresh appended
+worktree
+f=$(record_file "$OPEN")
+sed -i 's/^title: .*/title: nothing to see here/' "$W/$f"
+gitas carol carol@acme.example carol commit -q -a --no-gpg-sign -m "docket: edit"
+expect_violation "unsigned commit appended" signature-missing
+expect_refused "unsigned commit appended" signature-missing
+
+# 13. Legitimate commits made elsewhere and fetched with plain git are verified incrementally,
+# without an alarm, and become the verified tip.
+fresh incremental
+cp -a "$T" "$WORK/other"
+B -C "$WORK/other" comment "$OPEN" "from bob's clone" >/dev/null
+B -C "$WORK/other" assign "$OPEN" carol@acme.example >/dev/null
+git -C "$T" fetch -q --update-head-ok "$WORK/other" refs/heads/docket:refs/heads/docket
+expect_status 0 "list accepts the new, valid commits" C -C "$T" list
+[ "$(git -C "$T" config --local docket.refs/heads/docket.verifiedtip)" = "$(tip)" ] &&
+  pass "the verified tip advanced to the fetched commits" || fail "verified tip not advanced"
+
+# ---------------------------------------------------------------------------------------------
+# Sync and check act only on verified history.
+
+remote="$WORK/remote.git"
+git init -q --bare "$remote"
+git -C "$clean" remote add origin "$remote"
+A -C "$clean" sync origin >/dev/null
+git clone -q --bare "$remote" "$WORK/forger.git"
+
+# 14. The remote carries an unsigned commit: sync refuses, moves no ref, pushes nothing.
+fresh sync-forged
+worktree
+f=$(record_file "$OPEN")
+sed -i 's/^title: .*/title: forged on the remote/' "$W/$f"
+gitas carol carol@acme.example carol commit -q -a --no-gpg-sign -m "docket: edit"
+git -C "$T" push -q "$remote" refs/heads/docket:refs/heads/docket
+cp -a "$clean" "$WORK/victim"
+victim_tip=$(git -C "$WORK/victim" rev-parse refs/heads/docket)
+tracking_before=$(git -C "$WORK/victim" rev-parse --verify -q refs/docket-remotes/origin/docket || echo none)
+remote_tip=$(git -C "$remote" rev-parse refs/heads/docket)
+C -C "$WORK/victim" comment "$OPEN" "unpushed local work" >/dev/null
+local_tip=$(git -C "$WORK/victim" rev-parse refs/heads/docket)
+expect_status 8 "sync refuses a remote with an unsigned commit" C -C "$WORK/victim" sync origin
+expect_contains "$ERR" "signature-missing" "sync names the rule"
+expect_contains "$ERR" "${remote_tip:0:12}" "sync names the remote commit"
+[ "$(git -C "$WORK/victim" rev-parse refs/heads/docket)" = "$local_tip" ] && pass "sync: the local ref did not move" || fail "sync moved the local ref"
+[ "$(git -C "$WORK/victim" rev-parse --verify -q refs/docket-remotes/origin/docket || echo none)" = "$tracking_before" ] &&
+  pass "sync: the tracking ref is where it was" || fail "sync moved the tracking ref"
+[ "$(git -C "$remote" rev-parse refs/heads/docket)" = "$remote_tip" ] && pass "sync: nothing was pushed" || fail "sync pushed"
+expect_status 0 "the victim's own store still verifies" C -C "$WORK/victim" verify
+
+# 15. A fresh clone refuses to take a forged history at all.
+mkdir -p "$WORK/newcomer" && git -C "$WORK/newcomer" init -q && git -C "$WORK/newcomer" remote add origin "$remote"
+expect_status 8 "a first sync refuses a forged remote history" C -C "$WORK/newcomer" sync origin
+git -C "$WORK/newcomer" rev-parse --verify -q refs/heads/docket >/dev/null && fail "the forged store was taken" ||
+  pass "no local store was created from the forged history"
+
+# 16. The remote carries a commit dated in the future (within a member's real signature).
+git -C "$remote" update-ref refs/heads/docket "$(git -C "$clean" rev-parse refs/heads/docket)"
+fresh sync-future
+C -C "$T" comment "$OPEN" "from the future" >/dev/null
+worktree
+when="@$(($(date +%s) + 7200)) +0000"
+GIT_COMMITTER_DATE="$when" GIT_AUTHOR_DATE="$when" gitas carol carol@acme.example carol commit -q --amend --no-edit -S
+git -C "$T" push -q -f "$remote" refs/heads/docket:refs/heads/docket
+cp -a "$clean" "$WORK/victim2"
+before=$(git -C "$WORK/victim2" rev-parse refs/heads/docket)
+expect_status 8 "sync refuses a commit dated two hours ahead" C -C "$WORK/victim2" sync origin
+expect_contains "$ERR" "time-future" "sync names time-future"
+[ "$(git -C "$WORK/victim2" rev-parse refs/heads/docket)" = "$before" ] && pass "the local ref did not move" || fail "the local ref moved"
+
+# ---------------------------------------------------------------------------------------------
+# Hostile trees cannot crash verify.
+
+# deep_tree DEPTH: a tree id of DEPTH nested folders with one file at the bottom.
+deep_tree() {
+  local depth=$1 blob tree i
+  blob=$(echo "deep" | git -C "$T" hash-object -w --stdin)
+  tree=$(printf '100644 blob %s\tf\n' "$blob" | git -C "$T" mktree)
+  for ((i = 0; i < depth; i++)); do tree=$(printf '040000 tree %s\td\n' "$tree" | git -C "$T" mktree); done
+  echo "$tree"
+}
+# with_subtree TREE: the tip's tree with exceptions/zz/ holding TREE as folder `d`.
+with_subtree() {
+  local sub=$1 zz exc
+  zz=$(printf '040000 tree %s\td\n' "$sub" | git -C "$T" mktree)
+  exc=$( (git -C "$T" ls-tree refs/heads/docket:exceptions; printf '040000 tree %s\tzz\n' "$zz") | git -C "$T" mktree)
+  (git -C "$T" ls-tree refs/heads/docket | grep -v "	exceptions$"; printf '040000 tree %s\texceptions\n' "$exc") | git -C "$T" mktree
+}
+
+# 17. A signed commit (by the admin) whose tree nests 2,000 folders deep.
+fresh deep-signed
+deep=$(deep_tree 2000)
+tree=$(with_subtree "$deep")
+commit=$(git -C "$T" -c user.name=alice -c user.email=alice@acme.example -c gpg.format=ssh -c user.signingkey="$HOME/alice_ed25519" \
+  commit-tree -S "$tree" -p refs/heads/docket -m "docket: deep")
+git -C "$T" update-ref refs/heads/docket "$commit"
+expect_violation "a signed commit with a 2,000-deep tree" file-mode
+expect_contains "$OUT" "nested deeper than the store's layout" "the explanation names the nesting"
+
+# 18. The same tree in an unsigned commit: verify stops at the signature, never walks the tree.
+fresh deep-unsigned
+deep=$(deep_tree 2000)
+tree=$(with_subtree "$deep")
+commit=$(git -C "$T" -c user.name=carol -c user.email=carol@acme.example commit-tree "$tree" -p refs/heads/docket -m "docket: deep")
+git -C "$T" update-ref refs/heads/docket "$commit"
+expect_violation "an unsigned commit with a 2,000-deep tree" signature-missing
+grep -q "rule file-mode" <<<"$OUT" && fail "the unsigned commit's tree was judged" || pass "the unsigned commit's tree was not walked"
+
+finish
