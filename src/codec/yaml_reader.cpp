@@ -67,7 +67,13 @@ const std::string& Field::text() const {
 
 Timestamp Field::timestamp() const {
   const std::string& value = text();
-  if (const auto t = parse_rfc3339(value)) return *t;
+  if (const auto t = parse_rfc3339(value)) {
+    // Only the times docket writes (core/time.hpp): a date before 1970 (or past 9999 through an
+    // offset) was not written by docket.
+    if (!in_time_range(*t))
+      fail("'" + value + "' is outside 1970-01-01 .. 9999-12-31, the times docket writes", "write a time in that range");
+    return *t;
+  }
   fail("'" + value + "' is not an RFC 3339 time", "write times in UTC like 2026-11-23T10:00:00Z");
 }
 

@@ -84,18 +84,19 @@ expect_status 0 "docket verify accepts a commit signed by git commit -S" as alic
 expect_contains "$OUT" "0 violations" "verify counts no violation"
 git -C "$repo" worktree remove --force "$wt0"
 
-# A record broken by hand (with plain git, as someone with write access could) gets an error
-# naming the file, the line and the field, and nothing is written.
+# A record broken by hand (with plain git, as someone with write access could): no command acts
+# on the unverified commit (exit 8, naming it and the rule), and nothing is written.
 wt="$WORK/wt"
 git -C "$repo" worktree add -q -f "$wt" docket
 path=$(cd "$wt" && ls exceptions/*/"$id1".yaml)
 sed -i 's/^severity: .*/severity: urgent/' "$wt/$path"
 git -C "$wt" commit -qam "hand edit"
 before=$(ref_of "$repo" refs/heads/docket)
-expect_status 2 "malformed record" as alice alice@acme.example show "$id1"
-expect_contains "$ERR" "$path:" "error names the file"
-expect_contains "$ERR" "severity" "error names the field"
-expect_status 2 "change to malformed record refused" as alice alice@acme.example comment "$id1" "hello"
+expect_status 8 "malformed record" as alice alice@acme.example show "$id1"
+expect_contains "$ERR" "$(ref_of "$repo" refs/heads/docket | cut -c1-12)" "error names the hand-made commit"
+expect_contains "$ERR" "signature-missing" "error names the rule"
+expect_contains "$ERR" "docket verify" "error says what to run"
+expect_status 8 "change to malformed record refused" as alice alice@acme.example comment "$id1" "hello"
 [ "$(ref_of "$repo" refs/heads/docket)" = "$before" ] && pass "ref unmoved after malformed record" || fail "ref moved"
 
 # A bare repository works the same, found with DOCKET_REPO.

@@ -304,6 +304,11 @@ git -C "$T" update-ref refs/heads/docket "$newroot"
 [ "$newroot" != "$root" ] && pass "the new root differs from the recorded one" || fail "root unchanged"
 expect_violation "rewritten root" trust-root "$newroot"
 expect_contains "$OUT" "$root" "the report names the trusted root"
+# This repository had verified the old history, so the replacement is also a rollback...
+expect_status 1 "--root naming the new root still reports the replaced history" "$DOCKET_BIN" -C "$T" verify --root "$newroot"
+expect_contains "$OUT" "rule history-rewound:" "the replaced history is reported as history-rewound"
+# ... until the user accepts the reset explicitly, as the message says.
+git -C "$T" config --unset docket.refs/heads/docket.verifiedtip
 expect_status 0 "--root naming the new root accepts it (the user's explicit choice)" "$DOCKET_BIN" -C "$T" verify --root "$newroot"
 expect_status 1 "--root naming the old root refuses it" "$DOCKET_BIN" -C "$T" verify --root "$root"
 expect_status 2 "--root too short to mean one commit is a usage error" "$DOCKET_BIN" -C "$T" verify --root "${root:0:3}"

@@ -76,6 +76,7 @@ TEST_CASE("default policy is written in full (golden text)") {
         "max_acceptance: 90d\n"
         "review_after: 30d\n"
         "expiring_soon: 14d\n"
+        "clock_skew: 5m\n"
         "fail_on:\n"
         "  - expired\n"
         "  - sla-breach\n");
@@ -174,4 +175,16 @@ TEST_CASE("template refuses bad values with file, line and field") {
         "templates/t.yaml:5: field 'checklist[1]': id 'a' is used twice in the list");
   CHECK(template_error("name: x\nseverity: high\nroute_to: security\n") ==
         "templates/t.yaml:3: field 'route_to': expected a list, got text");
+}
+
+TEST_CASE("policy durations are bounded so no computed time leaves 1970..9999") {
+  const std::string base = "version: 1\n";
+  const std::string e = policy_error(base + "sla:\n  low: 40000w\n");
+  CHECK(e.find("docket.yaml") != std::string::npos);
+  CHECK(e.find("at most 36525d") != std::string::npos);
+  CHECK(policy_error(base + "max_acceptance: 36526d\n").find("max_acceptance") != std::string::npos);
+  CHECK(policy_error(base + "clock_skew: 200000w\n").find("clock_skew") != std::string::npos);
+  const Policy p = codec::policy_from_yaml(base + "clock_skew: 2m\nreview_after: 36525d\n", "docket.yaml");
+  CHECK(p.clock_skew == Duration{120});
+  CHECK(p.review_after == Duration{std::int64_t{36525} * 86400});
 }

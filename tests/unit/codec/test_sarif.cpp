@@ -153,6 +153,8 @@ TEST_CASE("every fixture is either read or refused with a clear message") {
   for (const auto& entry : std::filesystem::recursive_directory_iterator(kFixtures)) {
     if (!entry.is_regular_file() || entry.path().extension() == ".md") continue;
     const std::string name = std::filesystem::relative(entry.path(), kFixtures).generic_string();
+    // OpenSSH's signature test vectors are keys and signatures, not scanner reports.
+    if (name.starts_with("openssh-sshsig/")) continue;
     CAPTURE(name);
     CHECK(tested.count(name) == 1);
   }
