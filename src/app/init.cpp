@@ -56,6 +56,7 @@ InitResult init_store(const Settings& settings, const InitOptions& options) {
   changes.push_back({"docket.yaml", codec::policy_to_yaml(initial_policy(actor.email, options))});
   changes.push_back({"allowed_signers", allowed_signers_header() +
                                             crypto::AllowedSigners::format_line(actor.email, signer->public_key()) + "\n"});
+  changes.push_back({std::string(kRevokedKeysPath), crypto::RevokedKeys::header()});
   for (const auto& [name, text] : builtin_templates()) {
     codec::template_from_yaml(text, "templates/" + name + ".yaml");  // a broken built-in must never reach a store
     changes.push_back({"templates/" + name + ".yaml", text});

@@ -6,6 +6,7 @@
 #include "docket/codec/yaml.hpp"
 #include "docket/core/membership.hpp"
 #include "docket/crypto/allowed_signers.hpp"
+#include "docket/crypto/signer_rules.hpp"
 
 namespace docket::app {
 namespace {
@@ -20,6 +21,23 @@ std::string without_principal(const std::string& text, const Email& email) {
     out += line + "\n";
   }
   return out;
+}
+
+// revoked_keys with the keys `email` holds in `signers` appended, except `keep` (the key a
+// member keeps when only their roles change). A store made before revoked_keys existed gets the
+// file here, starting with its header.
+std::string with_revoked(const store::Snapshot& snap, const crypto::AllowedSigners& signers, const Email& email,
+                         const crypto::SshPublicKey* keep) {
+  const auto existing = snap.read(kRevokedKeysPath);
+  std::string text = existing ? *existing : crypto::RevokedKeys::header();
+  if (!text.empty() && text.back() != '\n') text += '\n';
+  const crypto::RevokedKeys revoked = crypto::RevokedKeys::parse(text);
+  for (const auto& entry : signers.entries()) {
+    if (entry.principals != std::vector<std::string>{email.str()}) continue;
+    if ((keep && entry.key == *keep) || revoked.contains(entry.key)) continue;
+    text += crypto::RevokedKeys::format_line(entry.key, email) + "\n";
+  }
+  return text;
 }
 
 std::string message(std::string_view verb, const Email& email, std::string_view detail) {
@@ -37,12 +55,15 @@ Policy add_member(Session& session, const MemberAdd& request) {
     session.check_signer_allowed(config.signers);
     after = core::add_member(config.policy, Member{request.email, request.name, request.roles},
                              core::Context{session.actor().email, session.now(), config.policy});
-    const std::string signers = without_principal(*snap.read("allowed_signers"), request.email) +
+    crypto::require_key_assignable(config.signers, config.revoked, request.email, key);
+    const std::string signers = without_principal(*snap.read(kSignersPath), request.email) +
                                 crypto::AllowedSigners::format_line(request.email, key) + "\n";
     crypto::AllowedSigners::parse(signers);  // never write a file verify could not read
     std::string roles;
     for (auto r : request.roles) roles += (roles.empty() ? "" : ",") + std::string(to_string(r));
-    return {{{"docket.yaml", codec::policy_to_yaml(after)}, {"allowed_signers", signers}},
+    return {{{std::string(kPolicyPath), codec::policy_to_yaml(after)},
+             {std::string(kSignersPath), signers},
+             {std::string(kRevokedKeysPath), with_revoked(snap, config.signers, request.email, &key)}},
             message("add", request.email, roles)};
   });
   return after;
@@ -54,7 +75,9 @@ Policy remove_member(Session& session, const Email& email) {
     const StoreConfig config = load_config(snap);
     session.check_signer_allowed(config.signers);
     after = core::remove_member(config.policy, email, core::Context{session.actor().email, session.now(), config.policy});
-    return {{{"docket.yaml", codec::policy_to_yaml(after)}, {"allowed_signers", without_principal(*snap.read("allowed_signers"), email)}},
+    return {{{std::string(kPolicyPath), codec::policy_to_yaml(after)},
+             {std::string(kSignersPath), without_principal(*snap.read(kSignersPath), email)},
+             {std::string(kRevokedKeysPath), with_revoked(snap, config.signers, email, nullptr)}},
             message("remove", email, {})};
   });
   return after;

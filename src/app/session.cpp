@@ -11,9 +11,6 @@
 namespace docket::app {
 namespace {
 
-constexpr std::string_view kPolicyPath = "docket.yaml";
-constexpr std::string_view kSignersPath = "allowed_signers";
-
 std::string no_store_hint() { return "create one with: docket init (or pass --ref / -C to point at an existing store)"; }
 
 }  // namespace
@@ -68,6 +65,10 @@ StoreConfig load_config(const store::Snapshot& snap) {
     throw Error(ExitCode::store, "commit " + snap.commit().hex + " has no allowed_signers: this store is damaged",
                 "run docket verify to see what happened to it");
   config.signers = crypto::AllowedSigners::parse(*signers_text, kSignersPath);
+  if (const auto revoked_text = snap.read(kRevokedKeysPath)) {
+    config.revoked = crypto::RevokedKeys::parse(*revoked_text, kRevokedKeysPath);
+    config.revoked_file = true;
+  }
   for (const auto& entry : snap.walk("templates")) {
     if (!entry.path.ends_with(".yaml")) continue;
     const auto text = snap.read(entry.path);

@@ -16,6 +16,7 @@
 #include "docket/core/time.hpp"
 #include "docket/crypto/commit_signature.hpp"
 #include "docket/crypto/sha256.hpp"
+#include "docket/crypto/signer_rules.hpp"
 
 namespace docket::app {
 namespace {
@@ -28,7 +29,8 @@ ChangeKind kind_of(const PathChange& c) {
 }
 
 bool is_config_path(const std::string& p) {
-  return p == "docket.yaml" || p == "allowed_signers" || (p.starts_with("templates/") && p.ends_with(".yaml"));
+  return p == kPolicyPath || p == kSignersPath || p == kRevokedKeysPath ||
+         (p.starts_with("templates/") && p.ends_with(".yaml"));
 }
 
 // One line per violation: a multi-line message would break the report's line format.
@@ -101,7 +103,7 @@ public:
     }
     // Until the commit is known to be well made, the configuration after it is its parent's.
     configs_[c.id.hex] = parent_config;
-    const auto split = check_signature(c, parent_config->signers);
+    const auto split = check_signature(c, *parent_config);
     if (!split) return;
     if (!check_stamp(c, parent_config->policy.clock_skew)) return;
     const store::Snapshot parent = session_.store().at(c.parents.front());
@@ -165,9 +167,11 @@ private:
     return readable;
   }
 
-  // The signature from the header only, by a key allowed for the committer in `signers`; the
-  // committer e-mail must be a valid address and the author the same person.
-  std::optional<crypto::SplitCommit> check_signature(const store::CommitRecord& c, const crypto::AllowedSigners& signers) {
+  // The signature from the header only, in canonical armor, by a key allowed for the committer
+  // in `config` and not revoked there; the committer e-mail must be a valid address and the
+  // author the same person.
+  std::optional<crypto::SplitCommit> check_signature(const store::CommitRecord& c, const StoreConfig& config) {
+    const crypto::AllowedSigners& signers = config.signers;
     crypto::SplitCommit split;
     try {
       split = crypto::split_signed_commit(c.raw);
@@ -177,6 +181,13 @@ private:
     }
     const auto check = crypto::check_commit_signature(c.raw, signers);
     const std::string who = split.committer_email;
+    if (check.key && config.revoked.contains(*check.key) &&
+        (check.status == crypto::SignatureStatus::good || check.status == crypto::SignatureStatus::unknown_key)) {
+      violation("", std::string(crypto::kKeyRevoked),
+                "signed by " + who + " with the key " + check.key->fingerprint() +
+                    ", which an admin revoked before this commit (revoked_keys)");
+      return std::nullopt;
+    }
     switch (check.status) {
       case crypto::SignatureStatus::good:
         break;
@@ -185,6 +196,8 @@ private:
                   "the commit by " + who + " has no signature in its header (made with plain git, without -S?)");
         return std::nullopt;
       case crypto::SignatureStatus::malformed:
+        violation("", "signature-invalid", "the signature of the commit by " + who + " is malformed: " + check.problem);
+        return std::nullopt;
       case crypto::SignatureStatus::bad:
         violation("", "signature-invalid",
                   "the signature of the commit by " + who + " is " + std::string(crypto::to_string(check.status)) +
@@ -241,12 +254,13 @@ private:
       }
       return;
     }
-    const auto split = check_signature(c, config->signers);
+    const auto split = check_signature(c, *config);
     if (!split) return;
     if (!check_stamp(c, config->policy.clock_skew)) return;
     const auto email = *Email::parse(split->committer_email);
     if (!config->policy.has_role(email, Role::admin))
       violation("", "admin-only", email.str() + " made the root commit but is not an admin in it");
+    check_signers_form(*config);
     for (const auto& change : session_.store().changed_paths(store::Snapshot{}, snap)) {
       if (!check_file_mode(change)) continue;
       if (!is_config_path(change.path))
@@ -272,7 +286,7 @@ private:
         violation(change.path, "unexpected-path", change.path + " is not a place docket writes");
       }
     }
-    if (!config_paths.empty()) check_config_change(snap, config_paths, next_config, ctx);
+    if (!config_paths.empty()) check_config_change(snap, config_paths, config, next_config, ctx);
 
     std::map<ExceptionId, codec::Replay> replays;
     for (const auto& line : codec::find_replay_lines(c.message)) {
@@ -329,8 +343,17 @@ private:
       violation(change.path, "evidence-unreferenced", "evidence was added without an attach replay line that lists it");
   }
 
-  void check_config_change(const store::Snapshot& snap, const std::vector<std::string>& paths, const ConfigPtr& next,
-                           const core::Context& ctx) {
+  // allowed_signers exactly as docket writes it, against the members and revoked keys of the
+  // same configuration (crypto/signer_rules.hpp).
+  void check_signers_form(const StoreConfig& config) {
+    std::vector<Email> members;
+    for (const auto& m : config.policy.members) members.push_back(m.email);
+    for (auto& f : crypto::check_docket_form(config.signers, members, config.revoked))
+      violation(std::string(kSignersPath), std::string(f.rule), std::move(f.message));
+  }
+
+  void check_config_change(const store::Snapshot& snap, const std::vector<std::string>& paths, const StoreConfig& before,
+                           const ConfigPtr& next, const core::Context& ctx) {
     if (!ctx.policy.has_role(ctx.actor, Role::admin)) {
       std::string list;
       for (const auto& p : paths) list += (list.empty() ? "" : ", ") + p;
@@ -348,6 +371,10 @@ private:
     bool has_admin = false;
     for (const auto& m : next->policy.members) has_admin = has_admin || m.roles.count(Role::admin);
     if (!has_admin) violation("docket.yaml", "admin-required", "the change left the store without an admin");
+    check_signers_form(*next);
+    for (auto& f : crypto::check_revocation_change({before.signers, before.revoked, before.revoked_file},
+                                                   {next->signers, next->revoked, next->revoked_file}))
+      violation(std::string(kRevokedKeysPath), std::string(f.rule), std::move(f.message));
   }
 
   // The record as of the blob `version` at `path`, parsed once: the version a commit writes is

@@ -83,6 +83,7 @@ public:
   AllowedSigner parse(std::string_view line) const {
     AllowedSigner entry;
     entry.line = line_number_;
+    entry.quoted_principals = line.front() == '"';
     entry.principals = split_list(take_principals(line), "principal");
     skip_blanks(line);
     if (line.empty()) fail("no public key after the principals");

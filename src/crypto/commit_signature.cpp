@@ -10,12 +10,18 @@ namespace docket::crypto {
 namespace {
 
 constexpr std::string_view commit_namespace = "git";
+constexpr std::string_view not_canonical_armor =
+    "the gpgsig header is not an SSH signature in canonical armor (the BEGIN line, base64 in lines of 70 "
+    "characters, the END line, nothing after it)";
 constexpr std::string_view corrupt_commit_hint =
     "the object is damaged or is not a commit; inspect it with: git cat-file commit <id>";
 
-// git writes the signature of the repository's own hash in `gpgsig` and, in a SHA-256
-// repository, the other one in `gpgsig-sha256`; both are left out of the signed bytes.
-bool is_signature_header(std::string_view key) { return key == "gpgsig" || key == "gpgsig-sha256"; }
+// git reads the signature from the header named for the repository's object format: `gpgsig`
+// in a SHA-1 repository, which is the only kind docket's libgit2 opens. The other header,
+// `gpgsig-sha256`, git leaves out of the signed bytes and otherwise ignores there, so a copy of
+// it added to a signed commit would make a second commit id for the same signature.
+constexpr std::string_view signature_header = "gpgsig";
+constexpr std::string_view other_format_signature_header = "gpgsig-sha256";
 
 [[noreturn]] void fail(const std::string& problem) {
   throw Error(ExitCode::store, "commit object: " + problem, std::string(corrupt_commit_hint));
@@ -84,8 +90,14 @@ SplitCommit split_signed_commit(std::string_view raw_commit) {
       fail("header line \"" + std::string(content) + "\" is not `name value`");
     const std::string_view key = content.substr(0, space);
     const std::string_view value = content.substr(space + 1);
-    if (is_signature_header(key)) {
-      if (saw_signature) fail("it carries two signature headers");
+    if (saw_signature && key == signature_header) fail("it carries two signature headers");
+    if (saw_signature)
+      fail("the gpgsig header is followed by the header \"" + std::string(key) +
+           "\"; git and docket write the signature as the last header, so this commit was rebuilt by hand");
+    if (key == other_format_signature_header)
+      fail("it carries a gpgsig-sha256 header, which git ignores in a SHA-1 repository (the signature header there is "
+           "gpgsig)");
+    if (key == signature_header) {
       saw_signature = true;
       in_signature = true;
       // git stores the armored signature one line per header line and hands it back with every
@@ -120,10 +132,11 @@ SignatureCheck check_commit_signature(std::string_view raw_commit, const Allowed
   SplitCommit commit;
   try {
     commit = split_signed_commit(raw_commit);
-  } catch (const Error&) {
+  } catch (const Error& e) {
     // A header that cannot be read is a verdict about this commit, not a reason to stop a
-    // `verify` walk over the history; split_signed_commit itself reports the details.
+    // `verify` walk over the history.
     check.status = SignatureStatus::malformed;
+    check.problem = e.what();
     return check;
   }
   check.principal = commit.committer_email;
@@ -134,6 +147,14 @@ SignatureCheck check_commit_signature(std::string_view raw_commit, const Allowed
   std::optional<SshSignature> signature = sshsig_parse(commit.signature);
   if (!signature) {
     check.status = SignatureStatus::malformed;
+    check.problem = std::string(not_canonical_armor);
+    return check;
+  }
+  // Only the armor ssh-keygen and docket write: base64 wrapped at 70 columns, nothing after the
+  // END line. Any other spelling of the same signature would give the commit another id.
+  if (sshsig_armor(*signature) != commit.signature) {
+    check.status = SignatureStatus::malformed;
+    check.problem = std::string(not_canonical_armor);
     return check;
   }
   check.key = signature->key;
@@ -141,6 +162,7 @@ SignatureCheck check_commit_signature(std::string_view raw_commit, const Allowed
   // reported as unreadable (malformed) rather than as a failed verification (bad).
   if (signature->key.ed25519_raw().empty()) {
     check.status = SignatureStatus::malformed;
+    check.problem = "the signature is made with a " + signature->key.type + " key; docket verifies ssh-ed25519 only";
     return check;
   }
   if (!sshsig_verify(*signature, commit.payload, commit_namespace)) {

@@ -259,7 +259,7 @@ worktree
 f=$(record_file "$OPEN")
 sed -i 's/^title: .*/title: changed after removal/' "$W/$f"
 gitas carol carol@acme.example carol commit -q -a -S -m "docket: edit"
-expect_violation "removed member signs after removal" signer-unknown
+expect_violation "removed member signs after removal" key-revoked
 
 # 20. Author and committer differ: bob signs carol's comment as if it were hers.
 fresh author

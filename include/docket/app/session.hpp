@@ -14,20 +14,29 @@
 #include "docket/core/record.hpp"
 #include "docket/core/template.hpp"
 #include "docket/crypto/allowed_signers.hpp"
+#include "docket/crypto/revoked_keys.hpp"
 #include "docket/crypto/signer.hpp"
 #include "docket/store/store.hpp"
 
 namespace docket::app {
 
-// The store's configuration at one commit: policy, templates and allowed signers.
+// The store's configuration at one commit: policy, templates, allowed signers and revoked keys.
 struct StoreConfig {
   Policy policy;
   std::map<std::string, Template> templates;
   crypto::AllowedSigners signers;
+  crypto::RevokedKeys revoked;  // empty when the store has no revoked_keys file (made before it existed)
+  bool revoked_file = false;    // the tree holds revoked_keys
 };
 
-// Reads docket.yaml, templates/ and allowed_signers from `snap`. Throws Error(store) when the
-// snapshot is not a docket store, Error(usage) naming the file when one is malformed.
+// The store's configuration files; every other path is records or evidence.
+inline constexpr std::string_view kPolicyPath = "docket.yaml";
+inline constexpr std::string_view kSignersPath = "allowed_signers";
+inline constexpr std::string_view kRevokedKeysPath = "revoked_keys";
+
+// Reads docket.yaml, templates/, allowed_signers and revoked_keys (absent = none revoked) from
+// `snap`. Throws Error(store) when the snapshot is not a docket store, Error(usage) naming the
+// file when one is malformed.
 StoreConfig load_config(const store::Snapshot& snap);
 
 // Ids of every record in `snap`, from the paths alone (no parsing).

@@ -18,6 +18,7 @@ struct AllowedSigner {
   std::optional<Timestamp> valid_after;
   std::optional<Timestamp> valid_before;
   bool cert_authority = false;
+  bool quoted_principals = false;  // the principals were written as a "double-quoted" list
   SshPublicKey key;
   std::size_t line = 0;  // 1-based line in the source text
 };
@@ -37,6 +38,7 @@ public:
   std::vector<std::string> principals_for(const SshPublicKey& key) const;
 
   // Renders one line in the canonical form docket writes: `email namespaces="git" ssh-ed25519 AAAA…`.
+  // crypto/signer_rules.hpp checks that a file holds nothing looser (check_docket_form).
   static std::string format_line(const Email& principal, const SshPublicKey& key);
 
 private:

@@ -24,8 +24,12 @@ struct SplitCommit {
   Timestamp committer_time;
 };
 
-// Parses the raw commit object (as `git cat-file commit` prints it). Throws docket::Error
-// (ExitCode::store) when the header is malformed or carries two signatures.
+// Parses the raw commit object (as `git cat-file commit` prints it). The signature is read from
+// the `gpgsig` header only: the header git uses for a SHA-1 repository, the only object format
+// docket's stores have. Throws docket::Error (ExitCode::store) when the header is malformed,
+// carries two signatures, carries a `gpgsig-sha256` header (which git would leave out of the
+// signed bytes and ignore, so it could be added to any signed commit), or has a header after
+// the signature (git and libgit2 write the signature as the last header).
 SplitCommit split_signed_commit(std::string_view raw_commit);
 
 enum class SignatureStatus {
@@ -41,11 +45,14 @@ struct SignatureCheck {
   SignatureStatus status = SignatureStatus::unsigned_commit;
   std::optional<SshPublicKey> key;  // the key that signed, when the signature parsed
   std::string principal;            // the committer e-mail that was checked
+  std::string problem;              // for `malformed`: what is wrong, in one line
 };
 
 // Verifies in namespace `git` over the payload, then asks `signers` whether the committer e-mail
 // may use that key at the committer time (as git passes -Overify-time). Never throws for a bad
-// commit: a header split_signed_commit refuses, or a non-Ed25519 signature, is `malformed`.
+// commit: a header split_signed_commit refuses, a signature not in the canonical armor
+// (`sshsig_armor` of itself: one signature, one commit id), or a non-Ed25519 signature is
+// `malformed`.
 SignatureCheck check_commit_signature(std::string_view raw_commit, const AllowedSigners& signers);
 
 }  // namespace docket::crypto

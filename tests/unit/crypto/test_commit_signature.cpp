@@ -267,3 +267,92 @@ TEST_CASE("signature statuses have stable text forms") {
   CHECK(to_string(SignatureStatus::bad) == "bad");
   CHECK(to_string(SignatureStatus::unknown_key) == "unknown-key");
 }
+
+namespace {
+
+// `raw` with its gpgsig header's continuation lines replaced by `armored` (the same helper git
+// would use), so a test can respell one signature.
+std::string with_signature_text(const std::string& raw, const std::string& armored) {
+  const SplitCommit split = split_signed_commit(raw);
+  return with_gpgsig_header(split.payload, armored);
+}
+
+// The armored text with its base64 rewrapped at `columns`.
+std::string rewrapped(const std::string& armored, std::size_t columns) {
+  const std::string begin = "-----BEGIN SSH SIGNATURE-----\n", end = "-----END SSH SIGNATURE-----\n";
+  std::string base64;
+  for (char c : armored.substr(begin.size(), armored.size() - begin.size() - end.size()))
+    if (c != '\n') base64.push_back(c);
+  std::string out = begin;
+  for (std::size_t i = 0; i < base64.size(); i += columns) out += base64.substr(i, columns) + "\n";
+  return out + end;
+}
+
+}  // namespace
+
+TEST_CASE("only the canonical armor counts: one signature gives one commit id") {
+  SignedRepo repo;
+  const std::string raw = repo.commit("open EX-1\n");
+  const SplitCommit split = split_signed_commit(raw);
+  REQUIRE(check_commit_signature(raw, repo.allowed_signers()).status == SignatureStatus::good);
+  // What stock git -S wrote is exactly docket's armor of the same signature.
+  REQUIRE(sshsig_parse(split.signature));
+  CHECK(sshsig_armor(*sshsig_parse(split.signature)) == split.signature);
+  CHECK(with_signature_text(raw, split.signature) == raw);
+
+  const std::string variants[] = {
+      rewrapped(split.signature, 64),                  // same bytes, other line length
+      rewrapped(split.signature, 76),
+      split.signature + "trailing text\n",             // text after the END line
+      split.signature + "\n",                          // a blank continuation line after END
+      "-----BEGIN SSH SIGNATURE-----\n\n" + split.signature.substr(30),  // blank line after BEGIN
+  };
+  for (const std::string& armored : variants) {
+    CAPTURE(armored);
+    const std::string respelled = with_signature_text(raw, armored);
+    REQUIRE(respelled != raw);
+    const SignatureCheck check = check_commit_signature(respelled, repo.allowed_signers());
+    CHECK(check.status == SignatureStatus::malformed);
+    CHECK(check.problem.find("canonical armor") != std::string::npos);
+  }
+  // Stock git accepts a rewrapped signature, which is why docket must not: it would be a second
+  // commit id for one signature.
+  CHECK(repo.git_verifies(with_signature_text(raw, rewrapped(split.signature, 64))));
+}
+
+TEST_CASE("a gpgsig-sha256 header in a SHA-1 repository is refused, never read as the signature") {
+  SignedRepo repo;
+  const std::string raw = repo.commit("open EX-1\n");
+  const SplitCommit split = split_signed_commit(raw);
+
+  // The signature moved to gpgsig-sha256: git reads no signature from it in a SHA-1 repository.
+  std::string moved = with_gpgsig_header(split.payload, split.signature);
+  moved.replace(moved.find("gpgsig "), 7, "gpgsig-sha256 ");
+  CHECK_FALSE(repo.git_verifies(moved));
+  SignatureCheck check = check_commit_signature(moved, repo.allowed_signers());
+  CHECK(check.status == SignatureStatus::malformed);
+  CHECK(check.problem.find("gpgsig-sha256") != std::string::npos);
+
+  // An extra gpgsig-sha256 header after a good signature: git still says good (it leaves the
+  // header out of the signed bytes), so the commit would have a second id.
+  std::string extra = raw;
+  extra.insert(extra.find("\n\n") + 1, "gpgsig-sha256 anything\n");
+  CHECK(repo.git_verifies(extra));
+  check = check_commit_signature(extra, repo.allowed_signers());
+  CHECK(check.status == SignatureStatus::malformed);
+}
+
+TEST_CASE("the signature must be the last header, where git and libgit2 write it") {
+  SignedRepo repo;
+  const std::string raw = repo.commit("open EX-1\n");
+  const SplitCommit split = split_signed_commit(raw);
+  // The same signature moved up between author and committer.
+  std::string moved = split.payload;
+  std::string header = with_gpgsig_header("x\n\n", split.signature);
+  header = header.substr(2, header.size() - 3);  // just the gpgsig header lines
+  moved.insert(moved.find("committer "), header);
+  REQUIRE(moved != raw);
+  const SignatureCheck check = check_commit_signature(moved, repo.allowed_signers());
+  CHECK(check.status == SignatureStatus::malformed);
+  CHECK(check.problem.find("last header") != std::string::npos);
+}
