@@ -37,7 +37,10 @@ struct MergeResult {
 // - a checklist item completed on both sides keeps the earlier completion;
 // - the lifecycle (state, outcome, review) changed differently on both sides takes the side
 //   further along open < triaged < investigating < remediating < pending-approval < accepted <
-//   closed; at equal rank, the side whose newest added event is later;
+//   closed; at equal rank, the side whose newest added event is later; but concurrent
+//   lifecycle changes no single history produces are conflicts (field "lifecycle", the
+//   message naming approve-deny-same-round, round-decided-twice, reopen-concurrent,
+//   revoke-concurrent or review-twice; the table is in docs/sync.md);
 // - the assignee changed differently on both sides takes the newer `assigned` event;
 // - fields fixed at open (title, template, severity, identity, source, opened, due,
 //   frameworks) changed differently on both sides, and results breaking an invariant (two
