@@ -4,6 +4,7 @@
 #include <random>
 #include <thread>
 
+#include "docket/app/fork_check.hpp"
 #include "docket/app/merge_stores.hpp"
 #include "docket/app/trust.hpp"
 #include "docket/app/verify.hpp"
@@ -194,6 +195,21 @@ private:
     session_.check_signer_allowed(ours.signers);
   }
 
+  // The fork rule: what either side brings must be allowed by the other's members, roles and keys.
+  void refuse_fork_violations(const std::vector<ForkViolation>& forks) {
+    if (forks.empty()) return;
+    std::string text;
+    for (const auto& f : forks) text += "\n  " + f.commit + " " + std::string(core::fork_rule_name()) + ": " + f.message;
+    throw Error(ExitCode::refused,
+                "cannot merge " + store_.ref() + " with '" + options_.remote + "': " + std::to_string(forks.size()) +
+                    " commit" + (forks.size() == 1 ? "" : "s") + " on one side " + (forks.size() == 1 ? "is" : "are") +
+                    " not allowed on the other (rule " + std::string(core::fork_rule_name()) +
+                    "); nothing was written or pushed" + text,
+                "see docs/sync.md: whichever of the two changes is unpushed here (the refused commits, or the removal, role "
+                "change or key replacement) must go: git update-ref " + store_.ref() + " " + report_.tracking_ref +
+                    " drops your unpushed commits; sync, then an allowed member redoes the work on top");
+  }
+
   std::optional<store::ObjectId> merge(const store::ObjectId& base, const store::ObjectId& ours, const store::ObjectId& theirs) {
     const store::Snapshot base_snap = store_.at(base);
     const store::Snapshot ours_snap = store_.at(ours);
@@ -206,6 +222,7 @@ private:
                       conflicts_text(merged.conflicts),
                   "see docs/sync.md: redo the conflicting change on top of the remote's version (git update-ref " +
                       store_.ref() + " " + report_.tracking_ref + " drops your unpushed commits), then sync again");
+    refuse_fork_violations(check_fork(store_, base, ours, theirs));
     check_merger(load_config(ours_snap), load_config(theirs_snap));
     std::string message = "docket: sync merge with " + options_.remote + "\n\nDocket-Command: sync\n";
     for (const auto& id : merged.merged_records) message += "Docket-Record: " + id.str() + "\n";

@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "docket/app/fork_check.hpp"
 #include "docket/app/merge_stores.hpp"
 #include "docket/core/error.hpp"
 #include "docket/crypto/commit_signature.hpp"
@@ -54,6 +55,12 @@ public:
     if (!base) {
       violation("", "merge-unrelated", "the two parents share no history");
       return std::move(out_);
+    }
+    try {
+      for (const auto& fork : check_fork(store, *base, c_.parents[0], c_.parents[1]))
+        violation("", std::string(core::fork_rule_name()), fork.message);
+    } catch (const Error& e) {
+      violation("", "config-valid", std::string("a configuration on one side cannot be read: ") + e.what());
     }
     const StoreMerge merged = merge_snapshots(store.at(*base), first, second);
     for (const auto& conflict : merged.conflicts)

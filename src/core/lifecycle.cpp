@@ -51,28 +51,9 @@ std::string roles_text(const std::set<Role>& roles) {
   return out;
 }
 
-// The actor must be a member with one of `roles`. Prevents anyone outside docket.yaml, or a CI
-// reporter, from driving an exception.
-void require_role(const Context& ctx, std::initializer_list<Role> roles, std::string_view action) {
-  const Member* m = ctx.policy.find_member(ctx.actor);
-  if (!m)
-    refuse(kMemberRequired, ctx.actor.str() + " is not a member of this store and may not " + std::string(action),
-           "ask an admin to run: docket member add " + ctx.actor.str() + " --key KEY.pub --role responder");
-  for (auto r : roles)
-    if (m->roles.count(r)) return;
-  std::string needed;
-  for (auto r : roles) {
-    if (!needed.empty()) needed += " or ";
-    needed += to_string(r);
-  }
-  refuse(kRoleRequired,
-         ctx.actor.str() + " (" + roles_text(m->roles) + ") may not " + std::string(action) + ": it needs the " + needed +
-             " role",
-         "ask an admin to grant the role, or have a member who holds it do this");
-}
-
-constexpr std::initializer_list<Role> kResponders = {Role::responder, Role::approver, Role::admin};
-constexpr std::initializer_list<Role> kAnyRole = {Role::reporter, Role::responder, Role::approver, Role::admin};
+const std::vector<Role> kResponders = {Role::responder, Role::approver, Role::admin};
+const std::vector<Role> kAnyRole = {Role::reporter, Role::responder, Role::approver, Role::admin};
+const std::vector<Role> kApprovers = {Role::approver};
 
 void require_text(std::string_view rule, std::string_view text, std::string_view what) {
   if (blank(text)) refuse(rule, std::string(what) + " is empty", "give " + std::string(what) + " as a non-empty text");
@@ -128,7 +109,6 @@ void check_acceptance_terms(const Record& r, std::optional<Timestamp> expires, c
 }
 
 Record apply_assign(Record r, const Assign& c, const Context& ctx) {
-  require_role(ctx, kResponders, "assign exceptions");
   require_not_closed(r, "assign");
   if (!ctx.policy.find_member(c.to))
     refuse(kAssigneeMember, c.to.str() + " is not a member of this store, so could not act on " + r.id.str(),
@@ -140,7 +120,6 @@ Record apply_assign(Record r, const Assign& c, const Context& ctx) {
 }
 
 Record apply_escalate(Record r, const Escalate& c, const Context& ctx) {
-  require_role(ctx, kResponders, "escalate exceptions");
   require_not_closed(r, "escalate");
   require_text(kReasonRequired, c.reason, "the reason");
   std::vector<Email> targets;
@@ -159,7 +138,6 @@ Record apply_escalate(Record r, const Escalate& c, const Context& ctx) {
 }
 
 Record apply_move(Record r, const Move& c, const Context& ctx) {
-  require_role(ctx, kResponders, "move exceptions");
   require_not_closed(r, "move");
   const auto allowed = allowed_moves(r.state);
   if (std::find(allowed.begin(), allowed.end(), c.to) == allowed.end()) {
@@ -177,11 +155,9 @@ Record apply_move(Record r, const Move& c, const Context& ctx) {
 }
 
 Record apply_attach(Record r, const Attach& c, const Context& ctx) {
-  require_role(ctx, kAnyRole, "attach evidence");
   if (c.files.empty()) refuse(kEvidenceRequired, "no evidence files were given", "name at least one FILE");
   ChecklistItem* item = nullptr;
   if (c.item) {
-    require_role(ctx, kResponders, "complete checklist items");
     require_not_closed(r, "completing a checklist item");
     item = &find_item_or_refuse(r, *c.item);
     if (item->done)
@@ -201,7 +177,6 @@ Record apply_attach(Record r, const Attach& c, const Context& ctx) {
 }
 
 Record apply_complete(Record r, const CompleteItem& c, const Context& ctx) {
-  require_role(ctx, kResponders, "complete checklist items");
   require_not_closed(r, "completing a checklist item");
   ChecklistItem& item = find_item_or_refuse(r, c.item);
   if (item.done)
@@ -214,7 +189,6 @@ Record apply_complete(Record r, const CompleteItem& c, const Context& ctx) {
 }
 
 Record apply_request(Record r, const RequestResolution& c, const Context& ctx) {
-  require_role(ctx, kResponders, "request a resolution");
   require_not_closed(r, "a request");
   if (r.state != State::investigating && r.state != State::remediating)
     refuse(kLifecycleTransition,
@@ -250,12 +224,6 @@ Record apply_request(Record r, const RequestResolution& c, const Context& ctx) {
 // Separation of duties: the one who asks, opened or is working the exception cannot also
 // approve it, so every deviation has a second pair of eyes.
 void check_decider(const Record& r, const Context& ctx, std::string_view action) {
-  const Member* m = ctx.policy.find_member(ctx.actor);
-  if (!m)
-    refuse(kMemberRequired, ctx.actor.str() + " is not a member of this store and may not " + std::string(action));
-  if (!m->roles.count(Role::approver))
-    refuse(kApproverRole, ctx.actor.str() + " may not " + std::string(action) + " " + r.id.str() + ": it needs the approver role",
-           "ask a member with the approver role");
   if (r.state != State::pending_approval || !r.current_request())
     refuse(kLifecycleTransition, r.id.str() + " is " + std::string(to_string(r.state)) + ", not pending-approval",
            "request a resolution first with docket request");
@@ -309,7 +277,6 @@ Record apply_deny(Record r, const Deny& c, const Context& ctx) {
 }
 
 Record apply_revoke(Record r, const Revoke& c, const Context& ctx) {
-  require_role(ctx, kResponders, "revoke an acceptance");
   // An acceptance stays revocable while its renewal waits for approval.
   const bool renewal_pending = r.state == State::pending_approval && r.outcome && r.outcome->resolution == Resolution::accepted;
   if (r.state != State::accepted && !renewal_pending)
@@ -322,7 +289,6 @@ Record apply_revoke(Record r, const Revoke& c, const Context& ctx) {
 }
 
 Record apply_renew(Record r, const Renew& c, const Context& ctx) {
-  require_role(ctx, kResponders, "renew an acceptance");
   if (r.state != State::accepted)
     refuse(kLifecycleTransition, r.id.str() + " is " + std::string(to_string(r.state)) + "; only an accepted exception can be renewed");
   require_text(kReasonRequired, c.reason, "the reason");
@@ -345,7 +311,6 @@ Record apply_renew(Record r, const Renew& c, const Context& ctx) {
 }
 
 Record apply_reopen(Record r, const Reopen& c, const Context& ctx) {
-  require_role(ctx, kResponders, "reopen exceptions");
   if (r.state != State::closed)
     refuse(kLifecycleTransition, r.id.str() + " is " + std::string(to_string(r.state)) + "; only a closed exception can be reopened");
   require_text(kReasonRequired, c.reason, "the reason");
@@ -357,7 +322,6 @@ Record apply_reopen(Record r, const Reopen& c, const Context& ctx) {
 }
 
 Record apply_review(Record r, const RecordReview& c, const Context& ctx) {
-  require_role(ctx, kResponders, "record a post-closure review");
   if (r.state != State::closed)
     refuse(kLifecycleTransition, r.id.str() + " is " + std::string(to_string(r.state)) + "; a post-closure review needs a closed exception");
   require_text(kTextRequired, c.note, "the review note");
@@ -371,7 +335,6 @@ Record apply_review(Record r, const RecordReview& c, const Context& ctx) {
 }
 
 Record apply_comment(Record r, const AddComment& c, const Context& ctx) {
-  require_role(ctx, kAnyRole, "comment");
   require_text(kTextRequired, c.text, "the comment");
   r.comments.push_back(Comment{{ctx.now, ctx.actor}, c.text});
   return r;
@@ -381,7 +344,6 @@ Record apply_comment(Record r, const AddComment& c, const Context& ctx) {
 // finding cannot close an exception by itself. Each mark must change something, so a replayed
 // commit cannot claim a mark that was not made.
 Record apply_not_seen(Record r, const MarkNotSeen& c, const Context& ctx) {
-  require_role(ctx, kAnyRole, "record scan results");
   require_not_closed(r, "marking a finding not seen");
   if (r.source.fingerprint.empty())
     refuse(kSightingChange, r.id.str() + " has no finding fingerprint, so no scan can miss it",
@@ -394,7 +356,6 @@ Record apply_not_seen(Record r, const MarkNotSeen& c, const Context& ctx) {
 }
 
 Record apply_seen(Record r, const MarkSeen& c, const Context& ctx) {
-  require_role(ctx, kAnyRole, "record scan results");
   require_not_closed(r, "marking a finding seen again");
   if (!r.source.missing_since)
     refuse(kSightingChange, r.id.str() + " is not marked not seen, so it cannot be seen again");
@@ -431,6 +392,52 @@ std::string_view verb(const Command& c) {
                     c);
 }
 
+RoleNeed role_needed(const Command& c) {
+  auto need = [](const std::vector<Role>& roles, std::string action) {
+    return RoleNeed{roles, roles == kApprovers ? kApproverRole : kRoleRequired, std::move(action)};
+  };
+  return std::visit(overloaded{[&](const Assign&) { return need(kResponders, "assign exceptions"); },
+                               [&](const Escalate&) { return need(kResponders, "escalate exceptions"); },
+                               [&](const Move&) { return need(kResponders, "move exceptions"); },
+                               [&](const Attach& a) {
+                                 return a.item ? need(kResponders, "complete checklist items") : need(kAnyRole, "attach evidence");
+                               },
+                               [&](const CompleteItem&) { return need(kResponders, "complete checklist items"); },
+                               [&](const RequestResolution&) { return need(kResponders, "request a resolution"); },
+                               [&](const Approve&) { return need(kApprovers, "approve"); },
+                               [&](const Deny&) { return need(kApprovers, "deny"); },
+                               [&](const Revoke&) { return need(kResponders, "revoke an acceptance"); },
+                               [&](const Renew&) { return need(kResponders, "renew an acceptance"); },
+                               [&](const Reopen&) { return need(kResponders, "reopen exceptions"); },
+                               [&](const RecordReview&) { return need(kResponders, "record a post-closure review"); },
+                               [&](const AddComment&) { return need(kAnyRole, "comment"); },
+                               [&](const MarkNotSeen&) { return need(kAnyRole, "record scan results"); },
+                               [&](const MarkSeen&) { return need(kAnyRole, "record scan results"); }},
+                    c);
+}
+
+RoleNeed role_needed_to_open() { return RoleNeed{kAnyRole, kRoleRequired, "open exceptions"}; }
+
+// The actor must be a member with one of the needed roles. Prevents anyone outside docket.yaml,
+// or a CI reporter, from driving an exception.
+void require_role(const Context& ctx, const RoleNeed& need) {
+  const Member* m = ctx.policy.find_member(ctx.actor);
+  if (!m)
+    refuse(kMemberRequired, ctx.actor.str() + " is not a member of this store and may not " + need.action,
+           "ask an admin to run: docket member add " + ctx.actor.str() + " --key KEY.pub --role responder");
+  for (auto r : need.any_of)
+    if (m->roles.count(r)) return;
+  std::string needed;
+  for (auto r : need.any_of) {
+    if (!needed.empty()) needed += " or ";
+    needed += to_string(r);
+  }
+  refuse(need.rule,
+         ctx.actor.str() + " (" + roles_text(m->roles) + ") may not " + need.action + ": it needs the " + needed + " role",
+         need.any_of == kApprovers ? "ask a member with the approver role"
+                                   : "ask an admin to grant the role, or have a member who holds it do this");
+}
+
 std::vector<State> allowed_moves(State from) {
   switch (from) {
     case State::open: return {State::triaged};
@@ -462,8 +469,8 @@ static void require_clock_in_range(const Context& ctx) {
 }
 
 Record open_record(const OpenCommand& cmd, const Context& ctx) {
+  require_role(ctx, role_needed_to_open());
   require_clock_in_range(ctx);
-  require_role(ctx, kAnyRole, "open exceptions");
   if (blank(cmd.title)) refuse(kTitleRequired, "the title is empty", "give --title TEXT");
   if (std::any_of(cmd.title.begin(), cmd.title.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
     refuse(kTitleRequired, "the title has a line break or control character", "give a one-line --title; put details in a comment");
@@ -497,6 +504,7 @@ Record open_record(const OpenCommand& cmd, const Context& ctx) {
 }
 
 Record apply(const Record& before, const Command& cmd, const Context& ctx) {
+  require_role(ctx, role_needed(cmd));
   require_clock_in_range(ctx);
   return std::visit(overloaded{[&](const Assign& c) { return apply_assign(before, c, ctx); },
                                [&](const Escalate& c) { return apply_escalate(before, c, ctx); },

@@ -17,6 +17,10 @@ bool has_other_admin(const Policy& p, const Email& except) {
 }
 }  // namespace
 
+RoleNeed role_needed_to_configure() {
+  return RoleNeed{{Role::admin}, kAdminOnly, "change members, keys, templates or policy"};
+}
+
 const std::vector<std::string_view>& membership_rule_names() {
   static const std::vector<std::string_view> names{kAdminOnly, kRolesRequired, kMemberKnown, kAdminRequired};
   return names;

@@ -130,6 +130,7 @@ public:
     m.state = life.state;
     m.outcome = life.outcome;
     m.review = life.review;
+    if (base_) concurrent_lifecycle();
 
     for (auto& c : check_record_invariants(m)) conflicts_.push_back(std::move(c));
     for (auto& c : conflicts_)
@@ -236,6 +237,114 @@ private:
                      });
   }
 
+  // What one side did to the lifecycle that the other side did not (a commit both sides
+  // already share counts for neither).
+  struct SideMoves {
+    std::vector<Event> events;       // lifecycle events, oldest first
+    std::vector<Approval> decisions;  // approvals and denials
+    const Event* find(std::string_view action) const {
+      for (const auto& e : events)
+        if (e.action == action) return &e;
+      return nullptr;
+    }
+    // The approval in `round` that ended it (its accepted/closed event has the same stamp).
+    const Approval* deciding_approval(int round) const {
+      for (const auto& a : decisions)
+        if (a.round == round && a.decision == Decision::approve)
+          for (const auto& e : events)
+            if ((e.action == "accepted" || e.action == "closed") && e.stamp == a.stamp) return &a;
+      return nullptr;
+    }
+  };
+
+  static bool is_lifecycle_action(std::string_view action) {
+    static const std::set<std::string_view> actions{"moved",  "requested", "renewal-requested", "approved", "denied",
+                                                    "accepted", "closed",  "revoked",           "reopened", "reviewed"};
+    return actions.count(action) > 0;
+  }
+
+  template <class T>
+  static std::vector<T> only_in(const std::vector<T>& mine, const std::vector<T>& theirs) {
+    return added_entries(theirs, mine);
+  }
+
+  SideMoves moves_of(const Record& side, const Record& other) const {
+    SideMoves out;
+    for (auto& e : only_in(added_entries(base_->events, side.events), added_entries(base_->events, other.events)))
+      if (is_lifecycle_action(e.action)) out.events.push_back(std::move(e));
+    out.decisions = only_in(added_entries(base_->approvals, side.approvals), added_entries(base_->approvals, other.approvals));
+    return out;
+  }
+
+  static std::string describe(const Event& e) { return e.action + " by " + e.stamp.by.str(); }
+
+  // Concurrent lifecycle changes that no single history produces, or whose "further along"
+  // result a single history would not give (docs/sync.md, "Conflicts"): a person decides.
+  void concurrent_lifecycle() {
+    const SideMoves a = moves_of(a_, b_);
+    const SideMoves b = moves_of(b_, a_);
+    if (a.events.empty() && a.decisions.empty()) return;
+    if (b.events.empty() && b.decisions.empty()) return;
+    auto conflict = [&](std::string message) { conflicts_.push_back({"", "lifecycle", std::move(message)}); };
+
+    std::set<int> rounds;
+    for (const auto& d : a.decisions) rounds.insert(d.round);
+    for (const int round : rounds) {
+      const auto in_round = [&](const SideMoves& s) {
+        std::vector<const Approval*> out;
+        for (const auto& d : s.decisions)
+          if (d.round == round) out.push_back(&d);
+        return out;
+      };
+      const auto da = in_round(a);
+      const auto db = in_round(b);
+      if (db.empty()) continue;
+      const auto denial = [](const std::vector<const Approval*>& ds) -> const Approval* {
+        for (const auto* d : ds)
+          if (d->decision == Decision::deny) return d;
+        return nullptr;
+      };
+      const std::string r = "round " + std::to_string(round);
+      const Approval* deny_a = denial(da);
+      const Approval* deny_b = denial(db);
+      if (deny_a && deny_b) {
+        conflict(r + " was denied on both sides, by " + deny_a->stamp.by.str() + " and by " + deny_b->stamp.by.str() +
+                 " (round-decided-twice)");
+      } else if (deny_a || deny_b) {
+        const Approval* deny = deny_a ? deny_a : deny_b;
+        const Approval* other = deny_a ? db.front() : da.front();
+        conflict(r + " was denied by " + deny->stamp.by.str() + " on one side and approved by " + other->stamp.by.str() +
+                 " on the other (approve-deny-same-round)");
+      } else if (const Approval* closing = a.deciding_approval(round) ? a.deciding_approval(round) : b.deciding_approval(round)) {
+        const Approval* other = a.deciding_approval(round) ? db.front() : da.front();
+        conflict(r + " was decided by " + closing->stamp.by.str() + "'s approval on one side while " + other->stamp.by.str() +
+                 " approved it on the other (round-decided-twice)");
+      }
+    }
+    // A reopen of the closed base, or a revoke of its acceptance in force, against any lifecycle
+    // change the other side made to the same closed or accepted record. (Reopening or revoking
+    // what a side closed or accepted itself after the fork comes after the other side's moves.)
+    const bool base_closed = base_->state == State::closed;
+    const bool base_in_force = base_->outcome && base_->outcome->resolution == Resolution::accepted &&
+                               (base_->state == State::accepted || base_->state == State::pending_approval);
+    for (const auto* action : {"reopened", "revoked"}) {
+      if (!(std::string_view(action) == "reopened" ? base_closed : base_in_force)) continue;
+      for (const auto& [mine, theirs] : {std::pair(&a, &b), std::pair(&b, &a)})
+        if (const Event* e = mine->find(action)) {
+          const std::string other = theirs->events.empty() ? std::string("a decision by ") + theirs->decisions.front().stamp.by.str()
+                                                           : describe(theirs->events.front());
+          conflict(describe(*e) + " on one side and " + other + " on the other (" +
+                   (std::string_view(action) == "reopened" ? "reopen-concurrent" : "revoke-concurrent") + ")");
+          break;
+        }
+    }
+    const Event* review_a = a.find("reviewed");
+    const Event* review_b = b.find("reviewed");
+    if (review_a && review_b)
+      conflict("the post-closure review was recorded on both sides, by " + review_a->stamp.by.str() + " and by " +
+               review_b->stamp.by.str() + " (review-twice)");
+  }
+
   Lifecycle later_lifecycle(const Lifecycle& la, const Lifecycle& lb) const {
     const int rank_a = lifecycle_rank(la.state);
     const int rank_b = lifecycle_rank(lb.state);
@@ -293,6 +402,22 @@ std::vector<Conflict> check_record_invariants(const Record& r) {
     conflict("state", "accepted without an acceptance in force");
   if (r.state == State::closed && !r.outcome) conflict("state", "closed without an outcome");
   return out;
+}
+
+std::string_view fork_rule_name() { return "fork-revoked"; }
+
+std::optional<std::string> fork_refusal(const Email& signer, const RoleNeed& need, bool key_listed, const Policy& other) {
+  const Member* m = other.find_member(signer);
+  if (!m) return signer.str() + " is not a member there (removed)";
+  if (std::none_of(need.any_of.begin(), need.any_of.end(), [&](Role r) { return m->roles.count(r) > 0; })) {
+    std::string roles;
+    for (auto r : m->roles) roles += (roles.empty() ? "" : ", ") + std::string(to_string(r));
+    std::string needed;
+    for (auto r : need.any_of) needed += (needed.empty() ? "" : " or ") + std::string(to_string(r));
+    return signer.str() + " (" + roles + ") no longer holds the " + needed + " role needed to " + need.action + " there";
+  }
+  if (!key_listed) return "the key that signed it is no longer listed for " + signer.str() + " there (replaced or removed)";
+  return std::nullopt;
 }
 
 MergeResult merge_records(const Record* base, const Record& ours, const Record& theirs) {

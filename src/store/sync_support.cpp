@@ -67,12 +67,14 @@ namespace {
 
 // Walks the commits reachable from `tip` but not from `hide`, calling `visit` on each.
 template <class Visit>
-void walk_between(const Repository& repository, const ObjectId& tip, const std::optional<ObjectId>& hide, Visit visit) {
+void walk_between(const Repository& repository, const ObjectId& tip, const std::optional<ObjectId>& hide, Visit visit,
+                  unsigned sorting = GIT_SORT_NONE) {
   git_repository* repo = repository.impl().repo.get();
   const std::string& where = repository.impl().where;
   git_revwalk* raw_walk = nullptr;
   check(git_revwalk_new(&raw_walk, repo), "cannot walk the history of " + tip.hex + " in '" + where + "'");
   detail::RevwalkPtr walk(raw_walk);
+  check(git_revwalk_sorting(walk.get(), sorting), "cannot sort the history of " + tip.hex + " in '" + where + "'");
   const git_oid start = detail::to_oid(tip);
   check(git_revwalk_push(walk.get(), &start), "cannot walk the history of " + tip.hex + " in '" + where + "'");
   if (hide) {
@@ -95,6 +97,14 @@ std::vector<ObjectId> Store::roots(const ObjectId& tip, const std::optional<Obje
     detail::CommitPtr commit(raw_commit);
     if (git_commit_parentcount(commit.get()) == 0) out.push_back(detail::to_object_id(id));
   });
+  return out;
+}
+
+std::vector<ObjectId> Store::commits_between(const ObjectId& tip, const std::optional<ObjectId>& hide) const {
+  std::vector<ObjectId> out;
+  walk_between(
+      repo_, tip, hide, [&](git_repository*, const std::string&, const git_oid& id) { out.push_back(detail::to_object_id(id)); },
+      GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
   return out;
 }
 

@@ -69,6 +69,22 @@ using Command = std::variant<Assign, Escalate, Move, Attach, CompleteItem, Reque
 // `not-seen` and `seen-again` for the ingest marks, which have no command of their own.
 std::string_view verb(const Command& c);
 
+// The roles, one of which the actor of a change must hold, and the rule that refuses it otherwise
+// (role-required; approver-role for approve and deny; admin-only for configuration). apply and
+// open_record check it first; the fork rule (docs/sync.md) checks it again against the other
+// side's members.
+struct RoleNeed {
+  std::vector<Role> any_of;
+  std::string_view rule;
+  std::string action;  // "approve", "comment" … for messages
+};
+RoleNeed role_needed(const Command& cmd);
+RoleNeed role_needed_to_open();
+RoleNeed role_needed_to_configure();  // in membership.cpp, beside admin-only
+// Throws RuleViolation member-required when ctx.actor is not a member of ctx.policy, `need.rule`
+// when the member holds none of `need.any_of`.
+void require_role(const Context& ctx, const RoleNeed& need);
+
 // Creates the record for `open`. Rules: member-required, role-required, title-required,
 // recurrence is recorded as given.
 Record open_record(const OpenCommand& cmd, const Context& ctx);

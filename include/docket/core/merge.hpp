@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+#include <optional>
+
+#include "docket/core/lifecycle.hpp"
 #include "docket/core/record.hpp"
 
 namespace docket::core {
@@ -34,7 +37,10 @@ struct MergeResult {
 // - a checklist item completed on both sides keeps the earlier completion;
 // - the lifecycle (state, outcome, review) changed differently on both sides takes the side
 //   further along open < triaged < investigating < remediating < pending-approval < accepted <
-//   closed; at equal rank, the side whose newest added event is later;
+//   closed; at equal rank, the side whose newest added event is later; but concurrent
+//   lifecycle changes no single history produces are conflicts (field "lifecycle", the
+//   message naming approve-deny-same-round, round-decided-twice, reopen-concurrent,
+//   revoke-concurrent or review-twice; the table is in docs/sync.md);
 // - the assignee changed differently on both sides takes the newer `assigned` event;
 // - fields fixed at open (title, template, severity, identity, source, opened, due,
 //   frameworks) changed differently on both sides, and results breaking an invariant (two
@@ -46,5 +52,16 @@ int lifecycle_rank(State s);
 
 // Invariants every record written by docket holds; a merge result violating one is a conflict.
 std::vector<Conflict> check_record_invariants(const Record& r);
+
+// The fork rule (docs/sync.md, rule fork-revoked): a change made on one side of a fork since the
+// merge base must still be allowed under the configuration at the other side's tip, so that a
+// member removed, a role taken away or a key replaced on one side cannot act on the other side
+// after the fork. `signer` made a change that needed `need`; `key_listed` says whether the other
+// side's allowed_signers still lists the signing key for the signer. Returns nullopt when the
+// change is allowed, else why not ("bob@x was removed", "… no longer holds the approver role
+// needed to approve", "… key … is no longer listed").
+std::optional<std::string> fork_refusal(const Email& signer, const RoleNeed& need, bool key_listed, const Policy& other);
+// "fork-revoked".
+std::string_view fork_rule_name();
 
 }  // namespace docket::core

@@ -270,6 +270,9 @@ public:
   void restore_ref(const std::string& name, const std::optional<ObjectId>& value);
   // Root commits (no parents) reachable from `tip` but not from `hide` (when given).
   std::vector<ObjectId> roots(const ObjectId& tip, const std::optional<ObjectId>& hide = std::nullopt) const;
+  // The commits reachable from `tip` but not from `hide` (when given), oldest first (parents
+  // before children), as for history().
+  std::vector<ObjectId> commits_between(const ObjectId& tip, const std::optional<ObjectId>& hide = std::nullopt) const;
   // How many commits are reachable from `tip` but not from `hide` (when given).
   std::size_t count_commits(const ObjectId& tip, const std::optional<ObjectId>& hide = std::nullopt) const;
 

@@ -20,6 +20,7 @@ const Email kRita = *Email::parse("rita@acme.example");  // responder
 const Email kRavi = *Email::parse("ravi@acme.example");  // responder
 const Email kAlice = *Email::parse("alice@acme.example");  // approver
 const Email kBob = *Email::parse("bob@acme.example");      // approver
+const Email kCarol = *Email::parse("carol@acme.example");  // approver
 const Timestamp kT0 = *parse_rfc3339("2026-11-23T10:00:00Z");
 
 Policy make_policy() {
@@ -30,6 +31,7 @@ Policy make_policy() {
       Member{kRavi, "Ravi", {Role::responder}},
       Member{kAlice, "Alice", {Role::approver}},
       Member{kBob, "Bob", {Role::approver}},
+      Member{kCarol, "Carol", {Role::approver}},
   };
   return p;
 }
@@ -73,7 +75,35 @@ struct World {
     r = apply_as(kRita, 20, r, Move{State::investigating, ""});
     return apply_as(kRita, 30, r, Move{State::remediating, ""});
   }
+  // Remediating with the checklist done: ready for a request.
+  Record ready() const {
+    Record r = remediating();
+    r = apply_as(kRita, 40, r, Attach{{evidence("r.log", 1)}, std::string("rotate"), ""});
+    return apply_as(kRita, 50, r, CompleteItem{"confirm", ""});
+  }
+  Record pending() const { return apply_as(kRita, 60, ready(), RequestResolution{Resolution::remediated, "done", std::nullopt, {}}); }
+  Record closed() const { return apply_as(kAlice, 70, pending(), Approve{"ok"}); }
+  Record accepted() const {
+    const Record r = apply_as(kRita, 60, ready(),
+                              RequestResolution{Resolution::accepted, "later", kT0 + Duration{30 * 86400}, {"monitoring"}});
+    return apply_as(kAlice, 70, r, Approve{"ok"});
+  }
+  Record renewal_pending() const {
+    return apply_as(kRita, 80, accepted(), Renew{kT0 + Duration{60 * 86400}, "more time", {}});
+  }
 };
+
+// The one conflict of a merge expected to conflict, checked both ways round.
+Conflict only_conflict(const Record& base, const Record& a, const Record& b) {
+  const MergeResult m = merge_records(&base, a, b);
+  const MergeResult n = merge_records(&base, b, a);
+  REQUIRE(m.conflicts.size() == 1);
+  REQUIRE(n.conflicts.size() == 1);
+  CHECK(m.conflicts[0].field == n.conflicts[0].field);
+  return m.conflicts[0];
+}
+
+bool names(const Conflict& c, std::string_view name) { return c.message.find("(" + std::string(name) + ")") != std::string::npos; }
 
 // Merges both ways round and checks they agree (a conflicted result is never written, so only
 // the conflicts must agree then); returns the result.
@@ -248,4 +278,197 @@ TEST_CASE("merge: invariants catch a record no command could produce") {
   const auto conflicts = check_record_invariants(r);
   REQUIRE(conflicts.size() == 1);
   CHECK(conflicts[0].field == "state");
+}
+
+// --- Concurrent lifecycle changes that no single history reaches: conflicts (docs/sync.md) ---
+
+TEST_CASE("merge conflict: an approval that closes the round on one side and a denial on the other") {
+  World w;
+  const Record base = w.pending();
+  const Conflict c = only_conflict(base, w.apply_as(kAlice, 100, base, Approve{"ok"}), w.apply_as(kBob, 110, base, Deny{"no"}));
+  CHECK(c.field == "lifecycle");
+  CHECK(c.record == "EX-7F3A9C2KQD");
+  CHECK(names(c, "approve-deny-same-round"));
+}
+
+TEST_CASE("merge conflict: a vote that does not close the round on one side and a denial on the other") {
+  World w;
+  w.policy.approvals_required[Severity::high] = 2;
+  const Record base = w.pending();
+  const Conflict c = only_conflict(base, w.apply_as(kAlice, 100, base, Approve{"ok"}), w.apply_as(kBob, 90, base, Deny{"no"}));
+  CHECK(names(c, "approve-deny-same-round"));
+}
+
+TEST_CASE("merge conflict: a denial on both sides in one round") {
+  World w;
+  const Record base = w.pending();
+  const Conflict c = only_conflict(base, w.apply_as(kAlice, 100, base, Deny{"no"}), w.apply_as(kBob, 110, base, Deny{"nope"}));
+  CHECK(names(c, "round-decided-twice"));
+}
+
+TEST_CASE("merge conflict: the round closed by an approval on both sides") {
+  World w;
+  const Record base = w.pending();
+  const Conflict c = only_conflict(base, w.apply_as(kAlice, 100, base, Approve{"ok"}), w.apply_as(kBob, 110, base, Approve{"fine"}));
+  CHECK(names(c, "round-decided-twice"));
+}
+
+TEST_CASE("merge conflict: the round closed on one side and voted on the other") {
+  World w;
+  w.policy.approvals_required[Severity::high] = 2;
+  const Record base = w.pending();
+  Record a = w.apply_as(kAlice, 100, base, Approve{"ok"});
+  a = w.apply_as(kBob, 110, a, Approve{"ok"});
+  REQUIRE(a.state == State::closed);
+  const Conflict c = only_conflict(base, a, w.apply_as(kCarol, 105, base, Approve{"fine"}));
+  CHECK(names(c, "round-decided-twice"));
+}
+
+TEST_CASE("merge conflict: a reopen on one side and a post-closure review on the other") {
+  World w;
+  const Record base = w.closed();
+  const Conflict c = only_conflict(base, w.apply_as(kRita, 100, base, Reopen{"came back"}),
+                                   w.apply_as(kRavi, 110, base, RecordReview{"checked"}));
+  CHECK(c.field == "lifecycle");
+  CHECK(names(c, "reopen-concurrent"));
+}
+
+TEST_CASE("merge conflict: a reopen on both sides") {
+  World w;
+  const Record base = w.closed();
+  const Conflict c = only_conflict(base, w.apply_as(kRita, 100, base, Reopen{"came back"}),
+                                   w.apply_as(kRavi, 110, base, Reopen{"again"}));
+  CHECK(names(c, "reopen-concurrent"));
+}
+
+TEST_CASE("merge conflict: a revoke on one side and a renewal on the other") {
+  World w;
+  const Record base = w.accepted();
+  const Conflict c = only_conflict(base, w.apply_as(kRita, 100, base, Revoke{"fixed properly"}),
+                                   w.apply_as(kRavi, 110, base, Renew{kT0 + Duration{60 * 86400}, "more time", {}}));
+  CHECK(names(c, "revoke-concurrent"));
+}
+
+TEST_CASE("merge conflict: a revoke on one side and the renewal approved on the other") {
+  World w;
+  const Record base = w.renewal_pending();
+  const Conflict c = only_conflict(base, w.apply_as(kRavi, 100, base, Revoke{"stop"}), w.apply_as(kBob, 110, base, Approve{"ok"}));
+  CHECK(names(c, "revoke-concurrent"));
+}
+
+TEST_CASE("merge conflict: a revoke on both sides") {
+  World w;
+  const Record base = w.accepted();
+  const Conflict c = only_conflict(base, w.apply_as(kRita, 100, base, Revoke{"a"}), w.apply_as(kRavi, 110, base, Revoke{"b"}));
+  CHECK(names(c, "revoke-concurrent"));
+}
+
+TEST_CASE("merge conflict: the post-closure review recorded on both sides") {
+  World w;
+  const Record base = w.closed();
+  const Conflict c = only_conflict(base, w.apply_as(kRita, 100, base, RecordReview{"a"}),
+                                   w.apply_as(kRavi, 110, base, RecordReview{"b"}));
+  CHECK(names(c, "review-twice"));
+}
+
+// --- Concurrent changes a single history does reach: clean merges ---
+
+TEST_CASE("merge clean: the round closed on one side, a comment on the other") {
+  World w;
+  const Record base = w.pending();
+  const MergeResult m = merge_both_ways(&base, w.apply_as(kAlice, 100, base, Approve{"ok"}),
+                                        w.apply_as(kRavi, 110, base, AddComment{"waiting"}));
+  REQUIRE(m.conflicts.empty());
+  CHECK(m.merged.state == State::closed);
+  CHECK(m.merged.comments.size() == 1);
+}
+
+TEST_CASE("merge clean: a reopen on one side, a comment and evidence on the other") {
+  World w;
+  const Record base = w.closed();
+  Record b = w.apply_as(kRavi, 110, base, AddComment{"noted"});
+  b = w.apply_as(kRavi, 120, b, Attach{{evidence("late.log", 9)}, std::nullopt, ""});
+  const MergeResult m = merge_both_ways(&base, w.apply_as(kRita, 100, base, Reopen{"came back"}), b);
+  REQUIRE(m.conflicts.empty());
+  CHECK(m.merged.state == State::investigating);
+}
+
+TEST_CASE("merge clean: a revoke on one side, an assignment on the other") {
+  World w;
+  const Record base = w.accepted();
+  const MergeResult m = merge_both_ways(&base, w.apply_as(kRita, 100, base, Revoke{"done"}),
+                                        w.apply_as(kRita, 110, base, Assign{kRavi}));
+  REQUIRE(m.conflicts.empty());
+  CHECK(m.merged.state == State::closed);
+  CHECK(m.merged.assignee == kRavi);
+}
+
+TEST_CASE("merge clean: request and approval on one side, a move back on the other (the move came first)") {
+  World w;
+  Record base = w.ready();
+  base = w.apply_as(kRita, 55, base, Move{State::investigating, ""});
+  Record a = w.apply_as(kRita, 100, base, RequestResolution{Resolution::remediated, "done", std::nullopt, {}});
+  a = w.apply_as(kAlice, 110, a, Approve{"ok"});
+  const MergeResult m = merge_both_ways(&base, a, w.apply_as(kRavi, 90, base, Move{State::remediating, ""}));
+  REQUIRE(m.conflicts.empty());
+  CHECK(m.merged.state == State::closed);
+}
+
+TEST_CASE("merge clean: a side that closed and reopened by itself, a move on the other") {
+  World w;
+  const Record base = w.ready();
+  Record a = w.apply_as(kRita, 100, base, RequestResolution{Resolution::remediated, "done", std::nullopt, {}});
+  a = w.apply_as(kAlice, 110, a, Approve{"ok"});
+  a = w.apply_as(kRita, 120, a, Reopen{"came back"});
+  const MergeResult m = merge_both_ways(&base, a, w.apply_as(kRavi, 90, base, Move{State::investigating, ""}));
+  REQUIRE(m.conflicts.empty());
+  CHECK(m.merged.state == State::investigating);
+}
+
+TEST_CASE("merge clean: the same decision reached on both sides through a shared commit") {
+  World w;
+  const Record base = w.pending();
+  const Record shared = w.apply_as(kAlice, 100, base, Approve{"ok"});
+  const MergeResult m = merge_both_ways(&base, w.apply_as(kRita, 120, shared, AddComment{"a"}),
+                                        w.apply_as(kRavi, 130, shared, AddComment{"b"}));
+  REQUIRE(m.conflicts.empty());
+  CHECK(m.merged.state == State::closed);
+}
+
+// --- The fork rule's decision (rule fork-revoked) ---
+
+TEST_CASE("fork rule: a change is allowed when the other side still has the member, role and key") {
+  const Policy p = make_policy();
+  CHECK_FALSE(fork_refusal(kAlice, role_needed(Approve{""}), true, p));
+  CHECK_FALSE(fork_refusal(kRita, role_needed(AddComment{"x"}), true, p));
+  CHECK(fork_rule_name() == "fork-revoked");
+}
+
+TEST_CASE("fork rule: a member removed on the other side") {
+  Policy p = make_policy();
+  std::erase_if(p.members, [](const Member& m) { return m.email == kRita; });
+  const auto why = fork_refusal(kRita, role_needed(AddComment{"x"}), true, p);
+  REQUIRE(why);
+  CHECK(why->find("not a member") != std::string::npos);
+}
+
+TEST_CASE("fork rule: the role the change needed taken away on the other side") {
+  Policy p = make_policy();
+  for (auto& m : p.members)
+    if (m.email == kAlice) m.roles = {Role::responder};
+  const auto why = fork_refusal(kAlice, role_needed(Deny{"no"}), true, p);
+  REQUIRE(why);
+  CHECK(why->find("approver") != std::string::npos);
+  // A responder may still comment and move.
+  CHECK_FALSE(fork_refusal(kAlice, role_needed(Move{State::investigating, ""}), true, p));
+  // Completing a checklist item needs more than attaching evidence.
+  CHECK(role_needed(Attach{{}, std::string("rotate"), ""}).any_of.size() < role_needed(Attach{{}, std::nullopt, ""}).any_of.size());
+  CHECK(role_needed(Approve{""}).rule == "approver-role");
+  CHECK(role_needed_to_configure().rule == "admin-only");
+}
+
+TEST_CASE("fork rule: the signing key no longer listed on the other side") {
+  const auto why = fork_refusal(kRita, role_needed(AddComment{"x"}), false, make_policy());
+  REQUIRE(why);
+  CHECK(why->find("key") != std::string::npos);
 }
