@@ -529,6 +529,9 @@ VerifyReport verify_store(Session& session, const VerifyOptions& options,
   require_full_id(options.root, "root", "git rev-list --max-parents=0 " + ref);
   require_full_id(options.tip, "tip", "git rev-parse " + ref);
   VerifyReport report;
+  // The recorded tip is read before the ref: the ref only moves forward and docket records a tip
+  // after moving it, so a concurrent docket command cannot make this look like a rollback.
+  const auto verified = recorded_verified_tip(session.repository(), ref);
   const store::ObjectId tip = current_tip(session);
   const auto history = session.store().history();
   std::vector<const store::CommitRecord*> roots;
@@ -559,7 +562,7 @@ VerifyReport verify_store(Session& session, const VerifyOptions& options,
     report.root_recorded_now = true;
   }
   // No rollback: the ref must still contain the last tip this repository verified.
-  if (const auto verified = recorded_verified_tip(session.repository(), ref); verified && !session.store().descends_from(tip, *verified))
+  if (verified && !session.store().descends_from(tip, *verified))
     report.violations.push_back({tip.hex, "", "history-rewound",
                                  ref + " is at " + tip.hex + ", which does not contain " + verified->hex +
                                      ", the tip this repository verified last (git config " + verified_tip_key(ref) +
@@ -586,13 +589,19 @@ void require_verified(Session& session, const store::ObjectId& tip) {
   const std::string& ref = session.store().ref();
   const auto verified = recorded_verified_tip(session.repository(), ref);
   if (verified && *verified == tip) return;
-  if (verified && !session.store().descends_from(tip, *verified))
+  if (verified && !session.store().descends_from(tip, *verified)) {
+    // Another docket process may have moved the ref and recorded its new tip after this one
+    // read the ref: then `tip` is an ancestor of the recorded tip (so verified already) and
+    // the ref, read again, still contains the recorded tip. A rewound ref fails the second test.
+    const auto now_at = session.store().lookup_ref(ref);
+    if (session.store().descends_from(*verified, tip) && now_at && session.store().descends_from(*now_at, *verified)) return;
     throw Error(ExitCode::untrusted,
                 ref + " is at " + tip.hex + ", which does not contain " + verified->hex +
                     ", the tip this repository verified last: the store's history was rewound or replaced, so docket will not act on it",
                 "fetch the store again from a copy you trust (git fetch REMOTE " + ref + ":" + ref +
                     "); if an admin reset it on purpose, check it with docket verify, then accept it with: git config " +
                     verified_tip_key(ref) + " " + tip.hex);
+  }
   const VerifyReport report = verified ? verify_range(session, tip, *verified) : verify_store(session, {});
   if (!report.ok())
     throw Error(ExitCode::untrusted,

@@ -34,9 +34,6 @@ for item in $(at $T0 C show "$e1" --json | python3 -c 'import json,sys; print(" 
     at $T0 C done "$e1" "$name" --note "done" >/dev/null
   fi
 done
-expect_status 0 "request acceptance until a date" at 2025-11-23T12:00:00Z C request "$e1" --resolution accepted \
-  --reason "migration window" --control "session recording" --expires 2025-12-01T00:00:00Z
-expect_status 0 "alice approves the acceptance" at 2025-11-24T10:00:00Z A approve "$e1"
 
 # E2: a hostile title, low severity (SLA 30d: due 2025-12-23T10:00:00Z).
 hostile='<script>alert(1)</script> & "=cmd"'
@@ -50,7 +47,11 @@ e3=$OUT
 at $T0 C move "$e3" triaged >/dev/null
 at $T0 C move "$e3" investigating >/dev/null
 at $T0 C done "$e3" triage-notes --note "test token" >/dev/null
+# Commits go forward in time (rule time-order): E1's request and approval come after the opens.
+expect_status 0 "request acceptance until a date" at 2025-11-23T12:00:00Z C request "$e1" --resolution accepted \
+  --reason "migration window" --control "session recording" --expires 2025-12-01T00:00:00Z
 at 2025-11-24T10:00:00Z C request "$e3" --resolution rejected --reason "false positive" >/dev/null
+expect_status 0 "alice approves the acceptance" at 2025-11-24T10:00:00Z A approve "$e1"
 expect_status 0 "bob closes the deploy-bot finding" at 2025-11-25T10:00:00Z B approve "$e3"
 
 # E4: the same finding again, on another system: a recurrence.
