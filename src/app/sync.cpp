@@ -191,7 +191,7 @@ private:
     for (const auto& id : merged.merged_records) message += "Docket-Record: " + id.str() + "\n";
     const Actor& who = session_.actor();
     const auto commit = store_.try_commit_merge(ours_snap, merged.changes, {ours, theirs}, ours,
-                                                store::CommitInfo{message, who.name, who.email, session_.now()},
+                                                store::CommitInfo{message, session_.commit_name(ours_snap), who.email, session_.now()},
                                                 session_.signer());
     if (!commit) return std::nullopt;  // a local command moved our ref meanwhile: merge again
     ++report_.merges;

@@ -39,6 +39,7 @@ CommitRecord read_commit_record(git_repository* repo, git_odb* odb, const std::s
   const git_signature* author = git_commit_author(commit.get());
   record.author_name = author->name;
   record.author_email = author->email;
+  record.committer_name = git_commit_committer(commit.get())->name;
   record.time = Timestamp{author->when.time};
   return record;
 }

@@ -176,6 +176,7 @@ struct CommitRecord {
   std::string message;
   std::string author_email;
   std::string author_name;
+  std::string committer_name;  // docket writes the member's recorded name (core::commit_name)
   Timestamp time;  // author time (docket writes author == committer)
 };
 
