@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "docket/codec/command_json.hpp"
+#include "docket/codec/commit_message.hpp"
 #include "docket/codec/yaml.hpp"
 #include "docket/core/error.hpp"
 #include "docket/core/id.hpp"
@@ -36,22 +37,6 @@ store::Change record_change(const Record& r) {
   return store::Change{record_path(r.id), std::move(yaml)};
 }
 
-namespace {
-
-std::string commit_message(std::string_view verb, const ExceptionId& id, std::string_view summary, std::string_view replay) {
-  std::string msg = "docket: " + std::string(verb) + " " + id.str();
-  if (!summary.empty()) {
-    // The subject line stays one line whatever the user typed.
-    std::string line(summary.substr(0, summary.find('\n')));
-    if (line.size() > 72) line = line.substr(0, 69) + "...";
-    msg += ": " + line;
-  }
-  msg += "\n\nDocket-Command: " + std::string(verb) + "\nDocket-Record: " + id.str() + "\n" +
-         std::string(codec::kReplayTrailer) + std::string(replay) + "\n";
-  return msg;
-}
-
-}  // namespace
 
 const Template* find_template(const StoreConfig& config, const std::optional<std::string>& name) {
   if (!name) {
@@ -132,7 +117,8 @@ OpenResult open_exception(Session& session, const OpenRequest& request) {
     PreparedOpen prepared =
         prepare_open(config, records, ids, request, core::Context{session.actor().email, session.now(), config.policy});
     created = prepared.record;
-    return {{record_change(created)}, commit_message("open", created.id, created.title, prepared.replay)};
+    return {{record_change(created)},
+            codec::command_message("open", created.id, codec::command_summary(nullptr, nullptr, created), prepared.replay)};
     });
   } catch (ReturnExisting& same) {
     // Idempotent open: CI re-running a scan gets the exception it opened before.
@@ -145,9 +131,9 @@ namespace {
 
 // One lifecycle command on the record `query` names, as one transaction: re-read at every retry,
 // refused by the same rules verify replays. `extra` are further paths the commit writes
-// (evidence); `summary` replaces the subject's default (the record's newest event).
+// (evidence).
 Record commit_command(Session& session, std::string_view query, const core::Command& command,
-                      const std::vector<store::Change>& extra, const std::optional<std::string>& summary) {
+                      const std::vector<store::Change>& extra) {
   Record after;
   session.commit([&](const store::Snapshot& snap) -> Session::Commit {
     const StoreConfig config = load_config(snap);
@@ -155,11 +141,10 @@ Record commit_command(Session& session, std::string_view query, const core::Comm
     const ExceptionId id = session.resolve_id(snap, query);
     const Record before = load_record(snap, id);
     after = core::apply(before, command, core::Context{session.actor().email, session.now(), config.policy});
-    const std::string subject =
-        summary ? *summary : after.events.size() > before.events.size() ? after.events.back().detail : std::string{};
     std::vector<store::Change> changes{record_change(after)};
     changes.insert(changes.end(), extra.begin(), extra.end());
-    return {std::move(changes), commit_message(core::verb(command), id, subject, codec::command_to_json(id, command))};
+    return {std::move(changes), codec::command_message(core::verb(command), id, codec::command_summary(&command, &before, after),
+                                                       codec::command_to_json(id, command))};
   });
   return after;
 }
@@ -167,7 +152,7 @@ Record commit_command(Session& session, std::string_view query, const core::Comm
 }  // namespace
 
 Record change_exception(Session& session, std::string_view query, const core::Command& command) {
-  return commit_command(session, query, command, {}, std::nullopt);
+  return commit_command(session, query, command, {});
 }
 
 Record attach_evidence(Session& session, std::string_view query, const AttachRequest& request) {
@@ -201,7 +186,7 @@ Record attach_evidence(Session& session, std::string_view query, const AttachReq
     e.digest = digest.digest;
     e.name = path.filename().string();
     e.size = digest.size;
-    e.media_type = "application/octet-stream";
+    e.media_type = std::string(kEvidenceMediaType);
     e.note = request.note;
     stored.push_back(Stored{e, blob.finish()});
   }
@@ -210,12 +195,8 @@ Record attach_evidence(Session& session, std::string_view query, const AttachReq
   cmd.item = request.item;
   cmd.note = request.note;
   std::vector<store::Change> blobs;
-  std::string names;
-  for (const auto& s : stored) {
-    blobs.push_back(store::Change{evidence_path(s.evidence.digest), store::ExistingBlob{s.blob}});
-    names += (names.empty() ? "" : ", ") + s.evidence.name;
-  }
-  return commit_command(session, query, cmd, blobs, names);
+  for (const auto& s : stored) blobs.push_back(store::Change{evidence_path(s.evidence.digest), store::ExistingBlob{s.blob}});
+  return commit_command(session, query, cmd, blobs);
 }
 
 Record show_exception(Session& session, std::string_view query) {

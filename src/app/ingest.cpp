@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "docket/codec/command_json.hpp"
+#include "docket/codec/commit_message.hpp"
 #include "docket/core/error.hpp"
 #include "exception_support.hpp"
 
@@ -29,18 +30,6 @@ std::string joined(const std::set<std::string>& names) {
   return out;
 }
 
-std::string commit_subject(const core::ScanReport& report, const core::IngestPlan& plan) {
-  std::string subject = "docket: ingest " + joined(report.tools) + ":";
-  const auto part = [&](std::size_t n, const char* what) {
-    if (n) subject += " " + std::to_string(n) + " " + what + ",";
-  };
-  part(plan.to_open.size(), "opened");
-  part(plan.seen_again.size(), "seen again");
-  part(plan.not_seen.size(), "not seen");
-  subject.pop_back();
-  if (subject.size() > 100) subject = subject.substr(0, 97) + "...";
-  return subject;
-}
 
 }  // namespace
 
@@ -105,11 +94,10 @@ IngestResult ingest_reports(Session& session, const IngestRequest& request) {
       const bool has_leaked_secret = config.templates.count("leaked-secret") > 0;
       auto taken = record_ids(snap);
       std::vector<store::Change> changes;
-      std::string records_trailer, replays;
+      std::vector<std::pair<ExceptionId, std::string>> replays;
       const auto add = [&](const Record& r, const std::string& replay) {
         changes.push_back(record_change(r));
-        records_trailer += "Docket-Record: " + r.id.str() + "\n";
-        replays += std::string(codec::kReplayTrailer) + replay + "\n";
+        replays.emplace_back(r.id, replay);
       };
       for (const std::size_t index : plan.to_open) {
         const core::ScanFinding& finding = report.findings[index];
@@ -138,8 +126,8 @@ IngestResult ingest_reports(Session& session, const IngestRequest& request) {
         mark(before, core::MarkNotSeen{"not reported by a complete " + before.source.tool + " scan"}, result.not_seen);
       }
       result.known = plan.known;
-      return {std::move(changes),
-              commit_subject(report, plan) + "\n\nDocket-Command: ingest\n" + records_trailer + replays};
+      const codec::IngestCounts counts{plan.to_open.size(), plan.seen_again.size(), plan.not_seen.size()};
+      return {std::move(changes), codec::ingest_message(codec::ingest_subject(joined(report.tools), counts), replays)};
     });
     result.commit = commit;
   } catch (const NothingChanged&) {

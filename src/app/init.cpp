@@ -6,6 +6,7 @@
 #include "docket/codec/yaml.hpp"
 #include "docket/core/error.hpp"
 #include "docket/core/id.hpp"
+#include "docket/core/membership.hpp"
 #include "docket/crypto/allowed_signers.hpp"
 
 namespace docket::app {
@@ -18,10 +19,13 @@ store::Repository open_or_create(const Settings& settings, bool& created) {
   return store::Repository::open_or_init(settings.cwd, created);
 }
 
-Policy initial_policy(const Email& admin, const InitOptions& options) {
+Policy initial_policy(const Actor& founder, const InitOptions& options) {
+  const Email& admin = founder.email;
   Policy p;
   p.id_prefix = options.id_prefix;
-  p.members.push_back(Member{admin, {}, {Role::admin, Role::approver, Role::responder}});
+  // The founder's name is recorded like any member's: it is the name their commits carry.
+  p.members.push_back(Member{admin, core::valid_member_name(founder.name) ? founder.name : std::string{},
+                             {Role::admin, Role::approver, Role::responder}});
   // Templates route to these teams; until an admin names the real owners, the founder holds them.
   p.teams["security"] = {admin};
   p.teams["platform"] = {admin};
@@ -53,7 +57,8 @@ InitResult init_store(const Settings& settings, const InitOptions& options) {
   result.admin = actor.email;
 
   std::vector<store::Change> changes;
-  changes.push_back({"docket.yaml", codec::policy_to_yaml(initial_policy(actor.email, options))});
+  const Policy policy = initial_policy(actor, options);
+  changes.push_back({"docket.yaml", codec::policy_to_yaml(policy)});
   changes.push_back({"allowed_signers", allowed_signers_header() +
                                             crypto::AllowedSigners::format_line(actor.email, signer->public_key()) + "\n"});
   changes.push_back({std::string(kRevokedKeysPath), crypto::RevokedKeys::header()});
@@ -62,7 +67,8 @@ InitResult init_store(const Settings& settings, const InitOptions& options) {
     changes.push_back({"templates/" + name + ".yaml", text});
   }
   const Timestamp now = settings.now ? *settings.now : current_time();
-  const store::CommitInfo info{"docket: init store\n\nDocket-Command: init\n", actor.name, actor.email, now};
+  const store::CommitInfo info{"docket: init store\n\nDocket-Command: init\n", core::commit_name(policy.members.front()), actor.email,
+                               now};
   const auto root = store.try_commit(store::Snapshot{}, changes, info, *signer);
   if (!root)
     throw Error(ExitCode::conflict, "another process created " + result.ref + " at the same time", "run docket init again to see its state");

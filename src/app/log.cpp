@@ -1,17 +1,32 @@
 #include "docket/app/log.hpp"
 
 #include "docket/app/verify.hpp"
+#include "docket/codec/command_json.hpp"
+#include "docket/codec/commit_message.hpp"
+#include "docket/core/error.hpp"
 #include "docket/core/id.hpp"
 
 namespace docket::app {
 namespace {
 
-std::string trailer(const std::string& message, std::string_view key) {
-  const std::string needle = "\n" + std::string(key) + ": ";
-  const auto pos = message.find(needle);
-  if (pos == std::string::npos) return {};
-  const auto start = pos + needle.size();
-  return message.substr(start, message.find('\n', start) - start);
+// What the commit did to `id`, from its replay line: the line `verify` replays, so the timeline
+// shows what was checked rather than what the subject claims.
+void describe(LogEntry& entry, const std::string& message, const ExceptionId& id) {
+  for (const auto& line : codec::find_replay_lines(message)) {
+    try {
+      const codec::Replay replay = codec::replay_from_json(line);
+      if (replay.id != id) continue;
+      entry.command = replay.open ? "open" : std::string(core::verb(*replay.command));
+      entry.action = codec::describe_replay(replay);
+      return;
+    } catch (const Error&) {
+      entry.action = "(unreadable replay line)";
+      return;
+    }
+  }
+  // No replay line (a sync merge): what the message says, for want of anything better.
+  entry.command = codec::read_message(message).command;
+  entry.action = entry.subject;
 }
 
 }  // namespace
@@ -25,8 +40,9 @@ std::vector<LogEntry> record_log(Session& session, std::string_view query) {
     if (!now) continue;
     const auto before = c.parents.empty() ? std::nullopt : session.store().at(c.parents.front()).blob_id(path);
     if (before && *before == *now) continue;
-    out.push_back(LogEntry{c.id.hex, c.time, c.author_email, trailer(c.message, "Docket-Command"),
-                           c.message.substr(0, c.message.find('\n')), signature_status(session, c)});
+    LogEntry entry{c.id.hex, c.time, c.author_email, {}, {}, c.message.substr(0, c.message.find('\n')), signature_status(session, c)};
+    describe(entry, c.message, id);
+    out.push_back(std::move(entry));
   }
   return out;
 }

@@ -4,6 +4,7 @@
 
 #include "docket/app/trust.hpp"
 #include "docket/codec/yaml.hpp"
+#include "docket/core/error.hpp"
 #include "docket/core/membership.hpp"
 #include "docket/crypto/allowed_signers.hpp"
 #include "docket/crypto/signer_rules.hpp"
@@ -48,6 +49,9 @@ std::string message(std::string_view verb, const Email& email, std::string_view 
 }  // namespace
 
 Policy add_member(Session& session, const MemberAdd& request) {
+  if (!core::valid_member_name(request.name))
+    throw Error(ExitCode::usage, "the name '" + request.name + "' cannot be a commit's name",
+                "leave out angle brackets and control characters, and do not start or end it with a space or . , : ; \" ' \\");
   const crypto::SshPublicKey key = crypto::load_public_key(request.public_key);
   Policy after;
   session.commit([&](const store::Snapshot& snap) -> Session::Commit {

@@ -7,9 +7,25 @@
 #include "docket/core/commit_rules.hpp"
 #include "docket/core/error.hpp"
 #include "docket/core/id.hpp"
+#include "docket/core/membership.hpp"
 
 namespace docket::app {
 namespace {
+
+// The name the commit carries: the one docket.yaml records for the actor in the commit's parent
+// (verify checks it there, rule committer-name); the configured name when the actor is not a
+// member (such a commit is refused by the rules anyway).
+std::string recorded_name(const store::Snapshot& parent, const Actor& actor) {
+  const auto text = parent.read(kPolicyPath);
+  if (!text) return actor.name;
+  try {
+    const Policy policy = codec::policy_from_yaml(*text, kPolicyPath);
+    if (const Member* m = policy.find_member(actor.email)) return core::commit_name(*m);
+  } catch (const Error&) {
+    // An unreadable policy fails the command's own load_config with a clear message.
+  }
+  return actor.name;
+}
 
 std::string no_store_hint() { return "create one with: docket init (or pass --ref / -C to point at an existing store)"; }
 
@@ -139,6 +155,8 @@ const Actor& Session::actor() {
   return *actor_;
 }
 
+std::string Session::commit_name(const store::Snapshot& parent) { return recorded_name(parent, actor()); }
+
 const crypto::Signer& Session::signer() {
   if (!signer_) {
     const auto spec = signing_key_spec(settings_, repo_);
@@ -198,7 +216,8 @@ store::ObjectId Session::commit(const std::function<Commit(const store::Snapshot
         // The same time rules verify applies: never earlier than the tip, within the range.
         core::check_commit_time(*attempt_now_, {store_.read_commit(snap.commit()).committer_time}, *attempt_now_, Duration{0});
         Commit c = build(snap);
-        return store::Store::Update{std::move(c.changes), store::CommitInfo{std::move(c.message), who.name, who.email, *attempt_now_}};
+        return store::Store::Update{std::move(c.changes),
+                                    store::CommitInfo{std::move(c.message), recorded_name(snap, who), who.email, *attempt_now_}};
       },
       key);
   // Our own commit, built by the core rules on a verified parent: the new verified tip.

@@ -231,7 +231,8 @@ private:
     // future beyond the clock skew, so neither is this.
     const Timestamp when = std::max({session_.now(), store_.read_commit(ours).committer_time, store_.read_commit(theirs).committer_time});
     const auto commit = store_.try_commit_merge(ours_snap, merged.changes, {ours, theirs}, ours,
-                                                store::CommitInfo{message, who.name, who.email, when}, session_.signer());
+                                                store::CommitInfo{message, session_.commit_name(ours_snap), who.email, when},
+                                                session_.signer());
     if (!commit) return std::nullopt;  // a local command moved our ref meanwhile: merge again
     ++report_.merges;
     for (const auto& id : merged.merged_records)

@@ -9,10 +9,12 @@
 #include "docket/app/trust.hpp"
 #include "docket/app/verify_merge.hpp"
 #include "docket/codec/command_json.hpp"
+#include "docket/codec/commit_message.hpp"
 #include "docket/codec/yaml.hpp"
 #include "docket/core/commit_rules.hpp"
 #include "docket/core/error.hpp"
 #include "docket/core/id.hpp"
+#include "docket/core/membership.hpp"
 #include "docket/core/time.hpp"
 #include "docket/crypto/commit_signature.hpp"
 #include "docket/crypto/sha256.hpp"
@@ -258,6 +260,7 @@ private:
     if (!split) return;
     if (!check_stamp(c, config->policy.clock_skew)) return;
     const auto email = *Email::parse(split->committer_email);
+    check_committer_name(c, config->policy, email);
     if (!config->policy.has_role(email, Role::admin))
       violation("", "admin-only", email.str() + " made the root commit but is not an admin in it");
     check_signers_form(*config);
@@ -271,6 +274,8 @@ private:
   void check_changes(const store::CommitRecord& c, const store::Snapshot& parent, const store::Snapshot& snap,
                      const std::vector<PathChange>& changes, const StoreConfig& config, const ConfigPtr& next_config,
                      const core::Context& ctx) {
+    check_committer_name(c, config.policy, ctx.actor);
+    summaries_.clear();
     std::map<ExceptionId, const PathChange*> records;
     std::vector<const PathChange*> evidence;
     std::vector<std::string> config_paths;
@@ -320,6 +325,39 @@ private:
     }
     for (const auto& [id, replay] : replays)
       if (!records.count(id)) violation(id.str(), "replay", "a replay line names a record the commit did not change");
+    check_message(c);
+  }
+
+  // The committer's name is the one docket.yaml records for them (core::commit_name), so the
+  // name `git log` shows was chosen by an admin, not by whoever signed.
+  void check_committer_name(const store::CommitRecord& c, const Policy& policy, const Email& committer) {
+    const Member* member = policy.find_member(committer);
+    if (!member) return;  // not a member: the role rules report it
+    const std::string recorded = core::commit_name(*member);
+    if (c.committer_name != recorded || c.author_name != recorded)
+      violation("", "committer-name",
+                "the commit by " + committer.str() + " carries the name '" +
+                    (c.committer_name != recorded ? c.committer_name : c.author_name) + "' but docket.yaml records '" +
+                    recorded + "' for that member");
+  }
+
+  // The subject and trailers say what the replay lines did: the message is the one docket
+  // writes for them (codec/commit_message), so `git log` cannot show one action while the
+  // replay does another.
+  void check_message(const store::CommitRecord& c) {
+    std::vector<codec::ReplayInMessage> lines;
+    for (const auto& line : codec::find_replay_lines(c.message)) {
+      codec::Replay replay;
+      try {
+        replay = codec::replay_from_json(line);
+      } catch (const Error&) {
+        return;  // reported as rule replay
+      }
+      const auto summary = summaries_.find(replay.id);
+      if (summary == summaries_.end()) return;  // the replay could not be applied: reported already
+      lines.push_back({line, replay_verb(replay), replay.id, summary->second});
+    }
+    if (const auto wrong = codec::message_mismatch(c.message, lines)) violation("", "message-mismatch", *wrong);
   }
 
   void check_evidence(const store::Snapshot& snap, const PathChange& change, const std::set<std::string>& attached) {
@@ -414,6 +452,7 @@ private:
         cmd.source = replay.open->source;
         cmd.recurrence_of = replay.open->recurrence_of;
         expected = core::open_record(cmd, ctx);
+        summaries_[id] = codec::command_summary(nullptr, nullptr, expected);
       } else {
         if (!change.before) {
           violation(id.str(), "replay", "the record was created by a '" + std::string(core::verb(*replay.command)) +
@@ -422,10 +461,8 @@ private:
         }
         const Record before = record_version(parent, id, *change.before);
         expected = core::apply(before, *replay.command, ctx);
-        if (const auto* attach = std::get_if<core::Attach>(&*replay.command))
-          for (const auto& f : attach->files)
-            if (!snap.blob_id(evidence_path(f.digest)))
-              violation(id.str(), "evidence-missing", "evidence " + f.digest.str() + " is listed but no blob is stored at " + evidence_path(f.digest));
+        summaries_[id] = codec::command_summary(&*replay.command, &before, expected);
+        if (const auto* attach = std::get_if<core::Attach>(&*replay.command)) check_attached(snap, id, *attach);
       }
     } catch (const RuleViolation& e) {
       violation(id.str(), e.rule(), "the replayed '" + replay_verb(replay) + "' is refused: " + e.what());
@@ -434,11 +471,13 @@ private:
       violation(id.str(), "replay", e.what());
       return;
     }
-    // docket writes the canonical text of the record its command produced, so equal bytes are
-    // the common case and spare parsing the committed YAML; other text is parsed and compared
-    // field by field (a different spelling of the same record is not a forgery).
+    // docket writes the canonical text of the record its command produced, and the committed
+    // text must be exactly that: another spelling of the same record (a comment, a tag, other
+    // quoting, flow style) could be read differently by another YAML reader. Other text is
+    // parsed to say whether the record or only its spelling differs.
     const std::string expected_text = codec::record_to_yaml(expected);
-    if (snap.read(change.path) == expected_text) {
+    const auto committed = snap.read(change.path);
+    if (committed == expected_text) {
       records_.insert_or_assign(id, std::make_pair(change.after->id, std::move(expected)));
       return;
     }
@@ -453,6 +492,29 @@ private:
       violation(id.str(), "replay-mismatch",
                 "the record is not what its '" + replay_verb(replay) + "' produces: " +
                     first_difference(expected_text, codec::record_to_yaml(actual)));
+    else
+      violation(id.str(), "record-canonical",
+                "the record is not in docket's canonical form: " + first_difference(expected_text, committed.value_or("")));
+  }
+
+  // Each file an attach lists is stored, with the size of the stored blob and the media type
+  // docket records (core::kEvidenceMediaType).
+  void check_attached(const store::Snapshot& snap, const ExceptionId& id, const core::Attach& attach) {
+    for (const auto& f : attach.files) {
+      const auto content = snap.read(evidence_path(f.digest));
+      if (!content) {
+        violation(id.str(), "evidence-missing", "evidence " + f.digest.str() + " is listed but no blob is stored at " + evidence_path(f.digest));
+        continue;
+      }
+      if (f.size != content->size())
+        violation(id.str(), "evidence-metadata",
+                  "evidence " + f.digest.str() + " is listed with size " + std::to_string(f.size) + " but the stored blob is " +
+                      std::to_string(content->size()) + " bytes");
+      if (f.media_type != kEvidenceMediaType)
+        violation(id.str(), "evidence-metadata",
+                  "evidence " + f.digest.str() + " is listed as '" + f.media_type + "'; docket records every evidence file as " +
+                      std::string(kEvidenceMediaType));
+    }
   }
 
   static std::string replay_verb(const codec::Replay& replay) {
@@ -471,6 +533,7 @@ private:
   std::map<std::string, ConfigPtr> configs_;  // commit id → configuration after it
   std::map<std::string, Timestamp> commit_times_;  // commit id → committer time
   std::map<ExceptionId, std::pair<store::ObjectId, Record>> records_;  // last parsed version of each record
+  std::map<ExceptionId, std::string> summaries_;  // this commit's replayed changes: the subject's SUMMARY
 };
 
 // A full object id: a prefix would match almost any forged root or tip, and a mistyped or

@@ -20,6 +20,7 @@ void attach_log(CLI::App& cmd, CommandContext& ctx) {
                        {"at", format_rfc3339(e.at)},
                        {"by", e.by},
                        {"command", e.command},
+                       {"action", e.action},
                        {"subject", e.subject},
                        {"signature", e.signature}});
       *ctx.out << out.dump(2) << "\n";
@@ -27,7 +28,7 @@ void attach_log(CLI::App& cmd, CommandContext& ctx) {
     }
     std::string text;
     for (const auto& e : entries)
-      text += e.commit.substr(0, 12) + "  " + format_rfc3339(e.at) + "  " + e.signature + "  " + e.by + "  " + e.subject + "\n";
+      text += e.commit.substr(0, 12) + "  " + format_rfc3339(e.at) + "  " + e.signature + "  " + e.by + "  " + e.action + "\n";
     print_human(*ctx.out, text);
   });
 }

@@ -2,6 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <initializer_list>
+#include <set>
+
 #include "docket/core/error.hpp"
 #include "docket/core/time.hpp"
 
@@ -51,6 +55,50 @@ std::vector<std::string> texts(const json& j, const char* key) {
   return out;
 }
 
+// Every key of the object `j` must be one of `known`: a field docket does not write is refused,
+// not ignored, so a replay line cannot carry text verify would not look at.
+void known_keys(const json& j, std::string_view what, std::initializer_list<std::string_view> known) {
+  if (!j.is_object()) bad(std::string(what) + " is not a JSON object");
+  for (const auto& [key, value] : j.items())
+    if (std::find(known.begin(), known.end(), key) == known.end()) bad("unknown field '" + key + "' in " + std::string(what));
+}
+
+// The mapping of `key` in `j`, which must be an object when present.
+const json& object_field(const json& j, const char* key) {
+  static const json empty = json::object();
+  if (!j.contains(key)) return empty;
+  if (!j[key].is_object()) bad(std::string("field '") + key + "' is not an object");
+  return j[key];
+}
+
+// Parses `line`, refusing a key that appears twice in one object (nlohmann would keep the last).
+json parse_unique_keys(std::string_view line) {
+  std::vector<std::set<std::string>> open_objects;
+  std::string duplicate;
+  const json::parser_callback_t check = [&](int, json::parse_event_t event, json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start: open_objects.emplace_back(); break;
+      case json::parse_event_t::object_end:
+        if (!open_objects.empty()) open_objects.pop_back();
+        break;
+      case json::parse_event_t::key:
+        if (!open_objects.empty() && !open_objects.back().insert(parsed.get<std::string>()).second && duplicate.empty())
+          duplicate = parsed.get<std::string>();
+        break;
+      default: break;
+    }
+    return true;
+  };
+  json j;
+  try {
+    j = json::parse(line, check);
+  } catch (const json::exception& e) {
+    bad(std::string("not JSON: ") + e.what());
+  }
+  if (!duplicate.empty()) bad("field '" + duplicate + "' appears twice in one object");
+  return j;
+}
+
 json opt_time(const std::optional<Timestamp>& t) { return t ? json(format_rfc3339(*t)) : json(nullptr); }
 
 json evidence_json(const Evidence& e) {
@@ -59,6 +107,7 @@ json evidence_json(const Evidence& e) {
 
 Evidence evidence_from(const json& j) {
   if (!j.is_object()) bad("an evidence entry is not an object");
+  known_keys(j, "an evidence entry", {"digest", "name", "size", "media_type", "note"});
   Evidence e;
   const auto d = Sha256Digest::parse(text(j, "digest"));
   if (!d) bad("an evidence digest is malformed");
@@ -133,15 +182,39 @@ std::string open_to_json(const ExceptionId& id, const ReplayOpen& o) {
       .dump();
 }
 
+namespace {
+
+// The fields each verb's line holds besides `verb` and `id` (what command_to_json and
+// open_to_json write).
+std::vector<std::string_view> fields_of(const std::string& verb) {
+  if (verb == "open") return {"title", "template", "severity", "identity", "owners", "source", "recurrence_of"};
+  if (verb == "assign") return {"to"};
+  if (verb == "escalate") return {"to", "reason"};
+  if (verb == "move") return {"to", "note"};
+  if (verb == "attach") return {"files", "item", "note"};
+  if (verb == "done") return {"item", "note"};
+  if (verb == "request") return {"resolution", "reason", "expires", "controls"};
+  if (verb == "renew") return {"expires", "reason", "controls"};
+  if (verb == "deny" || verb == "reopen") return {"reason"};
+  if (verb == "comment") return {"text"};
+  return {"note"};  // approve, revoke, review, not-seen, seen-again (an unknown verb is refused later)
+}
+
+void check_fields(const json& j, const std::string& verb) {
+  const auto fields = fields_of(verb);
+  if (!j.is_object()) bad("not a JSON object");
+  for (const auto& [key, value] : j.items())
+    if (key != "verb" && key != "id" && std::find(fields.begin(), fields.end(), key) == fields.end())
+      bad("unknown field '" + key + "' in a '" + verb + "' line");
+}
+
+}  // namespace
+
 Replay replay_from_json(std::string_view line) {
-  json j;
-  try {
-    j = json::parse(line);
-  } catch (const json::exception& e) {
-    bad(std::string("not JSON: ") + e.what());
-  }
+  const json j = parse_unique_keys(line);
   if (!j.is_object()) bad("not a JSON object");
   const std::string verb = text(j, "verb");
+  check_fields(j, verb);
   Replay r;
   const auto record_id = ExceptionId::parse(text(j, "id"));
   if (!record_id) bad("field 'id' is not an exception id");
@@ -152,14 +225,16 @@ Replay replay_from_json(std::string_view line) {
       o.title = text(j, "title");
       o.template_name = text(j, "template");
       if (j.contains("severity") && !j["severity"].is_null()) o.severity = enum_of<Severity>(j, "severity", parse_severity);
-      const json& id = j.value("identity", json::object());
+      const json& id = object_field(j, "identity");
+      known_keys(id, "field 'identity'", {"kind", "name", "system"});
       o.identity = Identity{text(id, "kind"), text(id, "name"), text(id, "system")};
       for (const auto& e : texts(j, "owners")) {
         const auto parsed = Email::parse(e);
         if (!parsed) bad("an owner is not an e-mail address");
         o.owners.push_back(*parsed);
       }
-      const json& src = j.value("source", json::object());
+      const json& src = object_field(j, "source");
+      known_keys(src, "field 'source'", {"tool", "rule", "fingerprint", "location"});
       o.source = Source{text(src, "tool"), text(src, "rule"), text(src, "fingerprint"), text(src, "location")};
       for (const auto& s : texts(j, "recurrence_of")) {
         const auto parsed = ExceptionId::parse(s);
@@ -213,6 +288,11 @@ Replay replay_from_json(std::string_view line) {
   } catch (const json::exception& e) {
     bad(e.what());
   }
+  // The line must be the exact text docket writes for what it says: every field present, in
+  // docket's order and spelling, so two lines that mean the same are the same bytes.
+  const std::string canonical = r.open ? open_to_json(r.id, *r.open) : command_to_json(r.id, *r.command);
+  if (canonical != line)
+    bad("the line is not in docket's canonical form (a field missing, reordered, re-spaced or spelled another way)");
   return r;
 }
 

@@ -21,8 +21,10 @@ std::string lowercase(std::string_view text) {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-// Characters yaml-cpp would write raw but other YAML readers refuse (DEL, C1 controls) or read
-// as line breaks (NEL, U+2028, U+2029). `text` is valid UTF-8.
+// Characters yaml-cpp would write raw but other YAML readers refuse (DEL, C1 controls), read as
+// line breaks (NEL, U+2028, U+2029) or may drop (a byte order mark), and the bidirectional
+// controls that make a diff show text in another order than it is stored ("Trojan Source"):
+// all are written as escapes. `text` is valid UTF-8.
 bool has_characters_to_escape(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     const auto lead = static_cast<unsigned char>(text[i]);
@@ -34,10 +36,20 @@ bool has_characters_to_escape(std::string_view text) {
     const std::size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
     std::uint32_t code = lead & (0xFFu >> (length + 1));
     for (std::size_t k = 1; k < length; ++k) code = (code << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3Fu);
-    if ((code >= 0x80 && code <= 0x9F) || code == 0x2028 || code == 0x2029) return true;
+    if ((code >= 0x80 && code <= 0x9F) || code == 0x2028 || code == 0x2029 || code == 0xFEFF) return true;
+    if (code == 0x061C || code == 0x200E || code == 0x200F || (code >= 0x202A && code <= 0x202E) ||
+        (code >= 0x2066 && code <= 0x2069))
+      return true;
     i += length;
   }
   return false;
+}
+
+// C0 controls, tab, CR and LF included. yaml-cpp may write a tab or a CR raw in a plain or
+// single-quoted scalar, where YAML folds or strips it (a trailing CR would be lost): such text is
+// always double-quoted, with `\t`, `\r`, `\n`, `\0`, `\x01` … escapes.
+bool has_c0_control(std::string_view text) {
+  return std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
 }
 
 }  // namespace
@@ -89,7 +101,7 @@ void CanonicalWriter::text(std::string_view value) {
   if (has_characters_to_escape(value)) {
     // Escaping every non-ASCII character of this one value is the only way yaml-cpp escapes these.
     out_ << YAML::EscapeNonAscii << YAML::DoubleQuoted;
-  } else if (reads_as_another_type(value)) {
+  } else if (has_c0_control(value) || reads_as_another_type(value)) {
     out_ << YAML::DoubleQuoted;
   }
   out_ << std::string(value);

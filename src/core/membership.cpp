@@ -26,6 +26,23 @@ const std::vector<std::string_view>& membership_rule_names() {
   return names;
 }
 
+std::string commit_name(const Member& m) {
+  if (!m.name.empty()) return m.name;
+  const std::string& email = m.email.str();
+  return email.substr(0, email.find('@'));
+}
+
+bool valid_member_name(std::string_view name) {
+  if (name.empty()) return true;
+  // git drops these ("crud") from both ends of user.name.
+  constexpr std::string_view crud = " .,:;\"'\\";
+  if (crud.find(name.front()) != std::string_view::npos || crud.find(name.back()) != std::string_view::npos) return false;
+  return std::none_of(name.begin(), name.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7F || c == '<' || c == '>';
+  });
+}
+
 void require_admin(const Context& ctx, std::string_view action) {
   if (!ctx.policy.has_role(ctx.actor, Role::admin))
     throw RuleViolation(std::string(kAdminOnly), ctx.actor.str() + " may not " + std::string(action) + ": only an admin may",

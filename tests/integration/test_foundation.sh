@@ -75,10 +75,11 @@ expect_status 6 "not a docket store" as alice alice@acme.example -C "$plain" lis
 expect_contains "$ERR" "docket init" "not-a-store hint names docket init"
 expect_status 6 "no repository at all" as alice alice@acme.example -C "$WORK/nowhere" list
 
-# docket's verifier accepts a commit made by stock `git commit -S` with a member's key.
+# docket's verifier accepts a commit made by stock `git commit -S` with a member's key (and the
+# name docket.yaml records for her: init recorded DOCKET_ACTOR_NAME, "alice").
 wt0="$WORK/wt0"
 git -C "$repo" worktree add -q -f "$wt0" docket
-git -C "$wt0" -c user.email=alice@acme.example -c user.name=Alice -c gpg.format=ssh \
+git -C "$wt0" -c user.email=alice@acme.example -c user.name=alice -c gpg.format=ssh \
   -c user.signingkey="$HOME/alice_ed25519" commit -q -S --allow-empty -m "auditor checkpoint, signed by git"
 expect_status 0 "docket verify accepts a commit signed by git commit -S" as alice alice@acme.example verify
 expect_contains "$OUT" "0 violations" "verify counts no violation"

@@ -12,7 +12,8 @@ struct LogEntry {
   std::string commit;
   Timestamp at;
   std::string by;
-  std::string command;  // the Docket-Command trailer, e.g. approve
+  std::string command;  // the replay line's verb for this record, e.g. approve (a merge: the Docket-Command trailer)
+  std::string action;   // what the replay line did, e.g. `comment "looks fine"` (a merge: the subject)
   std::string subject;  // the commit's first line
   std::string signature;  // good, unsigned, bad, unknown-key, malformed, unverifiable
 };

@@ -67,6 +67,9 @@ public:
   Timestamp now() const;
   // The acting user, from DOCKET_ACTOR_EMAIL or git config user.email. Error(usage) if unset.
   const Actor& actor();
+  // The name a commit on `parent` carries: the actor's name as docket.yaml in `parent` records
+  // it (core::commit_name), or the configured name when the actor is not a member there.
+  std::string commit_name(const store::Snapshot& parent);
   // The signing key, loaded once. Error(key) when none is configured or it cannot be used.
   const crypto::Signer& signer();
   // Refuses (Error(key)) when the signer's key is not listed for the actor in `signers`: such a

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "docket/core/types.hpp"
@@ -57,11 +58,16 @@ struct ChecklistItem {
   bool operator==(const ChecklistItem&) const = default;
 };
 
+// The media type docket records for every evidence file. docket does not guess types from names
+// or content, so a reader never trusts a type the attacher chose: verify requires this value
+// (rule evidence-metadata).
+inline constexpr std::string_view kEvidenceMediaType = "application/octet-stream";
+
 struct Evidence {
   Sha256Digest digest;
   std::string name;  // the file's base name as given, for people
-  std::uint64_t size = 0;
-  std::string media_type;
+  std::uint64_t size = 0;  // the stored blob's size in bytes (verify checks it: evidence-metadata)
+  std::string media_type;  // kEvidenceMediaType
   Stamp added;
   std::string note;
   bool operator==(const Evidence&) const = default;

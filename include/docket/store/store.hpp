@@ -180,7 +180,7 @@ struct CommitRecord {
   std::string author_name;
   Timestamp time;  // author time (docket writes author == committer)
   std::string committer_email;
-  std::string committer_name;
+  std::string committer_name;  // docket writes the member's recorded name (core::commit_name)
   Timestamp committer_time;  // what verify's time rules judge (docs/verify.md)
   int author_offset = 0;     // UTC offsets in minutes, as git writes them (+0100 → 60)
   int committer_offset = 0;

@@ -203,3 +203,50 @@ TEST_CASE("writing text that is not UTF-8 is refused") {
     }
   }
 }
+
+// The writer double-quotes and escapes every control character, so any YAML 1.2 reader reads the
+// text docket reads (a raw CR or tab in a plain scalar would be folded or stripped). NUL is
+// accepted: it is written as the escape "\0" and reads back as NUL.
+TEST_CASE("control characters are written as escapes inside double quotes and read back unchanged") {
+  struct Case {
+    std::string text;
+    std::string written;
+  };
+  const std::vector<Case> cases{
+      {"ends with CR\r", "\"ends with CR\\r\""},
+      {"\rstarts with CR", "\"\\rstarts with CR\""},
+      {"crlf\r\nline", "\"crlf\\r\\nline\""},
+      {"tab\tinside", "\"tab\\tinside\""},
+      {"trailing tab\t", "\"trailing tab\\t\""},
+      {std::string("nul\0x", 5), "\"nul\\0x\""},
+      {"bell\x07", "\"bell\\a\""},
+      {"esc\x1b[31m", "\"esc\\e[31m\""},
+      {"del\x7f", "\"del\\x7f\""},
+      {"rtl \xe2\x80\xae override", "\"rtl \\u202e override\""},
+      {"isolate \xe2\x81\xa6x\xe2\x81\xa9", "\"isolate \\u2066x\\u2069\""},
+      {"bom \xef\xbb\xbf", "\"bom \\ufeff\""},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.text);
+    Record r = test::minimal_record();
+    r.title = c.text;
+    const std::string yaml = codec::record_to_yaml(r);
+    CAPTURE(yaml);
+    const auto line_start = yaml.find("title: ");
+    REQUIRE(line_start != std::string::npos);
+    const std::string line = yaml.substr(line_start + 7, yaml.find('\n', line_start) - line_start - 7);
+    // yaml-cpp may pick \x.. or \u.... for one character; both are YAML 1.2 escapes.
+    if (line != c.written) {
+      CHECK(line.front() == '"');
+      CHECK(line.back() == '"');
+    }
+    for (const char ch : line) CHECK((static_cast<unsigned char>(ch) >= 0x20 && ch != 0x7F));
+    CHECK(codec::record_from_yaml(yaml, "test.yaml") == r);
+  }
+}
+
+TEST_CASE("non-ASCII text without controls stays readable") {
+  Record r = test::minimal_record();
+  r.title = "ünïcödé ✓ 日本語 🔐";
+  CHECK(codec::record_to_yaml(r).find("title: ünïcödé ✓ 日本語 🔐\n") != std::string::npos);
+}

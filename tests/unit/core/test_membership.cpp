@@ -75,3 +75,19 @@ TEST_CASE("an admin may step down once another admin exists") {
   CHECK_FALSE(after.find_member(kRoot));
   CHECK(after.has_role(kRita, Role::admin));
 }
+
+TEST_CASE("a commit carries the member's recorded name, else the e-mail's local part") {
+  CHECK(commit_name(Member{kRita, "Rita Example", {Role::responder}}) == "Rita Example");
+  CHECK(commit_name(Member{kRita, "", {Role::responder}}) == "rita");
+}
+
+TEST_CASE("a member's name must survive git unchanged") {
+  for (const std::string_view good : {"", "Rita", "Rita Example", "Ünïcödé 日本", "O'Brien, Jr"}) {
+    CAPTURE(good);
+    CHECK(valid_member_name(good));
+  }
+  for (const std::string_view bad : {" Rita", "Rita ", "Rita <r@x>", "a>b", "tab\there", "cr\r", "new\nline", "del\x7f", "Jr.", "'quoted'"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(valid_member_name(bad));
+  }
+}

@@ -25,6 +25,7 @@ TEST_CASE("history is oldest first with raw commit text") {
     CHECK(commit.raw == world.git({"cat-file", "commit", commit.id.hex}).out);
     CHECK(commit.author_email == kAliceEmail);
     CHECK(commit.author_name == "Alice Example");
+    CHECK(commit.committer_name == "Alice Example");
     CHECK(commit.time == Timestamp{1'790'000'000});
   }
   CHECK(history[1].message == "open EX-1\n\nbody line\n");
