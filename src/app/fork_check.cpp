@@ -62,7 +62,7 @@ public:
 private:
   std::optional<SideCommit> read_side_commit(const store::ObjectId& id) const {
     store::CommitRecord c = store_.read_commit(id);
-    if (c.parents.size() != 1) return std::nullopt;  // a merge adds nothing of its own; a root is the base's
+    if (c.parents.empty()) return std::nullopt;  // a root is the base's
     std::optional<Email> signer;
     try {
       signer = Email::parse(crypto::split_signed_commit(c.raw).committer_email);
@@ -79,6 +79,9 @@ private:
         // verify's replay rule reports it
       }
     }
+    // A merge changes nothing of its own (verify checks its tree), but its signer acted: it is
+    // held to membership and a listed key like any other commit (needs stay empty: any role).
+    if (out.record.parents.size() > 1) return out;
     for (const auto& change : store_.changed_paths(store_.at(out.record.parents.front()), store_.at(out.record.id)))
       if (is_config_path(change.path)) {
         out.needs.push_back(core::role_needed_to_configure());

@@ -1,5 +1,6 @@
 #include "docket/app/merge_stores.hpp"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
@@ -119,6 +120,21 @@ private:
 
 StoreMerge merge_snapshots(const store::Snapshot& base, const store::Snapshot& ours, const store::Snapshot& theirs) {
   return StoreMerger(base, ours, theirs).run();
+}
+
+std::string merge_commit_message(std::string_view remote, const std::vector<ExceptionId>& merged_records) {
+  std::string message = "docket: sync merge with " + std::string(remote) + "\n\nDocket-Command: sync\n";
+  for (const auto& id : merged_records) message += "Docket-Record: " + id.str() + "\n";
+  return message;
+}
+
+bool valid_remote_name(std::string_view remote) {
+  const bool valid_chars = std::all_of(remote.begin(), remote.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+           c == '-' || c == '/';
+  });
+  return !remote.empty() && valid_chars && remote.front() != '-' && remote.front() != '/' && remote.back() != '/' &&
+         remote.find("..") == std::string_view::npos && remote.find("//") == std::string_view::npos;
 }
 
 }  // namespace docket::app

@@ -29,6 +29,16 @@ std::string recorded_name(const store::Snapshot& parent, const Actor& actor) {
 
 std::string no_store_hint() { return "create one with: docket init (or pass --ref / -C to point at an existing store)"; }
 
+// The policy's clock skew at `snap` (the default when docket.yaml cannot be read: the command's
+// own configuration load then reports it).
+Duration clock_skew_at(const store::Snapshot& snap) {
+  try {
+    if (const auto text = snap.read(kPolicyPath)) return codec::policy_from_yaml(*text, kPolicyPath).clock_skew;
+  } catch (const Error&) {
+  }
+  return Policy{}.clock_skew;
+}
+
 }  // namespace
 
 store::Repository locate_repository(const Settings& settings) {
@@ -140,9 +150,11 @@ store::Snapshot Session::unverified_tip() const {
 }
 
 store::Snapshot Session::tip() {
-  store::Snapshot snap = unverified_tip();
-  require_verified(*this, snap.commit());
-  return snap;
+  // Verified before its tree is read: a hostile tip's tree is never parsed by a command.
+  const auto id = store_.lookup_ref(store_.ref());
+  if (!id) return unverified_tip();  // throws: not a docket store
+  require_verified(*this, *id);
+  return store_.at(*id);
 }
 
 Timestamp Session::now() const {
@@ -213,8 +225,12 @@ store::ObjectId Session::commit(const std::function<Commit(const store::Snapshot
         // agree to the second, or verify's replay would not reproduce the record.
         attempt_now_.reset();
         attempt_now_ = now();
-        // The same time rules verify applies: never earlier than the tip, within the range.
-        core::check_commit_time(*attempt_now_, {store_.read_commit(snap.commit()).committer_time}, *attempt_now_, Duration{0});
+        // The same time rules verify applies: never earlier than the tip, within the range. A tip
+        // at most the policy's clock skew ahead of this clock (a peer whose clock runs fast, which
+        // verify accepts) gives its time to this commit instead of locking this writer out.
+        const Timestamp tip_time = store_.read_commit(snap.commit()).committer_time;
+        if (tip_time > *attempt_now_ && tip_time - *attempt_now_ <= clock_skew_at(snap)) attempt_now_ = tip_time;
+        core::check_commit_time(*attempt_now_, {tip_time}, *attempt_now_, Duration{0});
         Commit c = build(snap);
         return store::Store::Update{std::move(c.changes),
                                     store::CommitInfo{std::move(c.message), recorded_name(snap, who), who.email, *attempt_now_}};

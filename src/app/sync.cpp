@@ -17,12 +17,7 @@ namespace {
 // Remote names go to git as an argument and into a ref name: refuse anything that could be
 // read as an option or escape refs/docket-remotes/.
 void require_valid_remote_name(const std::string& remote) {
-  const bool valid_chars = std::all_of(remote.begin(), remote.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-           c == '-' || c == '/';
-  });
-  if (remote.empty() || remote.front() == '-' || remote.front() == '/' || remote.back() == '/' || !valid_chars ||
-      remote.find("..") != std::string::npos || remote.find("//") != std::string::npos)
+  if (!valid_remote_name(remote))
     throw Error(ExitCode::usage, "'" + remote + "' is not a usable remote name",
                 "name a remote configured in this repository, such as origin (see: git remote -v)");
 }
@@ -94,6 +89,7 @@ private:
                     "create the store with docket init, then run docket sync to publish it");
       return push(*ours);  // the remote has no store yet: publish ours
     }
+    require_commit(*theirs);
     check_trust_root(ours, *theirs);
     verify_incoming(ours, *theirs);
     if (!ours) {
@@ -104,6 +100,15 @@ private:
     }
     if (*ours == *theirs) {
       report_.up_to_date = report_.merges == 0 && !report_.pushed && !report_.fast_forwarded;
+      return true;
+    }
+    if (options_.drop_local && !store_.descends_from(*theirs, *ours)) {
+      // Explicitly asked for: our unpublished commits go, the verified remote state stays. The
+      // moved ref is recorded as the verified tip (finish), so this is not a rollback.
+      const std::size_t dropped = store_.count_commits(*ours, *theirs);
+      if (!store_.try_move(*ours, *theirs, "docket: sync --drop-local from " + options_.remote)) return false;
+      report_.dropped = dropped;
+      report_.fast_forwarded = true;
       return true;
     }
     const auto base = store_.merge_base(*ours, *theirs);
@@ -125,6 +130,19 @@ private:
     report_.pushed = true;
     pushed_ = commit;
     return true;
+  }
+
+  // A ref the host pointed at a tag or a tree is no store: refused before anything reads it.
+  void require_commit(const store::ObjectId& theirs) {
+    try {
+      (void)store_.read_commit(theirs);
+    } catch (const Error& e) {
+      store_.restore_ref(report_.tracking_ref, tracking_before_);
+      throw Error(ExitCode::untrusted,
+                  "refusing to sync: " + store_.ref() + " on '" + options_.remote + "' does not point at a commit (" +
+                      e.what() + "); no ref was moved and nothing was pushed",
+                  "tell the remote's admins: the ref was written by hand on the host");
+    }
   }
 
   // What the remote brings (every commit it has that we do not) must verify with the same rules
@@ -206,8 +224,8 @@ private:
                     " not allowed on the other (rule " + std::string(core::fork_rule_name()) +
                     "); nothing was written or pushed" + text,
                 "see docs/sync.md: whichever of the two changes is unpushed here (the refused commits, or the removal, role "
-                "change or key replacement) must go: git update-ref " + store_.ref() + " " + report_.tracking_ref +
-                    " drops your unpushed commits; sync, then an allowed member redoes the work on top");
+                "change or key replacement) must go: docket sync " + options_.remote +
+                    " --drop-local drops your unpushed commits; then an allowed member redoes the work on top");
   }
 
   std::optional<store::ObjectId> merge(const store::ObjectId& base, const store::ObjectId& ours, const store::ObjectId& theirs) {
@@ -220,12 +238,11 @@ private:
                   "cannot merge " + store_.ref() + " with '" + options_.remote + "': " + std::to_string(merged.conflicts.size()) +
                       " conflict" + (merged.conflicts.size() == 1 ? "" : "s") + "; nothing was written or pushed" +
                       conflicts_text(merged.conflicts),
-                  "see docs/sync.md: redo the conflicting change on top of the remote's version (git update-ref " +
-                      store_.ref() + " " + report_.tracking_ref + " drops your unpushed commits), then sync again");
+                  "see docs/sync.md: redo the conflicting change on top of the remote's version (docket sync " +
+                      options_.remote + " --drop-local drops your unpushed commits)");
     refuse_fork_violations(check_fork(store_, base, ours, theirs));
     check_merger(load_config(ours_snap), load_config(theirs_snap));
-    std::string message = "docket: sync merge with " + options_.remote + "\n\nDocket-Command: sync\n";
-    for (const auto& id : merged.merged_records) message += "Docket-Record: " + id.str() + "\n";
+    const std::string message = merge_commit_message(options_.remote, merged.merged_records);
     const Actor& who = session_.actor();
     // Never earlier than either parent (rule time-order); both were verified not to be in the
     // future beyond the clock skew, so neither is this.

@@ -161,8 +161,8 @@ private:
       readable = e.rule() != kTimeRangeRule;
     }
     try {
-      core::check_author_is_committer({c.author_name, c.author_email, c.time, c.author_offset},
-                                      {c.committer_name, c.committer_email, c.committer_time, c.committer_offset});
+      core::check_author_is_committer({c.author_name, c.author_email, c.time, c.author_offset, c.author_line},
+                                      {c.committer_name, c.committer_email, c.committer_time, c.committer_offset, c.committer_line});
     } catch (const RuleViolation& e) {
       violation("", e.rule(), e.what());
     }
@@ -634,7 +634,11 @@ VerifyReport verify_store(Session& session, const VerifyOptions& options,
     report.violations.push_back({tip.hex, "", "tip-pinned", ref + " is at " + tip.hex + " but --tip requires " + *options.tip});
   Verifier verifier(session, report);
   check_commits(verifier, history, report, progress);
-  report.records = record_ids(session.store().at(tip)).size();
+  try {
+    report.records = record_ids(session.store().at(tip)).size();
+  } catch (const Error&) {
+    report.records = 0;  // an unreadable tip tree is already a violation (store-readable)
+  }
   if (report.ok()) report.tip_recorded_now = record_verified_tip(session.repository(), ref, tip);
   return report;
 }

@@ -5,6 +5,7 @@
 #include "docket/app/fork_check.hpp"
 #include "docket/app/merge_stores.hpp"
 #include "docket/core/error.hpp"
+#include "docket/core/membership.hpp"
 #include "docket/crypto/commit_signature.hpp"
 
 namespace docket::app {
@@ -49,11 +50,17 @@ public:
       violation("", "config-valid", std::string("a parent's configuration cannot be read: ") + e.what());
       return std::move(out_);
     }
-    check_signer(*first_config, *second_config);
+    if (!check_signer(*first_config, *second_config)) return std::move(out_);
 
     const auto base = store.merge_base(c_.parents[0], c_.parents[1]);
     if (!base) {
       violation("", "merge-unrelated", "the two parents share no history");
+      return std::move(out_);
+    }
+    // sync fast-forwards when one side contains the other; such a "merge" only serves to carry
+    // a message or a signer that no real merge would.
+    if (*base == c_.parents[0] || *base == c_.parents[1]) {
+      violation("", "merge-parents", "one parent contains the other; docket sync fast-forwards instead of merging");
       return std::move(out_);
     }
     try {
@@ -66,6 +73,7 @@ public:
     for (const auto& conflict : merged.conflicts)
       violation(conflict.record, "merge-conflict", "field '" + conflict.field + "': " + conflict.message);
     if (!merged.conflicts.empty()) return std::move(out_);
+    check_message(merged.merged_records);
     check_tree(apply_changes(files_of(first), merged.changes), files_of(store.at(c_.id)));
     return std::move(out_);
   }
@@ -75,32 +83,64 @@ private:
     out_.push_back(Violation{c_.id.hex, std::move(record), std::move(rule), std::move(message)});
   }
 
-  // Signed by a key the first parent allows for the committer, who is a member on both sides
-  // (a member removed on one side cannot merge its offline work back in).
-  void check_signer(const StoreConfig& first, const StoreConfig& second) {
+  // Signed by a key that both parents allow for the committer and neither revoked, by someone
+  // who is a member on both sides (a member removed, or a key replaced, on one side cannot merge
+  // its offline work back in), under the name the first parent records for them. False when the
+  // merge cannot be attributed, so its tree is not read.
+  bool check_signer(const StoreConfig& first, const StoreConfig& second) {
     crypto::SplitCommit split;
     try {
       split = crypto::split_signed_commit(c_.raw);
     } catch (const Error& e) {
-      violation("", "signature", e.what());
-      return;
+      violation("", "signature-invalid", e.what());
+      return false;
     }
-    const auto check = crypto::check_commit_signature(c_.raw, first.signers);
-    if (check.status != crypto::SignatureStatus::good) {
-      std::string detail(crypto::to_string(check.status));
-      if (check.key) detail += " (key " + check.key->fingerprint() + ")";
-      violation("", "signature", "signature of " + split.committer_email + " on the merge is " + detail);
-      return;
+    for (const StoreConfig* side : {&first, &second}) {
+      const auto check = crypto::check_commit_signature(c_.raw, side->signers);
+      if (check.key && side->revoked.contains(*check.key)) {
+        violation("", "key-revoked",
+                  "the merge is signed by " + split.committer_email + " with the key " + check.key->fingerprint() +
+                      ", which " + (side == &first ? "the first" : "the second") + " parent lists as revoked (revoked_keys)");
+        return false;
+      }
+      if (check.status != crypto::SignatureStatus::good) {
+        std::string detail(crypto::to_string(check.status));
+        if (check.key) detail += " (key " + check.key->fingerprint() + ")";
+        const std::string rule = check.status == crypto::SignatureStatus::unsigned_commit ? "signature-missing"
+                                 : check.status == crypto::SignatureStatus::unknown_key   ? "signer-unknown"
+                                                                                          : "signature-invalid";
+        violation("", rule, "the signature of " + split.committer_email + " on the merge is " + detail + " for the " +
+                                (side == &first ? "first" : "second") + " parent's allowed_signers");
+        return false;
+      }
     }
     const auto email = Email::parse(split.committer_email);
     if (!email) {
-      violation("", "signature", "committer e-mail '" + split.committer_email + "' is not valid");
-      return;
+      violation("", "signer-unknown", "committer e-mail '" + split.committer_email + "' is not valid");
+      return false;
     }
-    if (c_.author_email != split.committer_email)
-      violation("", "author-is-committer", "author " + c_.author_email + " differs from the signing committer " + split.committer_email);
-    if (!first.policy.find_member(*email) || !second.policy.find_member(*email))
+    const Member* member = first.policy.find_member(*email);
+    if (!member || !second.policy.find_member(*email)) {
       violation("", "member-required", email->str() + " signed the merge but is not a member on both sides");
+      return false;
+    }
+    if (c_.committer_name != core::commit_name(*member))
+      violation("", "committer-name", "the merge's committer name '" + c_.committer_name + "' is not " + email->str() +
+                                          "'s recorded name '" + core::commit_name(*member) + "'");
+    return true;
+  }
+
+  // Exactly the message sync writes for this merge: its subject names a remote, and its trailers
+  // list the records the deterministic merge merged field by field — no replay line.
+  void check_message(const std::vector<ExceptionId>& merged_records) {
+    constexpr std::string_view prefix = "docket: sync merge with ";
+    const std::string_view message = c_.message;
+    const std::string_view subject = message.substr(0, message.find('\n'));
+    const std::string_view remote = subject.starts_with(prefix) ? subject.substr(prefix.size()) : std::string_view{};
+    if (!valid_remote_name(remote) || message != merge_commit_message(remote, merged_records))
+      violation("", "message-mismatch",
+                "the merge's message is not the one docket sync writes for it (\"docket: sync merge with REMOTE\", "
+                "Docket-Command: sync and one Docket-Record line per record merged)");
   }
 
   void check_tree(const FileMap& expected, const FileMap& actual) {

@@ -10,15 +10,19 @@ namespace docket::cli {
 void attach_sync(CLI::App& cmd, CommandContext& ctx) {
   struct Options {
     std::string remote = "origin";
+    bool drop_local = false;
     bool json = false;
   };
   auto opts = std::make_shared<Options>();
   cmd.add_option("REMOTE", opts->remote, "A remote configured in this repository (default: origin)");
+  cmd.add_flag("--drop-local", opts->drop_local,
+               "Take the remote's store as it is (after verifying it), discarding local commits it does not have");
   cmd.add_flag("--json", opts->json, "Print the summary as JSON");
   cmd.callback([&ctx, opts] {
     app::Session session(ctx.settings());
     app::SyncOptions options;
     options.remote = opts->remote;
+    options.drop_local = opts->drop_local;
     const auto report = app::sync_store(session, options);
     if (opts->json) {
       nlohmann::json merged = nlohmann::json::array();
@@ -28,6 +32,7 @@ void attach_sync(CLI::App& cmd, CommandContext& ctx) {
                                  {"remote_had_store", report.remote_had_store},
                                  {"up_to_date", report.up_to_date},
                                  {"fast_forwarded", report.fast_forwarded},
+                                 {"dropped", report.dropped},
                                  {"merges", report.merges},
                                  {"pushed", report.pushed},
                                  {"commits_in", report.commits_in},

@@ -31,6 +31,8 @@ void check_author_is_committer(const CommitIdentity& author, const CommitIdentit
   std::string what;
   if (author.email != committer.email) what = "author " + author.email + " differs from the signing committer " + committer.email;
   else if (author.name != committer.name) what = "author name '" + author.name + "' differs from the committer name '" + committer.name + "'";
+  else if (author.time == committer.time && author.offset_minutes == committer.offset_minutes)
+    what = "the author line '" + author.text + "' differs from the committer line '" + committer.text + "'";
   else what = "the author date (" + format_rfc3339(author.time) + ", offset " + std::to_string(author.offset_minutes) +
               " min) differs from the commit date (" + format_rfc3339(committer.time) + ", offset " +
               std::to_string(committer.offset_minutes) + " min)";

@@ -1,6 +1,8 @@
 // Reading the audit trail: the ref's commits, oldest first, each with its raw object bytes so
 // that signatures can be checked against exactly what was signed.
 
+#include <algorithm>
+
 #include "git_error.hpp"
 #include "store_internal.hpp"
 
@@ -46,6 +48,17 @@ CommitRecord read_commit_record(git_repository* repo, git_odb* odb, const std::s
   record.committer_time = Timestamp{committer->when.time};
   record.author_offset = author->when.offset;
   record.committer_offset = committer->when.offset;
+  // The identity lines as stored: libgit2 normalises an offset it cannot read.
+  const std::string_view raw = record.raw;
+  const std::string_view header = raw.substr(0, raw.find("\n\n"));
+  std::size_t start = 0;
+  while (start < header.size()) {
+    const std::size_t end = std::min(header.find('\n', start), header.size());
+    const std::string_view line = header.substr(start, end - start);
+    if (line.starts_with("author ") && record.author_line.empty()) record.author_line = std::string(line.substr(7));
+    if (line.starts_with("committer ") && record.committer_line.empty()) record.committer_line = std::string(line.substr(10));
+    start = end + 1;
+  }
   return record;
 }
 

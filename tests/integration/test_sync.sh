@@ -130,7 +130,9 @@ expect_contains "$ERR" "configuration" "the conflict names the field"
 echo "$ERR" | head -4 | sed 's/^/  | /'
 [ "$(ref_of "$b" refs/heads/docket)" = "$before_b" ] && pass "our ref is untouched" || fail "our ref moved"
 [ "$(ref_of "$remote" refs/heads/docket)" = "$before_remote" ] && pass "nothing was pushed" || fail "the remote moved"
-git update-ref refs/heads/docket refs/docket-remotes/origin/docket
+expect_contains "$ERR" "docket sync origin --drop-local" "the conflict says how to drop the unpushed change"
+expect_status 0 "sync --drop-local drops the unpushed change" B sync --drop-local
+[ "$(ref_of "$b" refs/heads/docket)" = "$(ref_of "$remote" refs/heads/docket)" ] && pass "our ref is the remote's" || fail "our ref is not the remote's"
 expect_status 0 "after dropping the unpushed change, sync is clean" B sync
 
 # --- another store on a remote is refused --------------------------------------------------

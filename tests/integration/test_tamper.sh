@@ -4,6 +4,7 @@
 # broke, on the commit that broke it; the clean store it started from verifies with no alarm.
 # Each case starts from a fresh copy (cp -a) of one clean store built with the real binary.
 source "$(dirname "$0")/lib.sh" "$@"
+source "$(dirname "$0")/tamper_lib.sh"
 
 make_user alice alice@acme.example     # admin + approver (founder)
 make_user bob bob@acme.example         # approver + responder
@@ -46,44 +47,6 @@ expect_status 0 "the clean store verifies as JSON" A verify --json
 root=$(git -C "$clean" rev-list --max-parents=0 refs/heads/docket)
 recorded=$(git -C "$clean" config --local docket.refs/heads/docket.root || true)
 [ "$recorded" = "$root" ] && pass "init recorded the trust root in the local git config" || fail "recorded root '$recorded', root $root"
-
-# ---------------------------------------------------------------------------------------------
-# Helpers: T is the tampered repository, W a work tree of its docket branch for plain git.
-fresh() {
-  T="$WORK/t-$1"
-  W="$WORK/w-$1"
-  cp -a "$clean" "$T"
-}
-# Checks out the docket branch (already HEAD of the store's own folder, hence -f) in W.
-worktree() { git -C "$T" worktree add -q -f "$W" docket; }
-# gitas NAME EMAIL KEYNAME GIT-ARGS...: plain git in W as NAME <EMAIL>, signing key of KEYNAME.
-gitas() {
-  local name=$1 email=$2 key=$3
-  shift 3
-  git -C "$W" -c user.name="$name" -c user.email="$email" -c gpg.format=ssh -c user.signingkey="$HOME/${key}_ed25519" "$@"
-}
-tip() { git -C "$T" rev-parse refs/heads/docket; }
-record_file() { git -C "$T" ls-tree -r --name-only refs/heads/docket exceptions/ | grep "/$1.yaml$"; }
-
-# expect_violation DESC RULE [COMMIT]: verify (text and JSON) exits 1 and reports RULE on
-# COMMIT (default: the tip, where the tampering sits).
-expect_violation() {
-  local what=$1 rule=$2 commit=${3:-$(tip)}
-  expect_status 1 "$what: verify fails" "$DOCKET_BIN" -C "$T" verify
-  [ -z "${DOCKET_TEST_VERBOSE:-}" ] || sed 's/^/#   /' <<<"$OUT"
-  expect_contains "$OUT" "commit ${commit:0:12}" "$what: the report names the tampered commit"
-  expect_contains "$OUT" "rule $rule:" "$what: the report names rule $rule"
-  expect_status 1 "$what: verify --json fails" "$DOCKET_BIN" -C "$T" verify --json
-  if python3 -c 'import json,sys
-d = json.load(sys.stdin)
-assert d["ok"] is False
-assert any(v["rule"] == sys.argv[1] and v["commit"] == sys.argv[2] and v["message"] for v in d["violations"])' \
-    "$rule" "$commit" <<<"$OUT"; then
-    pass "$what: JSON lists $rule on that commit"
-  else
-    fail "$what: JSON does not list $rule on $commit: $OUT"
-  fi
-}
 
 # ---------------------------------------------------------------------------------------------
 # 1. A commit with no signature at all: docket's own comment, re-made without -S.

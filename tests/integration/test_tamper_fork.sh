@@ -89,7 +89,7 @@ expect_sync_refused() {
   local n
   for n in "${needles[@]}"; do expect_contains "$ERR" "$n" "$what: the refusal names '$n'"; done
   expect_contains "$ERR" "nothing was written or pushed" "$what: the refusal says nothing moved"
-  expect_contains "$ERR" "git update-ref refs/heads/docket refs/docket-remotes/origin/docket" "$what: the next step is printed"
+  expect_contains "$ERR" "docket sync origin --drop-local" "$what: the next step is printed"
   [ "$(ref_of . refs/heads/docket)" = "$local_before" ] && pass "$what: the local ref is unmoved" || fail "$what: the local ref moved"
   [ "$(ref_of . refs/docket-remotes/origin/docket)" = "$tracking_before" ] && pass "$what: the tracking ref is unmoved" ||
     fail "$what: the tracking ref moved"

@@ -6,6 +6,7 @@
 # it was; and the clean store, with a member removed and a key replaced, verifies with no alarm.
 # Each case starts from a fresh copy (cp -a) of one clean store built with the real binary.
 source "$(dirname "$0")/lib.sh" "$@"
+source "$(dirname "$0")/tamper_lib.sh"
 
 make_user alice alice@acme.example     # admin + approver (founder)
 make_user bob bob@acme.example         # approver + responder
@@ -61,19 +62,7 @@ else
 fi
 
 # ---------------------------------------------------------------------------------------------
-# Helpers, as in test_tamper.sh: T is the tampered repository, W a work tree of its docket branch.
-fresh() {
-  T="$WORK/t-$1"
-  W="$WORK/w-$1"
-  cp -a "$clean" "$T"
-}
-worktree() { git -C "$T" worktree add -q -f "$W" docket; }
-gitas() {
-  local name=$1 email=$2 key=$3
-  shift 3
-  git -C "$W" -c user.name="$name" -c user.email="$email" -c gpg.format=ssh -c user.signingkey="$HOME/${key}_ed25519" "$@"
-}
-tip() { git -C "$T" rev-parse refs/heads/docket; }
+# Helpers beyond tamper_lib.sh.
 # admin_edit MESSAGE: alice (admin, real key) commits the work tree's changes with plain git.
 admin_edit() { gitas alice alice@acme.example alice commit -q -a -S -m "$1"; }
 # signers_line PRINCIPALS-AND-OPTIONS KEYNAME: an allowed_signers line with KEYNAME's key.
@@ -91,23 +80,6 @@ open(path, "w").write("\n".join(lines))
 EOF
 }
 
-expect_violation() {
-  local what=$1 rule=$2 commit=${3:-$(tip)}
-  expect_status 1 "$what: verify fails" "$DOCKET_BIN" -C "$T" verify
-  [ -z "${DOCKET_TEST_VERBOSE:-}" ] || sed 's/^/#   /' <<<"$OUT"
-  expect_contains "$OUT" "commit ${commit:0:12}" "$what: the report names the tampered commit"
-  expect_contains "$OUT" "rule $rule:" "$what: the report names rule $rule"
-  expect_status 1 "$what: verify --json fails" "$DOCKET_BIN" -C "$T" verify --json
-  if python3 -c 'import json,sys
-d = json.load(sys.stdin)
-assert d["ok"] is False
-assert any(v["rule"] == sys.argv[1] and v["commit"] == sys.argv[2] and v["message"] for v in d["violations"])' \
-    "$rule" "$commit" <<<"$OUT"; then
-    pass "$what: JSON lists $rule on that commit"
-  else
-    fail "$what: JSON does not list $rule on $commit: $OUT"
-  fi
-}
 
 # respell_tip PYTHON-EXPR: rewrites the tip commit's raw object with a Python function body
 # acting on `head` (header lines, bytes, gpgsig continuation lines included) and writes it back

@@ -6,6 +6,7 @@
 # the committer's name is the one docket.yaml records. Each forgery below is made with plain git
 # and signed with the right member's real key, and `verify` names the commit and the rule.
 source "$(dirname "$0")/lib.sh" "$@"
+source "$(dirname "$0")/tamper_lib.sh"
 
 make_user alice alice@acme.example # admin + approver (founder, recorded as "alice")
 make_user bob bob@acme.example     # approver + responder, recorded as "Bob Example"
@@ -106,20 +107,7 @@ expect_contains "$OUT" "attach 1 file (evidence-1.txt)" "log shows what the atta
 expect_contains "$OUT" "move to triaged" "log shows the move"
 
 # ---------------------------------------------------------------------------------------------
-# Helpers (as in test_tamper.sh): T is the tampered copy, W a work tree of its docket branch.
-fresh() {
-  T="$WORK/t-$1"
-  W="$WORK/w-$1"
-  cp -a "$clean" "$T"
-}
-worktree() { git -C "$T" worktree add -q -f "$W" docket; }
-gitas() {
-  local name=$1 email=$2 key=$3
-  shift 3
-  git -C "$W" -c user.name="$name" -c user.email="$email" -c gpg.format=ssh -c user.signingkey="$HOME/${key}_ed25519" "$@"
-}
-tip() { git -C "$T" rev-parse refs/heads/docket; }
-record_file() { git -C "$T" ls-tree -r --name-only refs/heads/docket exceptions/ | grep "/$1.yaml$"; }
+# Helpers beyond tamper_lib.sh.
 # The tip's message, byte for byte (git log would add a newline).
 message() {
   git -C "$T" cat-file commit refs/heads/docket | python3 -c 'import sys; sys.stdout.buffer.write(sys.stdin.buffer.read().split(b"\n\n", 1)[1])'
@@ -130,23 +118,7 @@ amend_as() {
   local when
   when="@$(git -C "$T" log -1 --format=%ct refs/heads/docket) +0000"
   GIT_COMMITTER_DATE="$when" GIT_AUTHOR_DATE="$when" gitas "$1" "$2" "$3" commit -q -a --amend --cleanup=verbatim -F "$4" --reset-author -S
-}
-expect_violation() {
-  local what=$1 rule=$2 commit=${3:-$(tip)}
-  expect_status 1 "$what: verify fails" "$DOCKET_BIN" -C "$T" verify
-  [ -z "${DOCKET_TEST_VERBOSE:-}" ] || sed 's/^/#   /' <<<"$OUT"
-  expect_contains "$OUT" "commit ${commit:0:12}" "$what: the report names the tampered commit"
-  expect_contains "$OUT" "rule $rule:" "$what: the report names rule $rule"
-  expect_status 1 "$what: verify --json fails" "$DOCKET_BIN" -C "$T" verify --json
-  if python3 -c 'import json,sys
-d = json.load(sys.stdin)
-assert d["ok"] is False
-assert any(v["rule"] == sys.argv[1] and v["commit"] == sys.argv[2] and v["message"] for v in d["violations"])' \
-    "$rule" "$commit" <<<"$OUT"; then
-    pass "$what: JSON lists $rule on that commit"
-  else
-    fail "$what: JSON does not list $rule on $commit: $OUT"
-  fi
+  seen_up_to refs/heads/docket~1
 }
 # only_rule RULE: the report holds that rule and no other (the forgery is otherwise perfect).
 only_rule() {

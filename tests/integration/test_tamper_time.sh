@@ -7,6 +7,7 @@
 # no alarm, and legitimate new commits (another clone's, fetched with plain git) are verified
 # incrementally without one either.
 source "$(dirname "$0")/lib.sh" "$@"
+source "$(dirname "$0")/tamper_lib.sh"
 
 make_user alice alice@acme.example     # admin + approver (founder)
 make_user bob bob@acme.example         # approver + responder
@@ -29,40 +30,8 @@ recorded=$(git -C "$clean" config --local docket.refs/heads/docket.verifiedtip |
 [ "$recorded" = "$(git -C "$clean" rev-parse refs/heads/docket)" ] && pass "the verified tip is recorded in git config" ||
   fail "recorded verified tip '$recorded'"
 
-fresh() {
-  T="$WORK/t-$1"
-  W="$WORK/w-$1"
-  cp -a "$clean" "$T"
-}
-worktree() { git -C "$T" worktree add -q -f "$W" docket; }
-gitas() {
-  local name=$1 email=$2 key=$3
-  shift 3
-  git -C "$W" -c user.name="$name" -c user.email="$email" -c gpg.format=ssh -c user.signingkey="$HOME/${key}_ed25519" "$@"
-}
-tip() { git -C "$T" rev-parse refs/heads/docket; }
-record_file() { git -C "$T" ls-tree -r --name-only refs/heads/docket exceptions/ | grep "/$1.yaml$"; }
 epoch_of() { git -C "$T" log -1 --format=%ct "$1"; }
-# seen_up_to COMMIT: the victim's repository had verified up to COMMIT (the forgery below replaces
-# what came after it; the victim never saw the genuine commit the forger amended).
-seen_up_to() { git -C "$T" config docket.refs/heads/docket.verifiedtip "$(git -C "$T" rev-parse "$1")"; }
 
-expect_violation() {
-  local what=$1 rule=$2 commit=${3:-$(tip)}
-  expect_status 1 "$what: verify fails" "$DOCKET_BIN" -C "$T" verify
-  [ -z "${DOCKET_TEST_VERBOSE:-}" ] || sed 's/^/#   /' <<<"$OUT"
-  expect_contains "$OUT" "commit ${commit:0:12}" "$what: the report names the commit"
-  expect_contains "$OUT" "rule $rule:" "$what: the report names rule $rule"
-  expect_status 1 "$what: verify --json fails" "$DOCKET_BIN" -C "$T" verify --json
-  if python3 -c 'import json,sys
-d = json.load(sys.stdin)
-assert d["ok"] is False
-assert any(v["rule"] == sys.argv[1] and v["commit"] == sys.argv[2] for v in d["violations"])' "$rule" "$commit" <<<"$OUT"; then
-    pass "$what: JSON lists $rule on that commit"
-  else
-    fail "$what: JSON does not list $rule on $commit: $OUT"
-  fi
-}
 
 # expect_refused WHAT RULE: read and write commands refuse the store (exit 8) naming the rule,
 # and the ref does not move.
@@ -270,6 +239,110 @@ before=$(git -C "$WORK/victim2" rev-parse refs/heads/docket)
 expect_status 8 "sync refuses a commit dated two hours ahead" C -C "$WORK/victim2" sync origin
 expect_contains "$ERR" "time-future" "sync names time-future"
 [ "$(git -C "$WORK/victim2" rev-parse refs/heads/docket)" = "$before" ] && pass "the local ref did not move" || fail "the local ref moved"
+
+# ---------------------------------------------------------------------------------------------
+# Merges made by hand: the signer, the name and the message are held to what sync writes.
+
+# forge COMMIT KEYNAME PYTHON-REGEX REPLACEMENT: COMMIT's raw object with the regex applied to its
+# header, re-signed (ssh-keygen -Y sign, as git does) with KEYNAME's key; prints the new id.
+forge() {
+  python3 - "$T" "$1" "$HOME/${2}_ed25519" "$3" "$4" <<'PY'
+import re, subprocess, sys
+repo, commit, key, pattern, repl = sys.argv[1:]
+raw = subprocess.run(["git", "-C", repo, "cat-file", "commit", commit], check=True, capture_output=True).stdout.decode()
+head, _, msg = raw.partition("\n\n")
+lines, skip = [], False
+for line in head.split("\n"):
+    if line.startswith("gpgsig "): skip = True; continue
+    if skip and line.startswith(" "): continue
+    skip = False; lines.append(line)
+head = re.sub(pattern, repl, "\n".join(lines), flags=re.M)
+payload = head + "\n\n" + msg
+sig = subprocess.run(["ssh-keygen", "-q", "-Y", "sign", "-n", "git", "-f", key], input=payload.encode(), check=True, capture_output=True).stdout.decode()
+sig = sig.rstrip("\n").replace("\n", "\n ")
+obj = head + "\ngpgsig " + sig + "\n\n" + msg
+print(subprocess.run(["git", "-C", repo, "hash-object", "-t", "commit", "-w", "--stdin", "--literally"], input=obj.encode(), check=True, capture_output=True).stdout.decode().strip())
+PY
+}
+# merge_as KEYNAME EMAIL NAME MESSAGE PARENT1 PARENT2: a signed merge commit made with plain git.
+merge_as() {
+  git -C "$T" -c user.name="$3" -c user.email="$2" -c gpg.format=ssh -c user.signingkey="$HOME/${1}_ed25519" \
+    commit-tree -S "$5^{tree}" -p "$5" -p "$6" -m "$4"
+}
+sync_msg="docket: sync merge with origin
+
+Docket-Command: sync"
+
+# 19. A merge signed with the key of a member removed on one side (her key is in that side's
+# revoked_keys): a removed member cannot get a signed commit into the trail through a merge.
+fresh merge-revoked
+cp -a "$T" "$WORK/admin-side"
+C -C "$T" comment "$OPEN" "carol's side" >/dev/null
+side=$(tip)
+A -C "$WORK/admin-side" member remove carol@acme.example >/dev/null
+git -C "$T" fetch -q "$WORK/admin-side" refs/heads/docket
+removal=$(git -C "$WORK/admin-side" rev-parse refs/heads/docket)
+merge=$(merge_as carol carol@acme.example carol "$sync_msg" "$removal" "$side")
+git -C "$T" update-ref refs/heads/docket "$merge"
+expect_violation "a merge signed with a revoked key" key-revoked
+expect_status 8 "docket list refuses the merge" C -C "$T" list
+
+# 20. A merge whose message lies: a subject and a replay line claiming an approval.
+fresh merge-message
+cp -a "$T" "$WORK/bob-side"
+C -C "$T" comment "$OPEN" "carol's side" >/dev/null
+side=$(tip)
+B -C "$WORK/bob-side" comment "$OPEN" "bob's side" >/dev/null
+git -C "$T" fetch -q "$WORK/bob-side" refs/heads/docket
+other=$(git -C "$WORK/bob-side" rev-parse refs/heads/docket)
+merge=$(merge_as carol carol@acme.example carol "docket: approve $OPEN
+
+Docket-Command: approve
+Docket-Replay: {\"id\":\"$OPEN\",\"note\":\"fine\",\"verb\":\"approve\"}" "$side" "$other")
+git -C "$T" update-ref refs/heads/docket "$merge"
+expect_violation "a merge whose message claims an approval" message-mismatch
+
+# 21. A "merge" of a commit with its own ancestor, only to carry a message and a signer.
+fresh merge-ancestor
+C -C "$T" comment "$OPEN" "looking" >/dev/null
+merge=$(merge_as carol carol@acme.example carol "$sync_msg" "$(tip)" "$(git -C "$T" rev-parse refs/heads/docket~1)")
+git -C "$T" update-ref refs/heads/docket "$merge"
+expect_violation "a merge of a commit with its ancestor" merge-parents
+
+# 22. A merge under another name than the merger's recorded one.
+fresh merge-name
+cp -a "$T" "$WORK/bob-side2"
+C -C "$T" comment "$OPEN" "carol's side" >/dev/null
+side=$(tip)
+B -C "$WORK/bob-side2" comment "$OPEN" "bob's side" >/dev/null
+git -C "$T" fetch -q "$WORK/bob-side2" refs/heads/docket
+merge=$(merge_as carol carol@acme.example "Alice Admin" "$sync_msg" "$side" "$(git -C "$WORK/bob-side2" rev-parse refs/heads/docket)")
+git -C "$T" update-ref refs/heads/docket "$merge"
+expect_violation "a merge under another member's name" committer-name
+
+# 23. An author offset libgit2 cannot read (+9999), re-signed by the member: the stored author
+# line differs from the committer line.
+fresh offset
+C -C "$T" comment "$OPEN" "looking" >/dev/null
+forged=$(forge "$(tip)" carol '^(author .* [0-9]+) \+0000$' '\1 +9999')
+git -C "$T" update-ref refs/heads/docket "$forged"
+seen_up_to refs/heads/docket~1
+expect_violation "an author offset of +9999" author-is-committer
+
+# 24. The remote's ref written by hand on the host to point at a tag object: sync refuses and no
+# ref moves.
+git -C "$remote" update-ref refs/heads/docket "$(git -C "$clean" rev-parse refs/heads/docket)"
+cp -a "$clean" "$WORK/victim3"
+printf 'object %s\ntype commit\ntag trap\ntagger Mallory <mallory@evil.example> 1700000000 +0000\n\nnot a commit\n' \
+  "$(git -C "$remote" rev-parse refs/heads/docket)" >"$WORK/tag.txt"
+tag=$(git -C "$remote" mktag <"$WORK/tag.txt")
+printf '%s\n' "$tag" >"$remote/refs/heads/docket"
+before=$(git -C "$WORK/victim3" rev-parse refs/heads/docket)
+tracking=$(git -C "$WORK/victim3" rev-parse refs/docket-remotes/origin/docket)
+expect_status 8 "sync refuses a remote ref that points at a tag" C -C "$WORK/victim3" sync origin
+expect_contains "$ERR" "does not point at a commit" "the refusal says why"
+[ "$(git -C "$WORK/victim3" rev-parse refs/heads/docket)" = "$before" ] && pass "the local ref did not move" || fail "the local ref moved"
+[ "$(git -C "$WORK/victim3" rev-parse refs/docket-remotes/origin/docket)" = "$tracking" ] && pass "the tracking ref is where it was" || fail "the tracking ref moved"
 
 # ---------------------------------------------------------------------------------------------
 # Hostile trees cannot crash verify.

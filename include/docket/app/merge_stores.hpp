@@ -26,4 +26,15 @@ struct StoreMerge {
 // equals that of (theirs, ours).
 StoreMerge merge_snapshots(const store::Snapshot& base, const store::Snapshot& ours, const store::Snapshot& theirs);
 
+// The message of the merge commit `docket sync` writes (docs/sync.md): the subject
+// `docket: sync merge with REMOTE`, a blank line, `Docket-Command: sync` and one
+// `Docket-Record: ID` per record merged field by field, in `merged_records` order. verify
+// requires exactly this text of every merge (rule message-mismatch), so a merge can carry no
+// replay line, no other subject and no other trailer.
+std::string merge_commit_message(std::string_view remote, const std::vector<ExceptionId>& merged_records);
+
+// A remote name sync accepts, and so the only names a merge subject may carry: letters, digits,
+// `.`, `_`, `-` and `/`, not starting with `-` or `/`, not ending with `/`, without `..` or `//`.
+bool valid_remote_name(std::string_view remote);
+
 }  // namespace docket::app

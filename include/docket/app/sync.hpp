@@ -14,6 +14,9 @@ namespace docket::app {
 
 struct SyncOptions {
   std::string remote = "origin";
+  // --drop-local: take the remote's store as it is (after verifying it), discarding the local
+  // commits it does not have — the way out of a conflict or a fork refusal.
+  bool drop_local = false;
   store::RetryPolicy retry{30, std::chrono::milliseconds(20), std::chrono::milliseconds(1000)};
 };
 
@@ -22,6 +25,7 @@ struct SyncReport {
   std::string tracking_ref;      // where the remote's ref was fetched to
   bool remote_had_store = false;  // the remote had the ref at the last fetch
   bool fast_forwarded = false;    // our ref moved to the remote's commit
+  std::size_t dropped = 0;        // local commits discarded by --drop-local
   std::size_t merges = 0;         // merge commits written
   bool pushed = false;
   bool up_to_date = false;        // nothing to do: both sides were the same commit

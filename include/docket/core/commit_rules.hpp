@@ -29,6 +29,9 @@ struct CommitIdentity {
   std::string email;
   Timestamp time;
   int offset_minutes = 0;
+  // The header's text after `author ` / `committer ` as stored (`Name <e-mail> 1700000000 +0000`):
+  // compared too, since a parser may normalise an offset it cannot read (`+9999`).
+  std::string text;
   bool operator==(const CommitIdentity&) const = default;
 };
 

@@ -184,6 +184,8 @@ struct CommitRecord {
   Timestamp committer_time;  // what verify's time rules judge (docs/verify.md)
   int author_offset = 0;     // UTC offsets in minutes, as git writes them (+0100 → 60)
   int committer_offset = 0;
+  std::string author_line;     // the raw header values after `author ` and `committer `
+  std::string committer_line;
 };
 
 // The deepest path a docket store's layout has, in path components (`exceptions/<2>/<ID>.yaml`).
