@@ -110,7 +110,7 @@ expect_contains "$OUT" "merge-tree" "the violation names merge-tree"
 
 # The merge is symmetric: the same tree with the parents swapped is the merge of (theirs, ours).
 swapped=$(GIT_AUTHOR_NAME=alice GIT_AUTHOR_EMAIL=alice@acme.example GIT_COMMITTER_NAME=alice GIT_COMMITTER_EMAIL=alice@acme.example \
-  git -C "$a" -c gpg.format=ssh -c user.signingkey="$HOME/alice_ed25519" commit-tree -S "$merge^{tree}" -p "$merge^2" -p "$merge^1" -m "docket: sync merge with origin")
+  git -C "$a" -c gpg.format=ssh -c user.signingkey="$HOME/alice_ed25519" commit-tree -S "$merge^{tree}" -p "$merge^2" -p "$merge^1" -m "$(git -C "$a" log -1 --format=%B "$merge")")
 git -C "$a" update-ref refs/heads/swapped "$swapped"
 expect_status 0 "a merge of the same parents in the other order has the same tree" A --ref refs/heads/swapped verify
 

@@ -338,11 +338,11 @@ printf 'object %s\ntype commit\ntag trap\ntagger Mallory <mallory@evil.example> 
 tag=$(git -C "$remote" mktag <"$WORK/tag.txt")
 printf '%s\n' "$tag" >"$remote/refs/heads/docket"
 before=$(git -C "$WORK/victim3" rev-parse refs/heads/docket)
-tracking=$(git -C "$WORK/victim3" rev-parse refs/docket-remotes/origin/docket)
+tracking=$(git -C "$WORK/victim3" rev-parse --verify -q refs/docket-remotes/origin/docket || echo none)
 expect_status 8 "sync refuses a remote ref that points at a tag" C -C "$WORK/victim3" sync origin
 expect_contains "$ERR" "does not point at a commit" "the refusal says why"
 [ "$(git -C "$WORK/victim3" rev-parse refs/heads/docket)" = "$before" ] && pass "the local ref did not move" || fail "the local ref moved"
-[ "$(git -C "$WORK/victim3" rev-parse refs/docket-remotes/origin/docket)" = "$tracking" ] && pass "the tracking ref is where it was" || fail "the tracking ref moved"
+[ "$(git -C "$WORK/victim3" rev-parse --verify -q refs/docket-remotes/origin/docket || echo none)" = "$tracking" ] && pass "the tracking ref is where it was" || fail "the tracking ref moved"
 
 # ---------------------------------------------------------------------------------------------
 # Hostile trees cannot crash verify.
