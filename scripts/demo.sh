@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
 build_dir=${DOCKET_BUILD_DIR:-build/release}
-cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build_dir" -j "$(nproc)"
+# The demo runs the binary only: tests are not built (scripts/test.sh builds them).
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DDOCKET_BUILD_TESTS=OFF >/dev/null
+cmake --build "$build_dir" -j "$(nproc)" --target docket
 docket="$(pwd)/$build_dir/src/cli/docket"
 
 demo=$(mktemp -d "${TMPDIR:-/tmp}/docket-demo-XXXXXX")
