@@ -40,6 +40,4 @@ void check_author_is_committer(const CommitIdentity& author, const CommitIdentit
                       "docket writes author and committer as the same person at the same time; the commit was made by hand");
 }
 
-std::vector<std::string_view> commit_rule_names() { return {kTimeOrderRule, kTimeFutureRule, kAuthorIsCommitterRule}; }
-
 }  // namespace docket::core

@@ -45,7 +45,4 @@ void check_commit_time(Timestamp commit_time, const std::vector<Timestamp>& pare
 // difference presents one person's signed change as another's, or backdates its authorship.
 void check_author_is_committer(const CommitIdentity& author, const CommitIdentity& committer);
 
-// The rule names above, for docket(1) and the rule tables.
-std::vector<std::string_view> commit_rule_names();
-
 }  // namespace docket::core
