@@ -3,6 +3,7 @@
 // `ingest` share (exceptions.cpp), so both write records and replay lines the same way.
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,9 +23,22 @@ struct PreparedOpen {
   Record record;
   std::string replay;  // the `Docket-Replay:` JSON that lets `verify` recreate `record`
 };
-// Builds a new exception for `request` as `ctx.actor`: a fresh id not in `taken` (and added
-// to it, so one transaction can open several), recurrences found in `records`.
-PreparedOpen prepare_open(const StoreConfig& config, const std::vector<Record>& records, std::vector<ExceptionId>& taken,
+// Fresh exception ids for one transaction: never one `snap` holds (checked by path, one look-up
+// each) nor one this transaction already gave out.
+class IdAllocator {
+public:
+  IdAllocator(const store::Snapshot& snap, std::string prefix) : snap_(snap), prefix_(std::move(prefix)) {}
+  ExceptionId next();
+
+private:
+  const store::Snapshot& snap_;
+  std::string prefix_;
+  std::set<ExceptionId> given_;
+};
+
+// Builds a new exception for `request` as `ctx.actor` with the id `ids` gives, linking the
+// earlier records `earlier` finds (recurrence_of).
+PreparedOpen prepare_open(const StoreConfig& config, const core::RecurrenceLookup& earlier, IdAllocator& ids,
                           const OpenRequest& request, const core::Context& ctx);
 
 }  // namespace docket::app

@@ -62,20 +62,27 @@ struct ReturnExisting {
 
 }  // namespace
 
-PreparedOpen prepare_open(const StoreConfig& config, const std::vector<Record>& records, std::vector<ExceptionId>& taken,
+ExceptionId IdAllocator::next() {
+  while (true) {
+    ExceptionId id = make_exception_id(prefix_, random_u64());
+    if (!given_.count(id) && !snap_.blob_id(record_path(id))) {
+      given_.insert(id);
+      return id;
+    }
+  }
+}
+
+PreparedOpen prepare_open(const StoreConfig& config, const core::RecurrenceLookup& earlier, IdAllocator& ids,
                           const OpenRequest& request, const core::Context& ctx) {
   core::OpenCommand cmd;
-  do {
-    cmd.id = make_exception_id(config.policy.id_prefix, random_u64());
-  } while (std::find(taken.begin(), taken.end(), cmd.id) != taken.end());
-  taken.push_back(cmd.id);
+  cmd.id = ids.next();
   cmd.title = request.title;
   cmd.from_template = find_template(config, request.template_name);
   cmd.severity = request.severity;
   cmd.identity = request.identity;
   cmd.owners = request.owners;
   cmd.source = request.source;
-  cmd.recurrence_of = find_recurrences(records, request.identity, request.source.fingerprint);
+  cmd.recurrence_of = earlier.find(request.identity, request.source.fingerprint);
   PreparedOpen prepared{core::open_record(cmd, ctx), {}};
   const codec::ReplayOpen replay{cmd.title,    cmd.from_template ? cmd.from_template->name : std::string{},
                                  cmd.severity, cmd.identity,
@@ -85,40 +92,25 @@ PreparedOpen prepare_open(const StoreConfig& config, const std::vector<Record>& 
   return prepared;
 }
 
-const Record* find_open_by_fingerprint(const std::vector<Record>& records, std::string_view fingerprint) {
-  if (fingerprint.empty()) return nullptr;
-  for (const auto& r : records)
-    if (r.state != State::closed && r.source.fingerprint == fingerprint) return &r;
-  return nullptr;
-}
-
-std::vector<ExceptionId> find_recurrences(const std::vector<Record>& records, const Identity& identity,
-                                          std::string_view fingerprint) {
-  std::vector<ExceptionId> out;
-  for (const auto& r : records) {
-    const bool same_identity = !identity.name.empty() && r.identity.name == identity.name &&
-                               r.identity.kind == identity.kind && r.identity.system == identity.system;
-    const bool same_fingerprint = !fingerprint.empty() && r.source.fingerprint == fingerprint;
-    if (same_identity || same_fingerprint) out.push_back(r.id);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 OpenResult open_exception(Session& session, const OpenRequest& request) {
   Record created;
   try {
     session.commit([&](const store::Snapshot& snap) -> Session::Commit {
     const StoreConfig config = load_config(snap);
     session.check_signer_allowed(config.signers);
-    const auto records = load_records(snap);
-    if (const Record* same = find_open_by_fingerprint(records, request.source.fingerprint)) throw ReturnExisting{*same};
-    auto ids = record_ids(snap);
-    PreparedOpen prepared =
-        prepare_open(config, records, ids, request, core::Context{session.actor().email, session.now(), config.policy});
+    // Earlier records matter only for a fingerprint or an identity: without either, opening reads
+    // nothing but the one path its new id takes.
+    std::vector<core::RecordSummary> records;
+    if (!request.source.fingerprint.empty() || !request.identity.name.empty()) records = session.index().summaries(snap);
+    if (const auto* same = core::find_open_by_fingerprint(records, request.source.fingerprint))
+      throw ReturnExisting{load_record(snap, same->id)};
+    IdAllocator ids(snap, config.policy.id_prefix);
+    PreparedOpen prepared = prepare_open(config, core::RecurrenceLookup(records), ids, request,
+                                         core::Context{session.actor().email, session.now(), config.policy});
     created = prepared.record;
     return {{record_change(created)},
-            codec::command_message("open", created.id, codec::command_summary(nullptr, nullptr, created), prepared.replay)};
+            codec::command_message("open", created.id, codec::command_summary(nullptr, nullptr, created), prepared.replay),
+            {&created}};
     });
   } catch (ReturnExisting& same) {
     // Idempotent open: CI re-running a scan gets the exception it opened before.
@@ -143,8 +135,10 @@ Record commit_command(Session& session, std::string_view query, const core::Comm
     after = core::apply(before, command, core::Context{session.actor().email, session.now(), config.policy});
     std::vector<store::Change> changes{record_change(after)};
     changes.insert(changes.end(), extra.begin(), extra.end());
-    return {std::move(changes), codec::command_message(core::verb(command), id, codec::command_summary(&command, &before, after),
-                                                       codec::command_to_json(id, command))};
+    return {std::move(changes),
+            codec::command_message(core::verb(command), id, codec::command_summary(&command, &before, after),
+                                   codec::command_to_json(id, command)),
+            {&after}};
   });
   return after;
 }
@@ -204,15 +198,17 @@ Record show_exception(Session& session, std::string_view query) {
   return load_record(snap, session.resolve_id(snap, query));
 }
 
-std::vector<Record> list_exceptions(Session& session, const ListFilter& filter) {
-  const store::Snapshot snap = session.tip();
-  std::vector<Record> out;
-  for (auto& r : load_records(snap))
-    if (!filter.state || r.state == *filter.state) out.push_back(std::move(r));
-  std::sort(out.begin(), out.end(), [](const Record& a, const Record& b) {
+std::vector<core::RecordSummary> list_exceptions(Session& session, const ListFilter& filter) {
+  std::vector<core::RecordSummary> out = session.index().summaries(session.tip());
+  std::erase_if(out, [&](const core::RecordSummary& r) { return !filter.keeps(r.state); });
+  std::sort(out.begin(), out.end(), [](const core::RecordSummary& a, const core::RecordSummary& b) {
     return a.opened.at != b.opened.at ? a.opened.at < b.opened.at : a.id < b.id;
   });
   return out;
+}
+
+void list_exceptions_json(Session& session, const ListFilter& filter, const std::function<void(std::string_view)>& sink) {
+  session.index().stream_json(session.tip(), [&](State s) { return filter.keeps(s); }, sink);
 }
 
 }  // namespace docket::app

@@ -84,7 +84,7 @@ IngestResult ingest_reports(Session& session, const IngestRequest& request) {
       const StoreConfig config = load_config(snap);
       session.check_signer_allowed(config.signers);
       for (const auto& [rule, name] : request.template_map) (void)find_template(config, name);
-      const auto records = load_records(snap);
+      const std::vector<core::RecordSummary> records = session.index().summaries(snap);
       const core::IngestPlan plan = core::plan_ingest(records, report);
       if (plan.changes_nothing()) {
         result.known = plan.known;
@@ -92,13 +92,17 @@ IngestResult ingest_reports(Session& session, const IngestRequest& request) {
       }
       const core::Context ctx{session.actor().email, session.now(), config.policy};
       const bool has_leaked_secret = config.templates.count("leaked-secret") > 0;
-      auto taken = record_ids(snap);
+      const core::RecurrenceLookup earlier(records);
+      IdAllocator ids(snap, config.policy.id_prefix);
       std::vector<store::Change> changes;
       std::vector<std::pair<ExceptionId, std::string>> replays;
+      changes.reserve(plan.to_open.size() + plan.seen_again.size() + plan.not_seen.size());
+      replays.reserve(changes.capacity());
       const auto add = [&](const Record& r, const std::string& replay) {
         changes.push_back(record_change(r));
         replays.emplace_back(r.id, replay);
       };
+      result.opened.reserve(plan.to_open.size());
       for (const std::size_t index : plan.to_open) {
         const core::ScanFinding& finding = report.findings[index];
         OpenRequest open;
@@ -106,28 +110,32 @@ IngestResult ingest_reports(Session& session, const IngestRequest& request) {
         open.template_name = template_for(finding, request.template_map, has_leaked_secret);
         open.severity = finding.severity;
         open.source = Source{finding.tool, finding.rule, finding.fingerprint, finding.location};
-        PreparedOpen prepared = prepare_open(config, records, taken, open, ctx);
+        PreparedOpen prepared = prepare_open(config, earlier, ids, open, ctx);
         add(prepared.record, prepared.replay);
         result.opened.push_back(std::move(prepared.record));
       }
-      std::map<ExceptionId, const Record*> by_id;
-      for (const auto& r : records) by_id.emplace(r.id, &r);
-      const auto mark = [&](const Record& before, const core::Command& command, std::vector<Record>& into) {
+      // Only the records a scan marks are read in full.
+      const auto mark = [&](const ExceptionId& id, const auto& make_command, std::vector<Record>& into) {
+        const Record before = load_record(snap, id);
+        const core::Command command = make_command(before);
         Record after = core::apply(before, command, ctx);
         add(after, codec::command_to_json(before.id, command));
         into.push_back(std::move(after));
       };
-      for (const auto& id : plan.seen_again) {
-        const Record& before = *by_id.at(id);
-        mark(before, core::MarkSeen{"reported again by a " + before.source.tool + " scan"}, result.seen_again);
-      }
-      for (const auto& id : plan.not_seen) {
-        const Record& before = *by_id.at(id);
-        mark(before, core::MarkNotSeen{"not reported by a complete " + before.source.tool + " scan"}, result.not_seen);
-      }
+      for (const auto& id : plan.seen_again)
+        mark(id, [](const Record& before) { return core::MarkSeen{"reported again by a " + before.source.tool + " scan"}; },
+             result.seen_again);
+      for (const auto& id : plan.not_seen)
+        mark(id,
+             [](const Record& before) { return core::MarkNotSeen{"not reported by a complete " + before.source.tool + " scan"}; },
+             result.not_seen);
+      std::vector<const Record*> written;
+      for (const auto* list : {&result.opened, &result.seen_again, &result.not_seen})
+        for (const Record& r : *list) written.push_back(&r);
       result.known = plan.known;
       const codec::IngestCounts counts{plan.to_open.size(), plan.seen_again.size(), plan.not_seen.size()};
-      return {std::move(changes), codec::ingest_message(codec::ingest_subject(joined(report.tools), counts), replays)};
+      return {std::move(changes), codec::ingest_message(codec::ingest_subject(joined(report.tools), counts), replays),
+              std::move(written)};
     });
     result.commit = commit;
   } catch (const NothingChanged&) {

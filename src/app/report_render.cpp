@@ -578,7 +578,7 @@ std::string markdown_escape(std::string_view text) {
   return out;
 }
 
-void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
+void write_file_atomically(const std::filesystem::path& path, std::string_view content, bool durable) {
   const auto fail = [&](const std::string& what) {
     throw Error(ExitCode::usage, "cannot write " + path.string() + ": " + what,
                 "check that the folder exists and that you may write to it");
@@ -613,7 +613,7 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
     }
     written += static_cast<std::size_t>(n);
   }
-  if (::fsync(file.fd) != 0) fail(std::strerror(errno));
+  if (durable && ::fsync(file.fd) != 0) fail(std::strerror(errno));
   const int closing = file.fd;
   file.fd = -1;
   if (::close(closing) != 0) fail(std::strerror(errno));

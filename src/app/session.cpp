@@ -138,7 +138,10 @@ std::vector<Record> load_records(const store::Snapshot& snap) {
 }
 
 Session::Session(const Settings& settings)
-    : settings_(settings), repo_(locate_repository(settings)), store_(repo_, resolve_ref(settings, repo_)) {}
+    : settings_(settings),
+      repo_(locate_repository(settings)),
+      store_(repo_, resolve_ref(settings, repo_)),
+      index_(store_, settings.use_index) {}
 
 store::Snapshot Session::unverified_tip() const {
   store::Snapshot snap = store_.tip();
@@ -191,8 +194,20 @@ void Session::check_signer_allowed(const crypto::AllowedSigners& signers) {
                     " --key YOUR_KEY.pub --role ROLE");
 }
 
-ExceptionId Session::resolve_id(const store::Snapshot& snap, std::string_view query) const {
-  const auto match = match_id(query, record_ids(snap));
+ExceptionId Session::resolve_id(const store::Snapshot& snap, std::string_view query) {
+  std::vector<ExceptionId> ids;
+  if (const auto folder = fanout_of_query(query)) {
+    // Every id the query can match lies in this one folder.
+    for (const auto& name : snap.list("exceptions/" + *folder)) {
+      std::string_view stem(name);
+      if (!stem.ends_with(".yaml")) continue;
+      stem.remove_suffix(5);
+      if (auto id = ExceptionId::parse(stem)) ids.push_back(*id);
+    }
+  } else {
+    for (auto& s : index_.summaries(snap)) ids.push_back(std::move(s.id));
+  }
+  const auto match = match_id(query, ids);
   switch (match.kind) {
     case IdMatch::Kind::unique: return match.id;
     case IdMatch::Kind::none:
@@ -214,6 +229,8 @@ store::ObjectId Session::commit(const std::function<Commit(const store::Snapshot
     std::optional<Timestamp>& pinned;
     ~Unpin() { pinned.reset(); }
   } unpin{attempt_now_};
+  store::Snapshot base;
+  std::vector<std::pair<store::ObjectId, const Record*>> written;  // of the attempt that lands
   const store::ObjectId made = store_.update(
       [&](const store::Snapshot& snap) {
         if (snap.empty())
@@ -232,12 +249,21 @@ store::ObjectId Session::commit(const std::function<Commit(const store::Snapshot
         if (tip_time > *attempt_now_ && tip_time - *attempt_now_ <= clock_skew_at(snap)) attempt_now_ = tip_time;
         core::check_commit_time(*attempt_now_, {tip_time}, *attempt_now_, Duration{0});
         Commit c = build(snap);
+        base = snap;
+        written.clear();
+        for (const Record* r : c.written) {
+          const std::string path = record_path(r->id);
+          for (const auto& change : c.changes)
+            if (const auto* text = std::get_if<std::string>(&change.content); text && change.path == path)
+              written.emplace_back(store::hash_blob(*text), r);
+        }
         return store::Store::Update{std::move(c.changes),
                                     store::CommitInfo{std::move(c.message), recorded_name(snap, who), who.email, *attempt_now_}};
       },
       key);
   // Our own commit, built by the core rules on a verified parent: the new verified tip.
   record_verified_tip(repo_, store_.ref(), made);
+  index_.record_commit(base, store_.at(made), written);
   return made;
 }
 

@@ -78,6 +78,12 @@ app::Settings CommandContext::settings() const {
   if (auto v = env("HOME")) s.home = *v;
   s.actor_email = env("DOCKET_ACTOR_EMAIL");
   s.actor_name = env("DOCKET_ACTOR_NAME");
+  if (auto v = env("DOCKET_INDEX")) {
+    if (*v != "on" && *v != "off")
+      throw Error(ExitCode::usage, "DOCKET_INDEX='" + *v + "' is neither on nor off",
+                  "unset it (the default, on), or set off to read every record without the local index");
+    s.use_index = *v == "on";
+  }
   if (auto v = env("DOCKET_NOW")) {
     s.now = parse_rfc3339(*v);
     if (!s.now) throw Error(ExitCode::usage, "DOCKET_NOW='" + *v + "' is not an RFC 3339 time", "use e.g. 2026-11-23T10:00:00Z");

@@ -30,14 +30,14 @@ std::string upper(std::string_view text) {
   return out;
 }
 
-void render_check_json(std::ostream& out, const std::vector<core::Finding>& findings, const std::map<ExceptionId, const Record*>& by_id,
+void render_check_json(std::ostream& out, const std::vector<core::Finding>& findings, const std::map<ExceptionId, const core::RecordSummary*>& by_id,
                        const Policy& policy, Timestamp at, bool failed) {
   nlohmann::json list = nlohmann::json::array();
   nlohmann::json counts = nlohmann::json::object();
   for (const auto kind : core::kFindingKinds) counts[std::string(core::to_string(kind))] = 0;
   const nlohmann::json escalation = email_texts(policy.escalation);
   for (const auto& f : findings) {
-    const Record& r = *by_id.at(f.id);
+    const core::RecordSummary& r = *by_id.at(f.id);
     counts[std::string(core::to_string(f.kind))] = counts[std::string(core::to_string(f.kind))].get<int>() + 1;
     list.push_back({{"kind", core::to_string(f.kind)},
                     {"id", f.id.str()},
@@ -61,13 +61,13 @@ void render_check_json(std::ostream& out, const std::vector<core::Finding>& find
       << "\n";
 }
 
-std::string render_check_text(const std::vector<core::Finding>& findings, const std::map<ExceptionId, const Record*>& by_id,
+std::string render_check_text(const std::vector<core::Finding>& findings, const std::map<ExceptionId, const core::RecordSummary*>& by_id,
                               const Policy& policy, Timestamp at, bool failed) {
   std::ostringstream out;
   const std::string escalation =
       policy.escalation.empty() ? "no escalation owners in docket.yaml" : join(email_texts(policy.escalation));
   for (const auto& f : findings) {
-    const Record& r = *by_id.at(f.id);
+    const core::RecordSummary& r = *by_id.at(f.id);
     const bool fails = core::fails_build(f.kind, policy);
     out << upper(core::to_string(f.kind)) << (fails ? " (fails)" : "") << "  " << f.id.str() << "  " << r.title << "\n"
         << "  " << f.detail << "\n"
@@ -103,13 +103,13 @@ void attach_check(CLI::App& cmd, CommandContext& ctx) {
     app::Session session(ctx.settings());
     const store::Snapshot snap = session.tip();
     const Policy policy = app::load_config(snap).policy;
-    const std::vector<Record> records = app::load_records(snap);
+    const std::vector<core::RecordSummary> records = session.index().summaries(snap);
     const Timestamp at = opts->at.empty() ? session.now() : parse_time_option(opts->at, "--at", session.now());
     const auto findings = core::find_findings(records, policy, at);
     const bool failed = core::fails_build(findings, policy);
     ctx.exit_code = failed ? 1 : 0;
-    std::map<ExceptionId, const Record*> by_id;
-    for (const Record& r : records) by_id[r.id] = &r;
+    std::map<ExceptionId, const core::RecordSummary*> by_id;
+    for (const auto& r : records) by_id[r.id] = &r;
     if (opts->json) render_check_json(*ctx.out, findings, by_id, policy, at, failed);
     else print_human(*ctx.out, render_check_text(findings, by_id, policy, at, failed));
   });

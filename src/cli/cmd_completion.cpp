@@ -202,30 +202,21 @@ public:
   }
   bool ok() const { return session_.has_value() && tip_.has_value(); }
   const store::Snapshot& tip() const { return *tip_; }
+  app::RecordIndex& index() const { return session_->index(); }
 
 private:
-  std::optional<app::Session> session_;
+  mutable std::optional<app::Session> session_;
   std::optional<store::Snapshot> tip_;
 };
 
-// Titles are shown beside ids only for a short list: each one costs a parse.
-constexpr std::size_t kMaxDescribedIds = 50;
-
 void add_ids(std::vector<Candidate>& out, const StoreReader& store, const std::string& prefix) {
   if (!store.ok()) return;
-  std::vector<ExceptionId> matches;
-  for (const auto& id : app::record_ids(store.tip()))
-    if (starts_with_ignoring_case(id.str(), prefix)) matches.push_back(id);
-  for (const auto& id : matches) {
-    std::string title;
-    if (matches.size() <= kMaxDescribedIds) {
-      try {
-        title = app::load_record(store.tip(), id).title;
-      } catch (const Error&) {
-        // A malformed record still completes by its id; `show` will report what is wrong.
-      }
-    }
-    out.push_back({id.str(), title});
+  try {
+    // Ids and titles from the record index: no record is parsed on a TAB.
+    for (auto& r : store.index().summaries(store.tip()))
+      if (starts_with_ignoring_case(r.id.str(), prefix)) out.push_back({r.id.str(), std::move(r.title)});
+  } catch (const Error&) {
+    // A malformed record: nothing to offer; `list` and `verify` report what is wrong.
   }
 }
 

@@ -20,11 +20,18 @@ void attach_list(CLI::App& cmd, CommandContext& ctx) {
     app::ListFilter filter;
     if (!opts->state.empty()) filter.state = parse_state_option(opts->state);
     app::Session session(ctx.settings());
-    const auto records = app::list_exceptions(session, filter);
     if (opts->json) {
-      render_json(*ctx.out, records);
+      // A JSON array streamed one record per line: memory stays flat however large the store.
+      bool first = true;
+      *ctx.out << "[";
+      app::list_exceptions_json(session, filter, [&](std::string_view json) {
+        *ctx.out << (first ? "\n" : ",\n") << json;
+        first = false;
+      });
+      *ctx.out << (first ? "]\n" : "\n]\n");
       return;
     }
+    const auto records = app::list_exceptions(session, filter);
     std::ostringstream text;
     render_table(text, records);
     print_human(*ctx.out, text.str());

@@ -133,7 +133,7 @@ void render_record(std::ostream& out, const Record& r) {
   }
 }
 
-void render_table(std::ostream& out, const std::vector<Record>& records) {
+void render_table(std::ostream& out, const std::vector<core::RecordSummary>& records) {
   if (records.empty()) {
     out << "no exceptions\n";
     return;
@@ -150,11 +150,5 @@ void render_table(std::ostream& out, const std::vector<Record>& records) {
 }
 
 void render_json(std::ostream& out, const Record& r) { out << codec::to_json(r).dump(2) << "\n"; }
-
-void render_json(std::ostream& out, const std::vector<Record>& records) {
-  nlohmann::json array = nlohmann::json::array();
-  for (const auto& r : records) array.push_back(codec::to_json(r));
-  out << array.dump(2) << "\n";
-}
 
 }  // namespace docket::cli

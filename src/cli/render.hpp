@@ -5,12 +5,12 @@
 #include <vector>
 
 #include "docket/core/record.hpp"
+#include "docket/core/summary.hpp"
 
 namespace docket::cli {
 
 void render_record(std::ostream& out, const Record& r);
-void render_table(std::ostream& out, const std::vector<Record>& records);
+void render_table(std::ostream& out, const std::vector<core::RecordSummary>& records);
 void render_json(std::ostream& out, const Record& r);
-void render_json(std::ostream& out, const std::vector<Record>& records);
 
 }  // namespace docket::cli

@@ -44,9 +44,21 @@ std::string format_rough_duration(Duration d) {
   return negative ? "-" + body : body;
 }
 
+namespace {
+
+bool in_force(State state, std::optional<Resolution> decided) {
+  if (state == State::accepted) return true;
+  return state == State::pending_approval && decided == Resolution::accepted;
+}
+
+}  // namespace
+
 bool acceptance_in_force(const Record& r) {
-  if (r.state == State::accepted) return true;
-  return r.state == State::pending_approval && r.outcome && r.outcome->resolution == Resolution::accepted;
+  return in_force(r.state, r.outcome ? std::optional(r.outcome->resolution) : std::nullopt);
+}
+
+bool acceptance_in_force(const RecordSummary& r) {
+  return in_force(r.state, r.outcome ? std::optional(r.outcome->resolution) : std::nullopt);
 }
 
 namespace {
@@ -54,12 +66,12 @@ namespace {
 std::string ago(Timestamp deadline, Timestamp at) { return format_rough_duration(at - deadline) + " ago"; }
 
 // The acceptance's expiry, or nothing when the record has none to read.
-std::optional<Timestamp> acceptance_expiry(const Record& r) {
+std::optional<Timestamp> acceptance_expiry(const RecordSummary& r) {
   if (!r.outcome || r.outcome->resolution != Resolution::accepted) return std::nullopt;
   return r.outcome->expires;
 }
 
-void add_acceptance_findings(const Record& r, const Policy& policy, Timestamp at, std::vector<Finding>& out) {
+void add_acceptance_findings(const RecordSummary& r, const Policy& policy, Timestamp at, std::vector<Finding>& out) {
   const auto expires = acceptance_expiry(r);
   // Fail-closed: an acceptance we cannot bound in time is treated as already over, so a
   // damaged or hand-edited record can never hold an exception open indefinitely.
@@ -81,19 +93,19 @@ void add_acceptance_findings(const Record& r, const Policy& policy, Timestamp at
 
 }  // namespace
 
-std::vector<Finding> find_findings(const std::vector<Record>& records, const Policy& policy, Timestamp at) {
+std::vector<Finding> find_findings(const std::vector<RecordSummary>& records, const Policy& policy, Timestamp at) {
   std::vector<Finding> findings;
-  for (const Record& r : records) {
+  for (const RecordSummary& r : records) {
     if (acceptance_in_force(r)) {
       add_acceptance_findings(r, policy, at, findings);
       continue;  // an acceptance in force is decided: its SLA no longer runs
     }
     if (r.state == State::closed) {
-      if (r.review.due && !r.review.done && *r.review.due < at)
+      if (r.review_due && !r.review_done && *r.review_due < at)
         findings.push_back({FindingKind::review_overdue, r.id,
-                            "post-closure review was due " + format_rfc3339(*r.review.due) + " (" +
-                                ago(*r.review.due, at) + ")",
-                            r.review.due});
+                            "post-closure review was due " + format_rfc3339(*r.review_due) + " (" +
+                                ago(*r.review_due, at) + ")",
+                            r.review_due});
       continue;
     }
     if (r.due && *r.due < at)
@@ -108,6 +120,10 @@ std::vector<Finding> find_findings(const std::vector<Record>& records, const Pol
     return std::tuple(a.kind, deadline(a), a.id) < std::tuple(b.kind, deadline(b), b.id);
   });
   return findings;
+}
+
+std::vector<Finding> find_findings(const std::vector<Record>& records, const Policy& policy, Timestamp at) {
+  return find_findings(summarize(records), policy, at);
 }
 
 bool fails_build(FindingKind kind, const Policy& policy) { return policy.fail_on.count(std::string(to_string(kind))) > 0; }

@@ -74,4 +74,12 @@ IdMatch match_id(std::string_view query, const std::vector<ExceptionId>& ids) {
   return result;
 }
 
+std::optional<std::string> fanout_of_query(std::string_view query) {
+  const std::string q = normalize_query(query);
+  const auto dash = q.find('-');
+  const std::string_view random_part = dash == std::string::npos ? std::string_view(q) : std::string_view(q).substr(dash + 1);
+  if (random_part.size() < 2) return std::nullopt;
+  return std::string(random_part.substr(0, 2));
+}
+
 }  // namespace docket

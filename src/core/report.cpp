@@ -38,11 +38,11 @@ void count_age(std::vector<AgingBucket>& buckets, Duration age) {
   ++buckets.front().count;  // a negative age (opened after the report's time) is the youngest
 }
 
-bool is_overdue(const Record& r, Timestamp at) {
+bool is_overdue(const RecordSummary& r, Timestamp at) {
   return r.state != State::closed && !acceptance_in_force(r) && r.due && *r.due < at;
 }
 
-ReportRow make_row(const Record& r, Timestamp at) {
+ReportRow make_row(const RecordSummary& r, Timestamp at) {
   ReportRow row;
   row.id = r.id;
   row.title = r.title;
@@ -66,7 +66,7 @@ ReportRow make_row(const Record& r, Timestamp at) {
   return row;
 }
 
-AcceptedItem make_accepted(const Record& r, const Policy& policy, Timestamp at) {
+AcceptedItem make_accepted(const RecordSummary& r, const Policy& policy, Timestamp at) {
   AcceptedItem item;
   item.id = r.id;
   item.title = r.title;
@@ -78,25 +78,25 @@ AcceptedItem make_accepted(const Record& r, const Policy& policy, Timestamp at) 
   return item;
 }
 
-std::string recurrence_key(const Record& r) {
+std::string recurrence_key(const RecordSummary& r) {
   if (!r.identity.name.empty()) return r.identity.name;
   if (!r.source.fingerprint.empty()) return "fingerprint " + r.source.fingerprint;
   return "(no identity)";
 }
 
-std::vector<RecurrenceGroup> recurrence_groups(const std::vector<Record>& records) {
-  std::map<ExceptionId, const Record*> by_id;
-  for (const Record& r : records) by_id[r.id] = &r;
+std::vector<RecurrenceGroup> recurrence_groups(const std::vector<RecordSummary>& records) {
+  std::map<ExceptionId, const RecordSummary*> by_id;
+  for (const RecordSummary& r : records) by_id[r.id] = &r;
   struct Group {
     std::set<ExceptionId> ids;
     std::set<std::string> systems;
   };
   std::map<std::string, Group> groups;
-  const auto add = [](Group& g, const Record& r) {
+  const auto add = [](Group& g, const RecordSummary& r) {
     g.ids.insert(r.id);
     if (!r.identity.system.empty()) g.systems.insert(r.identity.system);
   };
-  for (const Record& r : records) {
+  for (const RecordSummary& r : records) {
     if (r.recurrence_of.empty()) continue;
     Group& g = groups[recurrence_key(r)];
     add(g, r);
@@ -113,10 +113,10 @@ std::vector<RecurrenceGroup> recurrence_groups(const std::vector<Record>& record
   return out;
 }
 
-std::vector<FrameworkFamily> framework_coverage(const std::vector<Record>& records) {
+std::vector<FrameworkFamily> framework_coverage(const std::vector<RecordSummary>& records) {
   std::map<std::string, FrameworkFamily> families;
   for (const auto family : kReportedFrameworkFamilies) families[std::string(family)].family = family;
-  for (const Record& r : records) {
+  for (const RecordSummary& r : records) {
     // A record citing a reference twice still counts once.
     const std::set<std::string> refs(r.frameworks.begin(), r.frameworks.end());
     std::set<std::string> cited_families;
@@ -141,15 +141,15 @@ std::vector<FrameworkFamily> framework_coverage(const std::vector<Record>& recor
 
 }  // namespace
 
-ReportData build_report(const std::vector<Record>& records, const Policy& policy, Timestamp at) {
+ReportData build_report(const std::vector<RecordSummary>& records, const Policy& policy, Timestamp at) {
   ReportData data;
   data.at = at;
   data.total = static_cast<int>(records.size());
   data.aging = empty_aging_buckets();
   std::vector<Duration> open_ages, to_decision, to_close;
-  for (const Record& r : records) {
+  for (const RecordSummary& r : records) {
     ++data.by_state[r.state];
-    if (!r.approvals.empty()) to_decision.push_back(r.approvals.front().stamp.at - r.opened.at);
+    if (r.first_decision) to_decision.push_back(*r.first_decision - r.opened.at);
     if (r.state == State::closed) {
       ++data.closed;
       if (r.outcome) to_close.push_back(r.outcome->decided.at - r.opened.at);
@@ -179,6 +179,10 @@ ReportData build_report(const std::vector<Record>& records, const Policy& policy
   data.recurrence = recurrence_groups(records);
   data.frameworks = framework_coverage(records);
   return data;
+}
+
+ReportData build_report(const std::vector<Record>& records, const Policy& policy, Timestamp at) {
+  return build_report(summarize(records), policy, at);
 }
 
 }  // namespace docket::core

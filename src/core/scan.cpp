@@ -23,16 +23,16 @@ void merge_reports(ScanReport& into, const ScanReport& more) {
   into.duplicates += more.duplicates;
 }
 
-IngestPlan plan_ingest(const std::vector<Record>& records, const ScanReport& report) {
+IngestPlan plan_ingest(const std::vector<RecordSummary>& records, const ScanReport& report) {
   IngestPlan plan;
   // Exceptions still being worked, by fingerprint. Sorted by id so the plan does not depend on
   // the order records were read in.
-  std::vector<const Record*> live;
+  std::vector<const RecordSummary*> live;
   for (const auto& r : records)
     if (r.state != State::closed && !r.source.fingerprint.empty()) live.push_back(&r);
-  std::sort(live.begin(), live.end(), [](const Record* a, const Record* b) { return a->id < b->id; });
-  std::map<std::string, std::vector<const Record*>> by_fingerprint;
-  for (const Record* r : live) by_fingerprint[r->source.fingerprint].push_back(r);
+  std::sort(live.begin(), live.end(), [](const RecordSummary* a, const RecordSummary* b) { return a->id < b->id; });
+  std::map<std::string, std::vector<const RecordSummary*>> by_fingerprint;
+  for (const RecordSummary* r : live) by_fingerprint[r->source.fingerprint].push_back(r);
 
   std::set<std::string> reported;
   for (std::size_t i = 0; i < report.findings.size(); ++i) {
@@ -43,15 +43,23 @@ IngestPlan plan_ingest(const std::vector<Record>& records, const ScanReport& rep
       plan.to_open.push_back(i);
       continue;
     }
-    for (const Record* r : it->second) {
+    for (const RecordSummary* r : it->second) {
       plan.known.push_back(r->id);
       if (r->source.missing_since) plan.seen_again.push_back(r->id);
     }
   }
-  for (const Record* r : live)
+  for (const RecordSummary* r : live)
     if (report.complete_tools.count(r->source.tool) && !reported.count(r->source.fingerprint) && !r->source.missing_since)
       plan.not_seen.push_back(r->id);
   return plan;
+}
+
+}  // namespace docket::core
+
+namespace docket::core {
+
+IngestPlan plan_ingest(const std::vector<Record>& records, const ScanReport& report) {
+  return plan_ingest(summarize(records), report);
 }
 
 }  // namespace docket::core

@@ -132,4 +132,13 @@ std::vector<Snapshot::FileEntry> Snapshot::walk(std::string_view dir) const {
   return files;
 }
 
+std::optional<ObjectId> Snapshot::tree_id(std::string_view dir) const {
+  if (!impl_) return std::nullopt;
+  dir = without_trailing_slashes(dir);
+  if (dir.empty()) return detail::to_object_id(*git_tree_id(impl_->tree.get()));
+  detail::TreeEntryPtr entry = entry_at(*impl_, dir);
+  if (!entry || git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE) return std::nullopt;
+  return detail::to_object_id(*git_tree_entry_id(entry.get()));
+}
+
 }  // namespace docket::store

@@ -300,4 +300,30 @@ ObjectId Store::update(const std::function<Update(const Snapshot&)>& build, cons
               "retry the command");
 }
 
+std::vector<TreeEntry> Store::read_tree(const ObjectId& id) const {
+  const git_oid oid = detail::to_oid(id);
+  git_tree* raw = nullptr;
+  const int rc = git_tree_lookup(&raw, raw_repo(repo_), &oid);
+  detail::TreePtr tree(raw);
+  if (rc < 0) throw_git_error(rc, "cannot read tree " + id.hex + " in '" + where(repo_) + "'");
+  const size_t count = git_tree_entrycount(tree.get());
+  std::vector<TreeEntry> entries;
+  entries.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    const git_tree_entry* entry = git_tree_entry_byindex(tree.get(), i);
+    entries.push_back({git_tree_entry_name(entry), detail::to_object_id(*git_tree_entry_id(entry)),
+                       static_cast<std::uint32_t>(git_tree_entry_filemode_raw(entry))});
+  }
+  return entries;
+}
+
+std::string Store::read_blob(const ObjectId& id) const {
+  const git_oid oid = detail::to_oid(id);
+  git_blob* raw = nullptr;
+  const int rc = git_blob_lookup(&raw, raw_repo(repo_), &oid);
+  detail::BlobPtr blob(raw);
+  if (rc < 0) throw_git_error(rc, "cannot read blob " + id.hex + " in '" + where(repo_) + "'");
+  return std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())), git_blob_rawsize(blob.get()));
+}
+
 }  // namespace docket::store

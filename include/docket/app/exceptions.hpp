@@ -3,6 +3,7 @@
 // another writer got there first.
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,13 +49,13 @@ Record show_exception(Session& session, std::string_view query);
 
 struct ListFilter {
   std::optional<State> state;
+  bool keeps(State s) const { return !state || s == *state; }
 };
-std::vector<Record> list_exceptions(Session& session, const ListFilter& filter);
-
-// Finds the open (not closed) record with `fingerprint` in `records`, if any.
-const Record* find_open_by_fingerprint(const std::vector<Record>& records, std::string_view fingerprint);
-// Earlier records sharing the identity (kind+name+system, when a name is set) or fingerprint.
-std::vector<ExceptionId> find_recurrences(const std::vector<Record>& records, const Identity& identity,
-                                          std::string_view fingerprint);
+// The summaries of the exceptions `filter` keeps, oldest first (opening time, then id), from
+// the record index.
+std::vector<core::RecordSummary> list_exceptions(Session& session, const ListFilter& filter);
+// The same exceptions as compact JSON texts (docs/json.md), one call of `sink` each, in the same
+// order, in memory that does not grow with the store.
+void list_exceptions_json(Session& session, const ListFilter& filter, const std::function<void(std::string_view)>& sink);
 
 }  // namespace docket::app

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "docket/app/record_index.hpp"
 #include "docket/app/settings.hpp"
 #include "docket/core/lifecycle.hpp"
 #include "docket/core/policy.hpp"
@@ -43,7 +44,8 @@ StoreConfig load_config(const store::Snapshot& snap);
 std::vector<ExceptionId> record_ids(const store::Snapshot& snap);
 // Reads and parses one record; Error(not_found) when absent.
 Record load_record(const store::Snapshot& snap, const ExceptionId& id);
-// Every record, parsed (through the blob-id cache when one is set).
+// Every record, parsed from its YAML (commands that read many records use the RecordIndex's
+// summaries instead; this is the reference path the index is tested against).
 std::vector<Record> load_records(const store::Snapshot& snap);
 
 struct Actor {
@@ -76,14 +78,21 @@ public:
   // commit would fail `verify`, so it is never written.
   void check_signer_allowed(const crypto::AllowedSigners& signers);
 
-  // Resolves a user-typed id or prefix against the records in `snap`.
-  ExceptionId resolve_id(const store::Snapshot& snap, std::string_view query) const;
+  // Resolves a user-typed id or prefix against the records in `snap`. A query that names the
+  // fan-out folder (two characters of the random part) reads that folder only.
+  ExceptionId resolve_id(const store::Snapshot& snap, std::string_view query);
+
+  // The local record index of this store (app/record_index.hpp).
+  RecordIndex& index() { return index_; }
 
   // Runs one transaction: `build` sees the current tip (re-read on every retry) and returns the
   // changes and a commit message; the commit is signed by the actor's key.
+  // `written` names the records the changes write (pointers valid until commit() returns), so
+  // the index learns them without parsing.
   struct Commit {
     std::vector<store::Change> changes;
     std::string message;
+    std::vector<const Record*> written = {};
   };
   store::ObjectId commit(const std::function<Commit(const store::Snapshot&)>& build);
 
@@ -93,6 +102,7 @@ private:
   Settings settings_;
   store::Repository repo_;
   store::Store store_;
+  RecordIndex index_;
   std::optional<Actor> actor_;
   std::unique_ptr<crypto::Signer> signer_;
   std::optional<Timestamp> attempt_now_;  // the clock, read once per commit attempt

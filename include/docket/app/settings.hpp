@@ -19,6 +19,7 @@ struct Settings {
   std::optional<std::string> actor_name;      // DOCKET_ACTOR_NAME (else user.name)
   std::optional<Timestamp> now;               // DOCKET_NOW, for replaying and tests; else the clock
   std::optional<std::filesystem::path> home;  // HOME, to expand `~/` in key paths as git does
+  bool use_index = true;                      // DOCKET_INDEX=off reads every record, bypassing the local index
 };
 
 inline constexpr const char* kDefaultRef = "refs/heads/docket";

@@ -11,6 +11,7 @@
 
 #include "docket/core/policy.hpp"
 #include "docket/core/record.hpp"
+#include "docket/core/summary.hpp"
 
 namespace docket::core {
 
@@ -41,9 +42,12 @@ struct Finding {
 // An acceptance is in force from approval until it is revoked, including while a renewal waits
 // for approval (the earlier expiry still holds: an acceptance is never silently extended).
 bool acceptance_in_force(const Record& r);
+bool acceptance_in_force(const RecordSummary& r);
 
 // The findings for `records` judged at `at`, ordered by kind, then deadline, then id.
 // Fail-closed: an acceptance in force with no recorded expiry counts as expired.
+std::vector<Finding> find_findings(const std::vector<RecordSummary>& records, const Policy& policy, Timestamp at);
+// The same for full records (summarised first).
 std::vector<Finding> find_findings(const std::vector<Record>& records, const Policy& policy, Timestamp at);
 
 // Whether any finding's kind is named in `policy.fail_on` (the CI gate).

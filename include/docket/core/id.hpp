@@ -3,6 +3,7 @@
 // the short forms users type, like git's abbreviated hashes.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -29,5 +30,10 @@ struct IdMatch {
 // Case-insensitive prefix match of `query` against `ids`. A query without a dash is matched
 // against the part after the prefix, so `7f3a` finds `EX-7F3A9C2KQD`. An exact match wins.
 IdMatch match_id(std::string_view query, const std::vector<ExceptionId>& ids);
+// The fan-out folder name (the first two characters after the prefix) that every id `query`
+// can match lies in, when the query gives at least two characters of the random part (as
+// match_id reads it: case-insensitive, I/L read as 1 and O as 0); nullopt otherwise. Lets a
+// look-up read one folder instead of the whole store.
+std::optional<std::string> fanout_of_query(std::string_view query);
 
 }  // namespace docket

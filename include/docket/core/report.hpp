@@ -108,6 +108,8 @@ struct ReportData {
   bool operator==(const ReportData&) const = default;
 };
 
+ReportData build_report(const std::vector<RecordSummary>& records, const Policy& policy, Timestamp at);
+// The same for full records (summarised first).
 ReportData build_report(const std::vector<Record>& records, const Policy& policy, Timestamp at);
 
 }  // namespace docket::core

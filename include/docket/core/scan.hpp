@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "docket/core/record.hpp"
+#include "docket/core/summary.hpp"
 
 namespace docket::core {
 
@@ -50,6 +51,8 @@ struct IngestPlan {
 
 // The plan for ingesting `report` into a store holding `records`. Closed exceptions are never
 // touched: a finding seen again after closure opens a new exception (linked as a recurrence).
+IngestPlan plan_ingest(const std::vector<RecordSummary>& records, const ScanReport& report);
+// The same for full records (summarised first).
 IngestPlan plan_ingest(const std::vector<Record>& records, const ScanReport& report);
 
 }  // namespace docket::core

@@ -100,6 +100,8 @@ public:
   // Every blob below `dir`, with full paths, sorted by path; folders deeper than kLayoutDepth
   // path components are not descended into (iterative, constant stack).
   std::vector<FileEntry> walk(std::string_view dir) const;
+  // The id of the folder `dir` ("" for the root tree); nullopt when absent or not a folder.
+  std::optional<ObjectId> tree_id(std::string_view dir) const;
 
   struct Impl;
   explicit Snapshot(std::shared_ptr<Impl> impl);
@@ -168,6 +170,14 @@ struct PathChange {
   std::string path;
   std::optional<FileVersion> before;
   std::optional<FileVersion> after;
+};
+
+// One entry of a git tree, as stored: name, object id and file mode (FileVersion's modes).
+struct TreeEntry {
+  std::string name;
+  ObjectId id;
+  std::uint32_t mode = 0;
+  bool folder() const { return mode == FileVersion::folder; }
 };
 
 // A commit as read back from history.
@@ -258,6 +268,12 @@ public:
   bool descends_from(const ObjectId& commit, const ObjectId& ancestor) const;
   // Throws Error(ExitCode::not_found) when `id` is not a commit in the repository.
   CommitRecord read_commit(const ObjectId& id) const;
+  // The entries of the tree `id` in git's order (by name, folders as if ending in '/'), without
+  // path look-ups from a root: for readers that already hold the id (the record index).
+  // Throws Error(ExitCode::store) when `id` is not a tree in the repository.
+  std::vector<TreeEntry> read_tree(const ObjectId& id) const;
+  // The content of the blob `id`. Throws Error(ExitCode::store) when it is not a blob here.
+  std::string read_blob(const ObjectId& id) const;
 
   // For sync (src/store/sync_support.cpp).
   // The commit any full ref name points at (such as a remote-tracking ref); nullopt if absent.

@@ -123,7 +123,7 @@ TEST_CASE("framework coverage counts records per reference, grouped by family, t
 }
 
 TEST_CASE("an empty store gives an empty but complete report") {
-  const ReportData data = build_report({}, Policy{}, kT0);
+  const ReportData data = build_report(std::vector<Record>{}, Policy{}, kT0);
   CHECK(data.total == 0);
   CHECK(data.aging.size() == 4);
   CHECK(data.frameworks.size() == 3);

@@ -1,0 +1,67 @@
+#pragma once
+// The local record index (docs/design.md §10): for every record of a snapshot, its summary
+// (core/summary.hpp) and compact JSON, cached under the repository's git directory in
+// `docket/index/` — never committed, rebuildable at any time.
+//
+// Correct by construction: one cache file per fan-out folder of `exceptions/`, named by that
+// folder's git tree id, holding each record's blob id (codec/index_file.hpp). A new tip changes
+// the ids of the folders it touched and no others, so only those are re-indexed, reusing every
+// entry whose blob id did not change; a record's YAML is parsed only when its blob was never
+// indexed. Files are written whole and renamed into place, so concurrent processes see a
+// complete file or none; a missing, corrupt (digest mismatch) or foreign-version file is rebuilt
+// silently, and a cache that cannot be written (a read-only repository) only costs speed.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "docket/core/record.hpp"
+#include "docket/core/summary.hpp"
+#include "docket/store/store.hpp"
+
+namespace docket::app {
+
+class RecordIndex {
+public:
+  // The index of `store`'s repository. With `enabled` false nothing is cached: every call parses
+  // every record, as docket did before the index (DOCKET_INDEX=off; tests compare both paths).
+  explicit RecordIndex(store::Store& store, bool enabled = true);
+  ~RecordIndex();
+  RecordIndex(const RecordIndex&) = delete;
+  RecordIndex& operator=(const RecordIndex&) = delete;
+
+  // The summaries of every record in `snap`, in path order. Parses the records that are not
+  // indexed yet and caches them. Throws what load_record throws for a malformed record.
+  std::vector<core::RecordSummary> summaries(const store::Snapshot& snap);
+
+  // Calls `sink` with the compact JSON (codec::to_json(record).dump()) of each record in `snap`
+  // whose state `keep` accepts, ordered by opening time, then id — the order of `docket list` —
+  // reading one text at a time, so memory does not grow with the store.
+  void stream_json(const store::Snapshot& snap, const std::function<bool(State)>& keep,
+                   const std::function<void(std::string_view)>& sink);
+
+  // After a commit from `before` to `after` that wrote `written` (each record with the blob id of
+  // its new YAML): indexes the folders the commit touched from the records in memory, without
+  // parsing, so the next reader finds the index current. Best effort: cache errors are ignored.
+  void record_commit(const store::Snapshot& before, const store::Snapshot& after,
+                     const std::vector<std::pair<store::ObjectId, const Record*>>& written);
+
+  // The folder holding the cache files (`<git dir>/docket/index`).
+  std::filesystem::path directory() const;
+
+  struct Folder;
+
+private:
+  std::vector<Folder> folders(const store::Snapshot& snap, bool with_json);
+  Folder build_folder(const std::string& name, const store::ObjectId& tree, const std::optional<store::ObjectId>& previous);
+
+  store::Store& store_;
+  bool enabled_;
+  std::map<std::string, std::pair<core::RecordSummary, std::string>> known_;  // blob id → summary, JSON
+};
+
+}  // namespace docket::app

@@ -1,0 +1,338 @@
+#include "docket/app/record_index.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <system_error>
+
+#include "docket/app/report_render.hpp"
+#include "docket/app/session.hpp"
+#include "docket/codec/index_file.hpp"
+#include "docket/codec/json.hpp"
+#include "docket/codec/yaml.hpp"
+#include "docket/core/error.hpp"
+#include "docket/core/id.hpp"
+#include "docket/crypto/sha256.hpp"
+
+namespace docket::app {
+
+struct RecordIndex::Folder {
+  std::string name;  // the fan-out folder's name under exceptions/
+  store::ObjectId tree;
+  codec::IndexFolder index;
+  std::string file;  // the whole file when this process built it (else read by offset from disk)
+};
+
+namespace {
+
+constexpr std::string_view kExceptions = "exceptions";
+
+// An open file descriptor, closed on every path.
+struct Fd {
+  int fd = -1;
+  explicit Fd(int f) : fd(f) {}
+  Fd(Fd&& o) noexcept : fd(o.fd) { o.fd = -1; }
+  Fd& operator=(Fd&&) = delete;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+bool read_exactly(int fd, std::uint64_t offset, std::size_t size, std::string& out) {
+  out.resize(size);
+  std::size_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::pread(fd, out.data() + done, size - done, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+// The header and entry section of a cache file (or the whole file); nullopt when it is missing
+// or unreadable — the caller rebuilds it.
+std::optional<std::string> read_cache_file(const std::filesystem::path& path, bool whole) {
+  Fd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (file.fd < 0) return std::nullopt;
+  struct stat st {};
+  if (::fstat(file.fd, &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  const auto file_size = static_cast<std::uint64_t>(st.st_size);
+  std::string bytes;
+  if (whole) {
+    if (!read_exactly(file.fd, 0, file_size, bytes)) return std::nullopt;
+    return bytes;
+  }
+  if (file_size < codec::kIndexHeaderSize || !read_exactly(file.fd, 0, codec::kIndexHeaderSize, bytes)) return std::nullopt;
+  const auto size = codec::index_summary_size(bytes);
+  if (!size || *size > file_size) return std::nullopt;
+  std::string rest;
+  if (!read_exactly(file.fd, codec::kIndexHeaderSize, *size - codec::kIndexHeaderSize, rest)) return std::nullopt;
+  bytes += rest;
+  return bytes;
+}
+
+bool is_hex_id(std::string_view name) {
+  return name.size() == 40 && std::all_of(name.begin(), name.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+// `<ID>.yaml` → the id, or nullopt for any other name (record_ids skips those too).
+std::optional<ExceptionId> record_file_id(std::string_view name) {
+  if (!name.ends_with(".yaml")) return std::nullopt;
+  name.remove_suffix(5);
+  return ExceptionId::parse(name);
+}
+
+std::string record_json(const Record& r) { return codec::to_json(r).dump(); }
+
+}  // namespace
+
+RecordIndex::RecordIndex(store::Store& store, bool enabled) : store_(store), enabled_(enabled) {}
+RecordIndex::~RecordIndex() = default;
+
+std::filesystem::path RecordIndex::directory() const { return store_.repository().git_dir() / "docket" / "index"; }
+
+namespace {
+
+std::filesystem::path head_path(const std::filesystem::path& dir, const std::string& ref) {
+  return dir / ("head-" + crypto::sha256(ref).hex().substr(0, 16));
+}
+
+std::optional<store::ObjectId> read_head(const std::filesystem::path& path) {
+  const auto text = read_cache_file(path, true);
+  if (!text || text->size() < 40 || !is_hex_id(std::string_view(*text).substr(0, 40))) return std::nullopt;
+  return store::ObjectId{text->substr(0, 40)};
+}
+
+void write_cache(const std::filesystem::path& path, std::string_view content) {
+  try {
+    std::error_code ec;
+    std::filesystem::create_directories(path.parent_path(), ec);
+    write_file_atomically(path, content, /*durable=*/false);
+  } catch (const std::exception&) {
+    // A cache that cannot be written (read-only repository, full disk) only costs speed.
+  }
+}
+
+// Removes cache files no longer named by `live` once they outnumber the live ones (each change
+// leaves the previous version of one folder behind), and temporary files a killed process left.
+void prune(const std::filesystem::path& dir, const std::set<std::string>& live) {
+  std::error_code ec;
+  std::vector<std::filesystem::path> stale;
+  std::size_t files = 0;
+  const auto now = std::filesystem::file_time_type::clock::now();
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    ++files;
+    const std::string name = entry.path().filename().string();
+    if (is_hex_id(name)) {
+      if (!live.count(name)) stale.push_back(entry.path());
+    } else if (name.starts_with(".") && name.find(".tmp-") != std::string::npos) {
+      std::error_code time_ec;
+      const auto written = std::filesystem::last_write_time(entry.path(), time_ec);
+      if (!time_ec && now - written > std::chrono::minutes(10)) stale.push_back(entry.path());
+    }
+  }
+  if (ec || files <= 2 * live.size() + 64) return;
+  for (const auto& path : stale) std::filesystem::remove(path, ec);
+}
+
+}  // namespace
+
+RecordIndex::Folder RecordIndex::build_folder(const std::string& name, const store::ObjectId& tree,
+                                              const std::optional<store::ObjectId>& previous) {
+  const std::filesystem::path dir = directory();
+  // The previous version of this folder, when its cache file is at hand: unchanged blobs keep
+  // their entries (checked by digest), so a change re-parses only what it changed.
+  std::map<std::string, std::pair<core::RecordSummary, std::string>, std::less<>> reuse;
+  if (previous && *previous != tree) {
+    if (const auto bytes = read_cache_file(dir / previous->hex, true))
+      if (const auto old = codec::IndexFolder::parse(*bytes, previous->hex))
+        for (const auto& e : old->entries()) {
+          const std::uint64_t at = old->json_section_offset() + e.json_offset;
+          if (at > bytes->size() || bytes->size() - at < e.json_size) continue;
+          std::string json = bytes->substr(at, e.json_size);
+          auto summary = codec::IndexFolder::summary(e);
+          if (summary && codec::IndexFolder::json_matches(e, json))
+            reuse.emplace(std::string(e.blob), std::pair(std::move(*summary), std::move(json)));
+        }
+  }
+  std::vector<codec::IndexEntryInput> inputs;
+  for (const auto& entry : store_.read_tree(tree)) {
+    if (entry.folder() || entry.mode == 0160000) continue;
+    const auto id = record_file_id(entry.name);
+    if (!id) continue;
+    codec::IndexEntryInput input{entry.name, entry.id.hex, {}, {}};
+    if (const auto it = known_.find(entry.id.hex); it != known_.end()) {
+      input.summary = it->second.first;
+      input.json = it->second.second;
+    } else if (const auto old = reuse.find(entry.id.hex); old != reuse.end()) {
+      input.summary = std::move(old->second.first);
+      input.json = std::move(old->second.second);
+    } else {
+      const std::string path = std::string(kExceptions) + "/" + name + "/" + entry.name;
+      const Record r = codec::record_from_yaml(store_.read_blob(entry.id), path);
+      if (r.id != *id)
+        throw Error(ExitCode::usage, path + ": field 'id': '" + r.id.str() + "' does not match the file name",
+                    "the record was edited by hand; run docket verify");
+      input.summary = core::summarize(r);
+      input.json = record_json(r);
+    }
+    inputs.push_back(std::move(input));
+  }
+  std::string file = codec::encode_index_folder(tree.hex, inputs);
+  write_cache(dir / tree.hex, file);
+  auto parsed = codec::IndexFolder::parse(file, tree.hex);
+  if (!parsed) throw Error(ExitCode::internal, "the record index wrote a folder file it cannot read back");
+  return Folder{name, tree, std::move(*parsed), std::move(file)};
+}
+
+std::vector<RecordIndex::Folder> RecordIndex::folders(const store::Snapshot& snap, bool with_json) {
+  std::vector<Folder> out;
+  const auto top_id = snap.tree_id(kExceptions);
+  if (!top_id) return out;
+  const std::filesystem::path dir = directory();
+  const std::filesystem::path head = head_path(dir, store_.ref());
+  const auto last = read_head(head);
+  std::optional<std::map<std::string, store::ObjectId>> previous;  // read only when a folder is rebuilt
+  const auto previous_of = [&](const std::string& name) -> std::optional<store::ObjectId> {
+    if (!previous) {
+      previous.emplace();
+      if (last && *last != *top_id) try {
+          for (auto& e : store_.read_tree(*last))
+            if (e.folder()) previous->emplace(e.name, e.id);
+        } catch (const Error&) {
+          // The tree the head names is gone (a pruned history): nothing to reuse.
+        }
+    }
+    const auto it = previous->find(name);
+    return it == previous->end() ? std::nullopt : std::optional(it->second);
+  };
+  bool wrote = false;
+  std::set<std::string> live;
+  const auto top = store_.read_tree(*top_id);
+  out.reserve(top.size());
+  for (const auto& entry : top) {
+    if (!entry.folder()) continue;
+    live.insert(entry.id.hex);
+    if (auto bytes = read_cache_file(dir / entry.id.hex, with_json))
+      if (auto parsed = codec::IndexFolder::parse(std::move(*bytes), entry.id.hex)) {
+        out.push_back(Folder{entry.name, entry.id, std::move(*parsed), {}});
+        continue;
+      }
+    out.push_back(build_folder(entry.name, entry.id, previous_of(entry.name)));
+    wrote = true;
+  }
+  if (!last || *last != *top_id) write_cache(head, top_id->hex + "\n");
+  if (wrote) prune(dir, live);
+  return out;
+}
+
+std::vector<core::RecordSummary> RecordIndex::summaries(const store::Snapshot& snap) {
+  if (!enabled_) return core::summarize(load_records(snap));
+  std::vector<core::RecordSummary> out;
+  for (auto& folder : folders(snap, false)) {
+    std::vector<core::RecordSummary> decoded;
+    decoded.reserve(folder.index.entries().size());
+    for (const auto& e : folder.index.entries()) {
+      auto s = codec::IndexFolder::summary(e);
+      if (!s) break;
+      decoded.push_back(std::move(*s));
+    }
+    if (decoded.size() != folder.index.entries().size()) {
+      // Bytes that passed the digest but do not decode: another writer's format. Rebuild.
+      decoded.clear();
+      Folder rebuilt = build_folder(folder.name, folder.tree, std::nullopt);
+      for (const auto& e : rebuilt.index.entries()) decoded.push_back(*codec::IndexFolder::summary(e));
+    }
+    for (auto& s : decoded) out.push_back(std::move(s));
+  }
+  return out;
+}
+
+void RecordIndex::stream_json(const store::Snapshot& snap, const std::function<bool(State)>& keep,
+                              const std::function<void(std::string_view)>& sink) {
+  if (!enabled_) {
+    auto records = load_records(snap);
+    std::sort(records.begin(), records.end(), [](const Record& a, const Record& b) {
+      return std::pair(a.opened.at, a.id) < std::pair(b.opened.at, b.id);
+    });
+    for (const auto& r : records)
+      if (keep(r.state)) sink(record_json(r));
+    return;
+  }
+  const std::vector<Folder> all = folders(snap, false);
+  struct Item {
+    Timestamp opened;
+    std::string_view name;  // `<ID>.yaml`: ids compare as their file names do
+    std::uint32_t folder;
+    std::uint32_t entry;
+  };
+  std::vector<Item> items;
+  for (std::uint32_t f = 0; f < all.size(); ++f)
+    for (std::uint32_t e = 0; e < all[f].index.entries().size(); ++e) {
+      const auto& entry = all[f].index.entries()[e];
+      if (keep(entry.state)) items.push_back({entry.opened, entry.name, f, e});
+    }
+  std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+    return std::pair(a.opened, a.name.substr(0, a.name.size() - 5)) < std::pair(b.opened, b.name.substr(0, b.name.size() - 5));
+  });
+  // A few files open at a time: the texts are read one by one, by offset.
+  std::map<std::uint32_t, Fd> open_files;
+  const std::filesystem::path dir = directory();
+  std::string json;
+  for (const Item& item : items) {
+    const Folder& folder = all[item.folder];
+    const auto& entry = folder.index.entries()[item.entry];
+    const std::uint64_t at = folder.index.json_section_offset() + entry.json_offset;
+    bool ok = false;
+    if (!folder.file.empty()) {
+      ok = at <= folder.file.size() && folder.file.size() - at >= entry.json_size;
+      if (ok) json.assign(folder.file, at, entry.json_size);
+    } else {
+      auto it = open_files.find(item.folder);
+      if (it == open_files.end()) {
+        if (open_files.size() >= 64) open_files.erase(open_files.begin());
+        it = open_files.emplace(item.folder, Fd(::open((dir / folder.tree.hex).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW))).first;
+      }
+      ok = it->second.fd >= 0 && read_exactly(it->second.fd, at, entry.json_size, json);
+    }
+    if (!ok || !codec::IndexFolder::json_matches(entry, json)) {
+      // A damaged or replaced file: this record from its blob; the folder is rebuilt next time.
+      std::error_code ec;
+      std::filesystem::remove(dir / folder.tree.hex, ec);
+      const std::string path = std::string(kExceptions) + "/" + folder.name + "/" + std::string(entry.name);
+      json = record_json(codec::record_from_yaml(store_.read_blob(store::ObjectId{std::string(entry.blob)}), path));
+    }
+    sink(json);
+  }
+}
+
+void RecordIndex::record_commit(const store::Snapshot& before, const store::Snapshot& after,
+                                const std::vector<std::pair<store::ObjectId, const Record*>>& written) {
+  if (!enabled_ || written.empty()) return;
+  try {
+    std::set<std::string> touched;
+    for (const auto& [blob, record] : written) {
+      known_[blob.hex] = {core::summarize(*record), record_json(*record)};
+      touched.insert(std::string(record->id.suffix().substr(0, 2)));
+    }
+    const std::filesystem::path dir = directory();
+    for (const auto& name : touched) {
+      const std::string path = std::string(kExceptions) + "/" + name;
+      const auto tree = after.tree_id(path);
+      if (!tree) continue;
+      if (const auto bytes = read_cache_file(dir / tree->hex, false))
+        if (codec::IndexFolder::parse(*bytes, tree->hex)) continue;
+      build_folder(name, *tree, before.tree_id(path));
+    }
+    if (const auto top = after.tree_id(kExceptions)) write_cache(head_path(dir, store_.ref()), top->hex + "\n");
+  } catch (const std::exception&) {
+    // The commit is made; the index catches up on the next read.
+  }
+}
+
+}  // namespace docket::app

@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# The local record index (docs/design.md §10) gives exactly what parsing every record gives:
+# `list`, `list --json`, `check --json` and `report --format json` are compared byte for byte
+# with DOCKET_INDEX=off after every kind of change — opens and lifecycle commands, evidence, a
+# merge made by sync, a tip moved by stock git, a cold, corrupt, truncated, foreign-version or
+# unwritable cache, and two processes writing at once.
+source "$(dirname "$0")/lib.sh" "$@"
+
+make_user alice alice@acme.example   # admin + approver (founder)
+make_user bob bob@acme.example       # approver + responder
+make_user carol carol@acme.example   # approver
+A() { as alice alice@acme.example "$@"; }
+B() { as bob bob@acme.example "$@"; }
+C() { as carol carol@acme.example "$@"; }
+AT=2027-02-01T00:00:00Z
+
+# same_as_full WHAT [DIR]: every read gives the same output and exit status with and without the index.
+same_as_full() {
+  local what=$1 dir=${2:-.} c s1 s2 bad=""
+  for c in "list" "list --json" "list --state open" "list --state closed --json" "check --json --at $AT" \
+    "check --at $AT" "report --format json --at $AT" "report --format csv --at $AT"; do
+    s1=0 s2=0
+    # shellcheck disable=SC2086
+    (cd "$dir" && A $c) >"$WORK/idx.out" 2>"$WORK/idx.err" || s1=$?
+    # shellcheck disable=SC2086
+    (cd "$dir" && DOCKET_INDEX=off A $c) >"$WORK/full.out" 2>"$WORK/full.err" || s2=$?
+    if [ "$s1" != "$s2" ] || ! cmp -s "$WORK/idx.out" "$WORK/full.out" || [ -s "$WORK/idx.err" ]; then
+      bad="$bad '$c' (exit $s1 vs $s2: $(diff "$WORK/idx.out" "$WORK/full.out" | head -3 | tr '\n' ' ') $(head -c 300 "$WORK/idx.err"))"
+    fi
+  done
+  if [ -z "$bad" ]; then pass "$what: index output equals full parse"; else fail "$what:$bad"; fi
+}
+cache_files() { ls "${1:-.}/.git/docket/index" 2>/dev/null | grep -E '^[0-9a-f]{40}$' | sed "s|^|${1:-.}/.git/docket/index/|"; }
+
+repo="$WORK/a"
+mkdir -p "$repo" && cd "$repo"
+A init >/dev/null
+A member add bob@acme.example --key "$HOME/bob_ed25519.pub" --role approver --role responder >/dev/null
+A member add carol@acme.example --key "$HOME/carol_ed25519.pub" --role approver >/dev/null
+same_as_full "an empty store"
+[ "$(A list --json)" = "[]" ] && pass "an empty list --json is []" || fail "empty list --json: $(A list --json)"
+
+# Records of every shape: identities, fingerprints, recurrences, hostile text, a scan.
+e1=$(A open --title "svc-billing holds roles/owner" --severity high --identity service-account:svc-billing --system gcp/prod)
+e2=$(A open --title 'quote " backslash \ and <b>' --severity low --fingerprint fp-one)
+e3=$(A open --title "again" --identity service-account:svc-billing --system aws/prod --fingerprint fp-two)
+e4=$(A open --title "ünïcödé ✓ title" --template leaked-secret --owner bob@acme.example)
+python3 - "$WORK/scan.sarif" <<'PY'
+import json, sys
+results = [{"ruleId": "rule-%d" % (i % 3), "level": "error", "message": {"text": "m"},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": "src/f%d.py" % i}, "region": {"startLine": i + 1}}}],
+            "partialFingerprints": {"primaryLocationLineHash": "%08x" % (i * 7919)}} for i in range(40)]
+json.dump({"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "scanner"}}, "results": results}]}, open(sys.argv[1], "w"))
+PY
+A ingest sarif "$WORK/scan.sarif" >/dev/null
+same_as_full "after opens and an ingest"
+[ -n "$(cache_files)" ] && pass "the index is written under .git/docket/index" || fail "no index files"
+[ -z "$(git ls-tree -r --name-only docket | grep -i index)" ] && pass "the index is never committed" || fail "index in the tree"
+
+# Lifecycle: move, assign, comment, evidence, checklist, request, approve, deny, revoke.
+for s in triaged investigating; do A move "$e1" $s >/dev/null; B move "$e2" $s >/dev/null; done
+B assign "$e1" bob@acme.example >/dev/null
+A comment "$e2" "looked at it" >/dev/null
+echo "before" >"$WORK/ev.txt"
+for item in $(A show "$e1" --json | python3 -c 'import json,sys; print(" ".join(i["id"]+":"+("e" if i["evidence"]=="required" else "n") for i in json.load(sys.stdin)["checklist"]))'); do
+  if [ "${item#*:}" = e ]; then echo "$item" >"$WORK/ev-${item%:*}.txt"; B attach "$e1" "$WORK/ev-${item%:*}.txt" --item "${item%:*}" >/dev/null
+  else B done "$e1" "${item%:*}" --note done >/dev/null; fi
+done
+B request "$e1" --resolution accepted --reason "window" --control "recording" --expires 2027-01-01T00:00:00Z >/dev/null
+C approve "$e1" >/dev/null
+for item in $(A show "$e2" --json | python3 -c 'import json,sys; print(" ".join(i["id"] for i in json.load(sys.stdin)["checklist"]))'); do
+  B done "$e2" "$item" --note ok >/dev/null
+done
+B request "$e2" --resolution rejected --reason "false positive" >/dev/null
+C approve "$e2" >/dev/null
+e5=$(A open --title "fp-one again" --fingerprint fp-one --identity token:deploy)
+[ "$e5" != "$e2" ] && pass "a closed fingerprint opens a new exception" || fail "got the closed one back"
+expect_contains "$(A show "$e5" --json)" "$e2" "the new exception links the closed one as a recurrence"
+same_as_full "after lifecycle changes (accepted, closed, evidence, recurrence)"
+expect_status 1 "check sees the acceptance expired at $AT through the index" A check --at $AT
+expect_contains "$OUT" "$e1" "the expired acceptance is named"
+
+# Id prefixes resolve through one fan-out folder.
+expect_status 0 "show by a 4-character prefix" A show "${e3:3:4}"
+expect_contains "$OUT" "$e3" "the prefix names the record"
+
+# A cold cache, a corrupt one, a truncated one, one from another format version.
+rm -rf .git/docket
+same_as_full "with no cache (rebuilt)"
+[ -n "$(cache_files)" ] && pass "a deleted cache is rebuilt" || fail "cache not rebuilt"
+for f in $(cache_files); do python3 -c 'import sys; p=sys.argv[1]; b=bytearray(open(p,"rb").read()); b[len(b)//2]^=0x5a; open(p,"wb").write(b)' "$f"; done
+same_as_full "with every cache file corrupted in the middle"
+for f in $(cache_files); do head -c 150 "$f" >"$f.t" && mv "$f.t" "$f"; done
+same_as_full "with every cache file truncated"
+for f in $(cache_files); do printf 'DKTIDX\0\x09' | dd of="$f" bs=1 conv=notrunc status=none; done
+same_as_full "with cache files from another format version"
+for f in $(cache_files); do : >"$f"; done
+same_as_full "with empty cache files"
+for f in $(cache_files); do
+  python3 -c 'import sys; p=sys.argv[1]; b=bytearray(open(p,"rb").read()); b[-3]^=0x01; open(p,"wb").write(b)' "$f"
+done
+same_as_full "with a flipped byte in the JSON texts"
+rm -rf .git/docket && mkdir -p .git && : >.git/docket
+same_as_full "when the cache cannot be written"
+rm -f .git/docket
+
+# Another clone: a merge made by sync, then a tip moved by stock git.
+git init -q --bare "$WORK/remote.git"
+git remote add origin "$WORK/remote.git"
+A sync >/dev/null
+git clone -q "$WORK/remote.git" "$WORK/b" 2>/dev/null
+(cd "$WORK/b" && B sync >/dev/null && B comment "$e3" "from b" >/dev/null && B open --title "opened in b" >/dev/null)
+A comment "$e4" "from a" >/dev/null
+(cd "$WORK/b" && B sync >/dev/null)
+A sync >/dev/null
+[ "$(git cat-file -p docket | grep -c '^parent ')" = 2 ] && pass "the tip is a merge made by sync" || fail "no merge at the tip"
+same_as_full "after a merge made by sync"
+(cd "$WORK/b" && B sync >/dev/null && B comment "$e4" "b again" >/dev/null && B sync >/dev/null)
+git fetch -q origin docket
+git update-ref refs/heads/docket FETCH_HEAD
+same_as_full "after stock git moved the ref (verified incrementally)"
+same_as_full "in the other clone" "$WORK/b"
+
+# Two writers and a reader at once.
+w1() { for i in $(seq 1 8); do A comment "$e3" "w1 $i" >/dev/null || echo fail >>"$WORK/writers"; done; }
+w2() { for i in $(seq 1 8); do B open --title "w2 $i" >/dev/null || echo fail >>"$WORK/writers"; done; }
+rd() { for i in $(seq 1 8); do A list --json >"$WORK/r.$i" 2>&1 || echo "fail $i" >>"$WORK/writers"; python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$WORK/r.$i" || echo "bad json $i" >>"$WORK/writers"; done; }
+w1 & p1=$!; w2 & p2=$!; rd & p3=$!
+wait $p1 $p2 $p3
+[ ! -s "$WORK/writers" ] && pass "two writers and a reader at once all succeed" || fail "concurrent run: $(cat "$WORK/writers")"
+same_as_full "after two writers at once"
+[ "$(A list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = "$(git ls-tree -r --name-only docket exceptions | wc -l)" ] \
+  && pass "list --json has every record of the tree" || fail "list --json count differs from the tree"
+
+# Old versions of folders are pruned: files stay within twice the live folders (plus slack).
+for i in $(seq 1 30); do A comment "$e1" "prune $i" >/dev/null; done
+A list >/dev/null
+live=$(git ls-tree docket exceptions/ | wc -l)
+files=$(cache_files | wc -l)
+[ "$files" -le $((2 * live + 65)) ] && pass "old index files are pruned ($files files, $live folders)" || fail "$files index files for $live folders"
+
+expect_status 2 "a bad DOCKET_INDEX value is a usage error" env DOCKET_INDEX=maybe "$DOCKET_BIN" list
+expect_contains "$ERR" "DOCKET_INDEX" "the message names the variable"
+finish
