@@ -198,11 +198,37 @@ Record show_exception(Session& session, std::string_view query) {
   return load_record(snap, session.resolve_id(snap, query));
 }
 
-std::vector<core::RecordSummary> list_exceptions(Session& session, const ListFilter& filter) {
-  std::vector<core::RecordSummary> out = session.index().summaries(session.tip());
-  std::erase_if(out, [&](const core::RecordSummary& r) { return !filter.keeps(r.state); });
-  std::sort(out.begin(), out.end(), [](const core::RecordSummary& a, const core::RecordSummary& b) {
-    return a.opened.at != b.opened.at ? a.opened.at < b.opened.at : a.id < b.id;
+std::vector<ListedException> list_exceptions(Session& session, const ListFilter& filter) {
+  const store::Snapshot snap = session.tip();
+  std::vector<ListedException> out;
+  if (session.index().enabled()) {
+    session.index().for_each_entry(snap, [&](const codec::IndexFolder::Entry& e) {
+      if (!filter.keeps(e.state)) return;
+      const auto id = ExceptionId::parse(e.name.substr(0, e.name.size() - 5));
+      if (!id) return;
+      out.push_back({*id, std::string(e.title), e.state, e.severity, e.due, std::string(e.assignee), e.opened});
+    });
+  } else {
+    for (auto& r : session.index().summaries(snap))
+      if (filter.keeps(r.state))
+        out.push_back({r.id, std::move(r.title), r.state, r.severity, r.due, r.assignee ? r.assignee->str() : "", r.opened.at});
+  }
+  std::sort(out.begin(), out.end(), [](const ListedException& a, const ListedException& b) {
+    return a.opened != b.opened ? a.opened < b.opened : a.id < b.id;
+  });
+  return out;
+}
+
+std::vector<core::FindingInput> finding_inputs(Session& session, const store::Snapshot& snap) {
+  std::vector<core::FindingInput> out;
+  if (!session.index().enabled()) {
+    for (const auto& r : session.index().summaries(snap)) out.push_back(core::finding_input(r));
+    return out;
+  }
+  session.index().for_each_entry(snap, [&](const codec::IndexFolder::Entry& e) {
+    const auto id = ExceptionId::parse(e.name.substr(0, e.name.size() - 5));
+    if (!id) return;
+    out.push_back({*id, e.state, e.severity, e.due, e.decided, e.expires, e.review_due, e.review_done});
   });
   return out;
 }

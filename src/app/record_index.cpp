@@ -9,7 +9,7 @@
 #include <set>
 #include <system_error>
 
-#include "docket/app/report_render.hpp"
+#include "docket/store/files.hpp"
 #include "docket/app/session.hpp"
 #include "docket/codec/index_file.hpp"
 #include "docket/codec/json.hpp"
@@ -112,7 +112,7 @@ void write_cache(const std::filesystem::path& path, std::string_view content) {
   try {
     std::error_code ec;
     std::filesystem::create_directories(path.parent_path(), ec);
-    write_file_atomically(path, content, /*durable=*/false);
+    store::write_file_atomically(path, content, /*durable=*/false);
   } catch (const std::exception&) {
     // A cache that cannot be written (read-only repository, full disk) only costs speed.
   }
@@ -233,22 +233,70 @@ std::vector<RecordIndex::Folder> RecordIndex::folders(const store::Snapshot& sna
 
 std::vector<core::RecordSummary> RecordIndex::summaries(const store::Snapshot& snap) {
   if (!enabled_) return core::summarize(load_records(snap));
+  std::vector<Folder> all = folders(snap, false);
+  std::size_t count = 0;
+  for (const auto& folder : all) count += folder.index.entries().size();
   std::vector<core::RecordSummary> out;
-  for (auto& folder : folders(snap, false)) {
-    std::vector<core::RecordSummary> decoded;
-    decoded.reserve(folder.index.entries().size());
+  out.reserve(count);
+  for (auto& folder : all) {
+    const std::size_t start = out.size();
     for (const auto& e : folder.index.entries()) {
       auto s = codec::IndexFolder::summary(e);
       if (!s) break;
-      decoded.push_back(std::move(*s));
+      out.push_back(std::move(*s));
     }
-    if (decoded.size() != folder.index.entries().size()) {
+    if (out.size() - start != folder.index.entries().size()) {
       // Bytes that passed the digest but do not decode: another writer's format. Rebuild.
-      decoded.clear();
-      Folder rebuilt = build_folder(folder.name, folder.tree, std::nullopt);
-      for (const auto& e : rebuilt.index.entries()) decoded.push_back(*codec::IndexFolder::summary(e));
+      out.resize(start);
+      const Folder rebuilt = build_folder(folder.name, folder.tree, std::nullopt);
+      for (const auto& e : rebuilt.index.entries()) {
+        auto again = codec::IndexFolder::summary(e);
+        if (!again) throw Error(ExitCode::internal, "the record index cannot read back the summary of " + std::string(e.name));
+        out.push_back(std::move(*again));
+      }
     }
-    for (auto& s : decoded) out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::map<ExceptionId, core::RecordSummary> RecordIndex::summaries_of_rebuilt(const store::Snapshot& snap,
+                                                                             const std::vector<ExceptionId>& ids) {
+  std::map<ExceptionId, core::RecordSummary> out;
+  for (const auto& id : ids)
+    if (snap.blob_id(record_path(id))) out.emplace(id, core::summarize(load_record(snap, id)));
+  return out;
+}
+
+void RecordIndex::for_each_entry(const store::Snapshot& snap,
+                                 const std::function<void(const codec::IndexFolder::Entry&)>& each) {
+  for (const auto& folder : folders(snap, false))
+    for (const auto& e : folder.index.entries()) each(e);
+}
+
+std::map<ExceptionId, core::RecordSummary> RecordIndex::summaries_of(const store::Snapshot& snap,
+                                                                     const std::vector<ExceptionId>& ids) {
+  if (!enabled_) return summaries_of_rebuilt(snap, ids);
+  std::map<ExceptionId, core::RecordSummary> out;
+  std::map<std::string, std::set<std::string>> wanted;  // folder → file names
+  for (const auto& id : ids) wanted[std::string(id.suffix().substr(0, 2))].insert(id.str() + ".yaml");
+  const std::filesystem::path dir = directory();
+  for (const auto& [name, files] : wanted) {
+    const std::string path = std::string(kExceptions) + "/" + name;
+    const auto tree = snap.tree_id(path);
+    if (!tree) continue;
+    std::optional<Folder> folder;
+    if (auto bytes = read_cache_file(dir / tree->hex, false))
+      if (auto parsed = codec::IndexFolder::parse(std::move(*bytes), tree->hex)) folder = Folder{name, *tree, std::move(*parsed), {}};
+    if (!folder) folder = build_folder(name, *tree, std::nullopt);
+    for (const auto& e : folder->index.entries()) {
+      if (!files.count(std::string(e.name))) continue;
+      auto s = codec::IndexFolder::summary(e);
+      if (!s) {
+        // Bytes that passed the digest but do not decode: rebuild the folder from its blobs.
+        return summaries_of_rebuilt(snap, ids);
+      }
+      out.emplace(s->id, std::move(*s));
+    }
   }
   return out;
 }

@@ -8,6 +8,7 @@
 #include "docket/core/error.hpp"
 #include "docket/core/id.hpp"
 #include "docket/core/membership.hpp"
+#include "docket/store/remote.hpp"
 
 namespace docket::app {
 namespace {
@@ -245,7 +246,7 @@ store::ObjectId Session::commit(const std::function<Commit(const store::Snapshot
         // The same time rules verify applies: never earlier than the tip, within the range. A tip
         // at most the policy's clock skew ahead of this clock (a peer whose clock runs fast, which
         // verify accepts) gives its time to this commit instead of locking this writer out.
-        const Timestamp tip_time = store_.read_commit(snap.commit()).committer_time;
+        const Timestamp tip_time = store_.committer_time(snap.commit());
         if (tip_time > *attempt_now_ && tip_time - *attempt_now_ <= clock_skew_at(snap)) attempt_now_ = tip_time;
         core::check_commit_time(*attempt_now_, {tip_time}, *attempt_now_, Duration{0});
         Commit c = build(snap);
@@ -264,6 +265,7 @@ store::ObjectId Session::commit(const std::function<Commit(const store::Snapshot
   // Our own commit, built by the core rules on a verified parent: the new verified tip.
   record_verified_tip(repo_, store_.ref(), made);
   index_.record_commit(base, store_.at(made), written);
+  store::pack_if_needed(repo_);
   return made;
 }
 

@@ -109,7 +109,6 @@ int run_cli(int argc, char** argv) {
     spec.attach(*sub, ctx);
   }
   try {
-    store::LibGit2 libgit2;
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -6,6 +6,7 @@
 
 #include "cli.hpp"
 #include "command_support.hpp"
+#include "docket/app/exceptions.hpp"
 #include "docket/core/findings.hpp"
 #include "docket/core/time.hpp"
 
@@ -103,13 +104,16 @@ void attach_check(CLI::App& cmd, CommandContext& ctx) {
     app::Session session(ctx.settings());
     const store::Snapshot snap = session.tip();
     const Policy policy = app::load_config(snap).policy;
-    const std::vector<core::RecordSummary> records = session.index().summaries(snap);
     const Timestamp at = opts->at.empty() ? session.now() : parse_time_option(opts->at, "--at", session.now());
-    const auto findings = core::find_findings(records, policy, at);
+    const auto findings = core::find_findings(app::finding_inputs(session, snap), policy, at);
     const bool failed = core::fails_build(findings, policy);
     ctx.exit_code = failed ? 1 : 0;
+    // Titles, owners and assignees only of the records with findings.
+    std::vector<ExceptionId> ids;
+    for (const auto& f : findings) ids.push_back(f.id);
+    const auto summaries = session.index().summaries_of(snap, ids);
     std::map<ExceptionId, const core::RecordSummary*> by_id;
-    for (const auto& r : records) by_id[r.id] = &r;
+    for (const auto& [id, r] : summaries) by_id[id] = &r;
     if (opts->json) render_check_json(*ctx.out, findings, by_id, policy, at, failed);
     else print_human(*ctx.out, render_check_text(findings, by_id, policy, at, failed));
   });

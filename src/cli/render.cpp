@@ -133,7 +133,7 @@ void render_record(std::ostream& out, const Record& r) {
   }
 }
 
-void render_table(std::ostream& out, const std::vector<core::RecordSummary>& records) {
+void render_table(std::ostream& out, const std::vector<app::ListedException>& records) {
   if (records.empty()) {
     out << "no exceptions\n";
     return;
@@ -145,7 +145,7 @@ void render_table(std::ostream& out, const std::vector<core::RecordSummary>& rec
   for (const auto& r : records) {
     out << fit(r.id.str(), id_width) << "  " << fit(std::string(to_string(r.state)), 16) << "  "
         << fit(std::string(to_string(r.severity)), 8) << "  " << fit(r.due ? format_rfc3339(*r.due) : "-", 20) << "  "
-        << fit(r.assignee ? r.assignee->str() : "-", 24) << "  " << r.title << "\n";
+        << fit(r.assignee.empty() ? "-" : r.assignee, 24) << "  " << r.title << "\n";
   }
 }
 

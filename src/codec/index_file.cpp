@@ -7,7 +7,7 @@
 namespace docket::codec {
 namespace {
 
-constexpr std::string_view kMagic{"DKTIDX\x00\x01", 8};  // format version 1
+constexpr std::string_view kMagic{"DKTIDX\x00\x02", 8};  // format version 2
 constexpr std::size_t kTreeHexSize = 40;
 
 class Writer {
@@ -70,12 +70,16 @@ public:
     return Timestamp{i64()};
   }
   Email email() {
-    const auto e = Email::parse(text());
+    const std::string_view t = text();
+    if (t.empty()) return Email{};  // a record that names nobody (not one docket writes)
+    const auto e = Email::parse(t);
     if (!e) ok_ = false;
     return e.value_or(Email{});
   }
   ExceptionId id() {
-    const auto i = ExceptionId::parse(text());
+    const std::string_view t = text();
+    if (t.empty()) return ExceptionId{};
+    const auto i = ExceptionId::parse(t);
     if (!i) ok_ = false;
     return i.value_or(ExceptionId{});
   }
@@ -191,8 +195,17 @@ std::string encode_index_folder(std::string_view tree, const std::vector<IndexEn
   for (const auto& e : entries) {
     w.text(e.name);
     w.text(e.blob);
-    w.i64(e.summary.opened.at.seconds);
-    w.u8(static_cast<std::uint8_t>(e.summary.state));
+    const core::RecordSummary& m = e.summary;
+    w.i64(m.opened.at.seconds);
+    w.u8(static_cast<std::uint8_t>(m.state));
+    w.u8(static_cast<std::uint8_t>(m.severity));
+    w.time(m.due);
+    w.text(m.title);
+    w.text(m.assignee ? std::string_view(m.assignee->str()) : std::string_view());
+    w.u8(m.outcome ? static_cast<std::uint8_t>(static_cast<std::uint8_t>(m.outcome->resolution) + 1) : 0);
+    w.time(m.outcome ? m.outcome->expires : std::nullopt);
+    w.time(m.review_due);
+    w.u8(m.review_done ? 1 : 0);
     w.u64(json.size());
     w.u32(static_cast<std::uint32_t>(e.json.size()));
     const auto d = digest_of(e.json);
@@ -248,8 +261,8 @@ std::optional<IndexFolder> IndexFolder::parse(std::string bytes, std::string_vie
   Reader header(kept.substr(kMagic.size() + kTreeHexSize, 4));
   const std::uint32_t count = header.u32();
   Reader r(kept.substr(kIndexHeaderSize, folder.section_size_));
-  // Each entry takes at least 69 bytes: the count cannot promise more entries than fit.
-  if (static_cast<std::uint64_t>(count) * 69 > folder.section_size_) return std::nullopt;
+  // Each entry takes at least 79 bytes: the count cannot promise more entries than fit.
+  if (static_cast<std::uint64_t>(count) * 79 > folder.section_size_) return std::nullopt;
   folder.entries_.reserve(count);
   for (std::uint32_t i = 0; i < count; ++i) {
     Entry e;
@@ -257,6 +270,18 @@ std::optional<IndexFolder> IndexFolder::parse(std::string bytes, std::string_vie
     e.blob = r.text();
     e.opened = Timestamp{r.i64()};
     e.state = r.enumerated(State::closed);
+    e.severity = r.enumerated(Severity::low);
+    e.due = r.time();
+    e.title = r.text();
+    e.assignee = r.text();
+    const std::uint8_t decided = r.u8();
+    if (decided > static_cast<std::uint8_t>(Resolution::revoked) + 1) return std::nullopt;
+    if (decided) e.decided = static_cast<Resolution>(decided - 1);
+    e.expires = r.time();
+    e.review_due = r.time();
+    const std::uint8_t done = r.u8();
+    if (done > 1) return std::nullopt;
+    e.review_done = done == 1;
     e.json_offset = r.u64();
     e.json_size = r.u32();
     const std::string_view json_digest = r.bytes(32);

@@ -61,17 +61,34 @@ bool acceptance_in_force(const RecordSummary& r) {
   return in_force(r.state, r.outcome ? std::optional(r.outcome->resolution) : std::nullopt);
 }
 
+bool acceptance_in_force(const FindingInput& r) { return in_force(r.state, r.decided); }
+
+FindingInput finding_input(const RecordSummary& r) {
+  FindingInput in;
+  in.id = r.id;
+  in.state = r.state;
+  in.severity = r.severity;
+  in.due = r.due;
+  if (r.outcome) {
+    in.decided = r.outcome->resolution;
+    in.expires = r.outcome->expires;
+  }
+  in.review_due = r.review_due;
+  in.review_done = r.review_done;
+  return in;
+}
+
 namespace {
 
 std::string ago(Timestamp deadline, Timestamp at) { return format_rough_duration(at - deadline) + " ago"; }
 
 // The acceptance's expiry, or nothing when the record has none to read.
-std::optional<Timestamp> acceptance_expiry(const RecordSummary& r) {
-  if (!r.outcome || r.outcome->resolution != Resolution::accepted) return std::nullopt;
-  return r.outcome->expires;
+std::optional<Timestamp> acceptance_expiry(const FindingInput& r) {
+  if (r.decided != Resolution::accepted) return std::nullopt;
+  return r.expires;
 }
 
-void add_acceptance_findings(const RecordSummary& r, const Policy& policy, Timestamp at, std::vector<Finding>& out) {
+void add_acceptance_findings(const FindingInput& r, const Policy& policy, Timestamp at, std::vector<Finding>& out) {
   const auto expires = acceptance_expiry(r);
   // Fail-closed: an acceptance we cannot bound in time is treated as already over, so a
   // damaged or hand-edited record can never hold an exception open indefinitely.
@@ -93,9 +110,9 @@ void add_acceptance_findings(const RecordSummary& r, const Policy& policy, Times
 
 }  // namespace
 
-std::vector<Finding> find_findings(const std::vector<RecordSummary>& records, const Policy& policy, Timestamp at) {
+std::vector<Finding> find_findings(const std::vector<FindingInput>& records, const Policy& policy, Timestamp at) {
   std::vector<Finding> findings;
-  for (const RecordSummary& r : records) {
+  for (const FindingInput& r : records) {
     if (acceptance_in_force(r)) {
       add_acceptance_findings(r, policy, at, findings);
       continue;  // an acceptance in force is decided: its SLA no longer runs
@@ -120,6 +137,13 @@ std::vector<Finding> find_findings(const std::vector<RecordSummary>& records, co
     return std::tuple(a.kind, deadline(a), a.id) < std::tuple(b.kind, deadline(b), b.id);
   });
   return findings;
+}
+
+std::vector<Finding> find_findings(const std::vector<RecordSummary>& records, const Policy& policy, Timestamp at) {
+  std::vector<FindingInput> inputs;
+  inputs.reserve(records.size());
+  for (const auto& r : records) inputs.push_back(finding_input(r));
+  return find_findings(inputs, policy, at);
 }
 
 std::vector<Finding> find_findings(const std::vector<Record>& records, const Policy& policy, Timestamp at) {

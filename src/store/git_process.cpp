@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 
 #include "docket/core/error.hpp"
 #include "docket/store/remote.hpp"
@@ -165,6 +167,32 @@ GitRun run_git(const Repository& repo, const std::vector<std::string>& args) {
     if (errno != EINTR) throw Error(ExitCode::store, std::string("cannot wait for git: ") + std::strerror(errno));
   run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return run;
+}
+
+bool pack_if_needed(const Repository& repo) {
+  try {
+    long threshold = 6700;  // git's default gc.auto
+    if (const auto configured = repo.config("gc.auto")) {
+      char* end = nullptr;
+      threshold = std::strtol(configured->c_str(), &end, 10);
+      if (end == configured->c_str()) threshold = 6700;
+    }
+    if (threshold <= 0) return false;
+    // git's estimate: loose objects are spread evenly over 256 folders, so one folder's count
+    // times 256 is the whole.
+    const long per_folder = (threshold + 255) / 256;
+    long loose = 0;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(repo.git_dir() / "objects" / "17", ec)) {
+      if (entry.path().filename().string().size() == 38 && ++loose > per_folder) break;
+    }
+    if (loose <= per_folder) return false;
+    const GitRun gc = run_git(repo, {"-c", "gc.reflogExpire=never", "-c", "gc.reflogExpireUnreachable=never", "gc",
+                                     "--auto", "--quiet"});
+    return gc.status == 0;
+  } catch (const std::exception&) {
+    return false;
+  }
 }
 
 FetchOutcome fetch_ref(const Repository& repo, const std::string& remote, const std::string& remote_ref,

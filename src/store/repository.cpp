@@ -18,6 +18,15 @@ LibGit2::~LibGit2() { git_libgit2_shutdown(); }
 
 namespace {
 
+// libgit2 is initialised on first use, not at start-up: its initialisation loads the TLS
+// library's certificate store, which costs milliseconds that `docket --version`, `--help` and
+// completion of command names need not pay. Shut down at exit.
+void ensure_libgit2() { static const LibGit2 instance; }
+
+}  // namespace
+
+namespace {
+
 std::string quoted(const std::filesystem::path& path) {
   // Appended rather than `"'" + …`, which trips GCC 12's false -Wrestrict alarm (GCC bug 105329).
   std::string text = "'";
@@ -61,12 +70,14 @@ std::unique_ptr<Repository::Impl> adopt(detail::RepositoryPtr repo) {
 }  // namespace
 
 Repository Repository::discover(const std::filesystem::path& start) {
+  ensure_libgit2();
   if (auto repo = discover_if_any(start)) return std::move(*repo);
   throw Error(ExitCode::store, "no git repository at or above " + quoted(start),
               "run `docket init` there, or name the repository with -C DIR");
 }
 
 std::optional<Repository> Repository::discover_if_any(const std::filesystem::path& start) {
+  ensure_libgit2();
   detail::GitBuf found;
   int rc = git_repository_discover(found.get(), start.c_str(), /*across_fs=*/0, /*ceiling_dirs=*/nullptr);
   if (rc == GIT_ENOTFOUND) return std::nullopt;
@@ -78,6 +89,7 @@ std::optional<Repository> Repository::discover_if_any(const std::filesystem::pat
 }
 
 Repository Repository::open(const std::filesystem::path& dir) {
+  ensure_libgit2();
   detail::RepositoryPtr repo;
   int rc = open_exactly(repo, dir);
   if (rc == GIT_ENOTFOUND)
@@ -88,6 +100,7 @@ Repository Repository::open(const std::filesystem::path& dir) {
 }
 
 Repository Repository::open_or_init(const std::filesystem::path& dir, bool& created) {
+  ensure_libgit2();
   detail::RepositoryPtr repo;
   int rc = open_exactly(repo, dir);
   if (rc == 0) {

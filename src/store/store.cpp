@@ -3,10 +3,16 @@
 // last, so a process killed at any point leaves at most unreachable objects behind.
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <random>
 #include <set>
 #include <thread>
 
+#include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
+
+#include "docket/store/files.hpp"
 #include "git_error.hpp"
 #include "store_internal.hpp"
 
@@ -49,18 +55,77 @@ detail::CommitPtr lookup_commit(const Repository& repo, const git_oid& id) {
   return commit;
 }
 
-Snapshot snapshot_of(const Repository& repo, const git_oid& commit_id) {
-  detail::CommitPtr commit = lookup_commit(repo, commit_id);
-  git_tree* raw = nullptr;
-  int rc = git_commit_tree(&raw, commit.get());
-  detail::TreePtr tree(raw);
-  if (rc < 0) throw_git_error(rc, "cannot read the tree of commit " + detail::to_hex(commit_id) + " in '" + where(repo) + "'");
+// A commit larger than this (an ingest run's commit carries one replay line per record) has its
+// root tree id and committer time cached in `<git dir>/docket/commits/<commit id>`, so reading
+// the tip does not inflate and parse megabytes of message on every command. A commit id names
+// immutable content, so an entry is never stale; a missing or malformed one is rewritten.
+constexpr std::size_t kLargeCommit = 64 * 1024;
+
+struct CommitBasics {
+  git_oid tree{};
+  std::int64_t committer_time = 0;
+};
+
+std::filesystem::path basics_path(const Repository& repo, const git_oid& id) {
+  return repo.git_dir() / "docket" / "commits" / detail::to_hex(id);
+}
+
+bool is_large_commit(const Repository& repo, const git_oid& id) {
+  git_odb* raw = nullptr;
+  if (git_repository_odb(&raw, raw_repo(repo)) < 0) return false;
+  detail::OdbPtr odb(raw);
+  size_t size = 0;
+  git_object_t type = GIT_OBJECT_INVALID;
+  return git_odb_read_header(&size, &type, odb.get(), &id) == 0 && type == GIT_OBJECT_COMMIT && size > kLargeCommit;
+}
+
+std::optional<CommitBasics> cached_basics(const Repository& repo, const git_oid& id) {
+  std::ifstream in(basics_path(repo, id));
+  std::string tree_word, tree_hex, time_word;
+  CommitBasics basics;
+  if (!(in >> tree_word >> tree_hex >> time_word >> basics.committer_time) || tree_word != "tree" || time_word != "time" ||
+      tree_hex.size() != GIT_OID_HEXSZ || git_oid_fromstr(&basics.tree, tree_hex.c_str()) < 0)
+    return std::nullopt;
+  return basics;
+}
+
+void cache_basics(const Repository& repo, const git_oid& id, const git_commit* commit) {
+  try {
+    std::error_code ec;
+    const auto path = basics_path(repo, id);
+    std::filesystem::create_directories(path.parent_path(), ec);
+    write_file_atomically(path,
+                          "tree " + detail::to_hex(*git_commit_tree_id(commit)) + "\ntime " +
+                              std::to_string(git_commit_committer(commit)->when.time) + "\n",
+                          /*durable=*/false);
+  } catch (const std::exception&) {
+    // Only a cache: the next reader parses the commit again.
+  }
+}
+
+Snapshot make_snapshot(const Repository& repo, const git_oid& commit_id, detail::TreePtr tree) {
   auto impl = std::make_shared<Snapshot::Impl>();
   impl->repo = raw_repo(repo);
   impl->where = where(repo);
   impl->commit = detail::to_object_id(commit_id);
   impl->tree = std::move(tree);
   return Snapshot(std::move(impl));
+}
+
+Snapshot snapshot_of(const Repository& repo, const git_oid& commit_id) {
+  const bool large = is_large_commit(repo, commit_id);
+  if (large)
+    if (const auto basics = cached_basics(repo, commit_id)) {
+      git_tree* raw = nullptr;
+      if (git_tree_lookup(&raw, raw_repo(repo), &basics->tree) == 0) return make_snapshot(repo, commit_id, detail::TreePtr(raw));
+    }
+  detail::CommitPtr commit = lookup_commit(repo, commit_id);
+  git_tree* raw = nullptr;
+  int rc = git_commit_tree(&raw, commit.get());
+  detail::TreePtr tree(raw);
+  if (rc < 0) throw_git_error(rc, "cannot read the tree of commit " + detail::to_hex(commit_id) + " in '" + where(repo) + "'");
+  if (large) cache_basics(repo, commit_id, commit.get());
+  return make_snapshot(repo, commit_id, std::move(tree));
 }
 
 // Paths come from docket's own layout, but a malformed one would make libgit2 write a tree that
@@ -94,15 +159,14 @@ bool tree_has(git_tree* tree, const std::string& path) {
 
 // The tree of `base` with `changes` applied. Only the folders on changed paths are rewritten
 // (git_tree_create_updated), so a change costs O(depth), not O(store size).
-git_oid build_tree(const Repository& repo, const Snapshot& base, const std::vector<Change>& changes) {
-  git_repository* r = raw_repo(repo);
+git_oid build_tree(git_repository* r, const std::string& place, const Snapshot& base, const std::vector<Change>& changes) {
   detail::TreePtr baseline;
   if (const Snapshot::Impl* snap = base.impl(); snap && snap->tree) {
     // Looked up again through this repository: `base` may come from another handle on it.
     git_tree* raw = nullptr;
     int rc = git_tree_lookup(&raw, r, git_tree_id(snap->tree.get()));
     baseline.reset(raw);
-    if (rc < 0) throw_git_error(rc, "cannot read the tree of commit " + snap->commit.hex + " in '" + where(repo) + "'");
+    if (rc < 0) throw_git_error(rc, "cannot read the tree of commit " + snap->commit.hex + " in '" + place + "'");
   }
 
   detail::OdbPtr odb;
@@ -120,7 +184,7 @@ git_oid build_tree(const Repository& repo, const Snapshot& base, const std::vect
     if (const auto* text = std::get_if<std::string>(&change.content)) {
       update.action = GIT_TREE_UPDATE_UPSERT;
       int rc = git_blob_create_from_buffer(&update.id, r, text->data(), text->size());
-      if (rc < 0) throw_git_error(rc, "cannot write '" + change.path + "' into '" + where(repo) + "'");
+      if (rc < 0) throw_git_error(rc, "cannot write '" + change.path + "' into '" + place + "'");
     } else if (const auto* blob = std::get_if<ExistingBlob>(&change.content)) {
       update.action = GIT_TREE_UPDATE_UPSERT;
       update.id = detail::to_oid(blob->id);
@@ -128,15 +192,15 @@ git_oid build_tree(const Repository& repo, const Snapshot& base, const std::vect
       // (it does not read evidence content).
       if (!odb) {
         git_odb* raw = nullptr;
-        check(git_repository_odb(&raw, r), "cannot open the object database of '" + where(repo) + "'");
+        check(git_repository_odb(&raw, r), "cannot open the object database of '" + place + "'");
         odb.reset(raw);
       }
       size_t size = 0;
       git_object_t type = GIT_OBJECT_INVALID;
       int rc = git_odb_read_header(&size, &type, odb.get(), &update.id);
       if (rc == GIT_ENOTFOUND || (rc == 0 && type != GIT_OBJECT_BLOB))
-        throw Error(ExitCode::internal, "cannot write '" + change.path + "': blob " + blob->id.hex + " is not in '" + where(repo) + "'");
-      if (rc < 0) throw_git_error(rc, "cannot read blob " + blob->id.hex + " in '" + where(repo) + "'");
+        throw Error(ExitCode::internal, "cannot write '" + change.path + "': blob " + blob->id.hex + " is not in '" + place + "'");
+      if (rc < 0) throw_git_error(rc, "cannot read blob " + blob->id.hex + " in '" + place + "'");
     } else {
       // Removing what is already gone is not an error: a retried transaction may find that
       // another writer removed it first.
@@ -148,16 +212,15 @@ git_oid build_tree(const Repository& repo, const Snapshot& base, const std::vect
 
   git_oid tree_id{};
   int rc = git_tree_create_updated(&tree_id, r, baseline.get(), updates.size(), updates.data());
-  if (rc < 0) throw_git_error(rc, "cannot write the new tree into '" + where(repo) + "'");
+  if (rc < 0) throw_git_error(rc, "cannot write the new tree into '" + place + "'");
   return tree_id;
 }
 
 // Writes the signed commit object and returns its id. The signed bytes are exactly the unsigned
 // commit object; the signature goes into its `gpgsig` header without its final newline, which is
 // what `git commit -S` produces and `git verify-commit` checks.
-git_oid write_signed_commit(const Repository& repo, const git_oid& tree_id, const std::vector<git_oid>& parent_ids,
-                            const CommitInfo& info, const crypto::Signer& signer) {
-  git_repository* r = raw_repo(repo);
+git_oid write_signed_commit(git_repository* r, const std::string& place, const git_oid& tree_id,
+                            const std::vector<git_oid>& parent_ids, const CommitInfo& info, const crypto::Signer& signer) {
   git_signature* raw_who = nullptr;
   // docket records UTC times, so the offset is always +0000.
   int rc = git_signature_new(&raw_who, info.name.c_str(), info.email.str().c_str(), static_cast<git_time_t>(info.when.seconds), 0);
@@ -167,12 +230,15 @@ git_oid write_signed_commit(const Repository& repo, const git_oid& tree_id, cons
   git_tree* raw_tree = nullptr;
   rc = git_tree_lookup(&raw_tree, r, &tree_id);
   detail::TreePtr tree(raw_tree);
-  if (rc < 0) throw_git_error(rc, "cannot read the new tree in '" + where(repo) + "'");
+  if (rc < 0) throw_git_error(rc, "cannot read the new tree in '" + place + "'");
 
   std::vector<detail::CommitPtr> parents;
   std::vector<const git_commit*> parent_handles;
   for (const git_oid& id : parent_ids) {
-    parents.push_back(lookup_commit(repo, id));
+    git_commit* raw_parent = nullptr;
+    rc = git_commit_lookup(&raw_parent, r, &id);
+    parents.emplace_back(raw_parent);
+    if (rc < 0) throw_git_error(rc, "cannot read commit " + detail::to_hex(id) + " in '" + place + "'");
     parent_handles.push_back(parents.back().get());
   }
 
@@ -183,14 +249,53 @@ git_oid write_signed_commit(const Repository& repo, const git_oid& tree_id, cons
   detail::GitBuf unsigned_commit;
   rc = git_commit_create_buffer(unsigned_commit.get(), r, who.get(), who.get(), nullptr, message.c_str(), tree.get(),
                                 parent_handles.size(), parent_handles.data());
-  if (rc < 0) throw_git_error(rc, "cannot make a commit in '" + where(repo) + "'");
+  if (rc < 0) throw_git_error(rc, "cannot make a commit in '" + place + "'");
 
   std::string signature = signer.sign(unsigned_commit.view(), "git");
   if (!signature.empty() && signature.back() == '\n') signature.pop_back();
 
   git_oid commit_id{};
   rc = git_commit_create_with_signature(&commit_id, r, unsigned_commit.c_str(), signature.c_str(), /*gpgsig=*/nullptr);
-  if (rc < 0) throw_git_error(rc, "cannot write the signed commit into '" + where(repo) + "'");
+  if (rc < 0) throw_git_error(rc, "cannot write the signed commit into '" + place + "'");
+  return commit_id;
+}
+
+// Changes this many paths or more are written as one pack instead of loose objects: an ingest
+// run of 100,000 findings makes one pack file, not 100,000 files.
+constexpr std::size_t kPackedWriteThreshold = 256;
+
+// The tree and signed commit of a large change, written into an in-memory object store (a
+// mempack on a second handle of the repository, so the main handle never writes there) and
+// then stored as one pack through the indexer (git_odb_write_pack), which writes the .pack
+// and its .idx before the caller moves the ref.
+git_oid write_packed_commit(const Repository& repo, const Snapshot& base, const std::vector<Change>& changes,
+                            const std::vector<git_oid>& parent_ids, const CommitInfo& info, const crypto::Signer& signer) {
+  const std::string& place = where(repo);
+  git_repository* raw_repo_handle = nullptr;
+  check(git_repository_open_ext(&raw_repo_handle, repo.git_dir().c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr), "cannot open '" + place + "' to write a pack");
+  detail::RepositoryPtr writer(raw_repo_handle);
+  git_odb* raw_odb = nullptr;
+  check(git_repository_odb(&raw_odb, writer.get()), "cannot open the object database of '" + place + "'");
+  detail::OdbPtr odb(raw_odb);
+  git_odb_backend* mempack = nullptr;
+  check(git_mempack_new(&mempack), "cannot prepare a pack for '" + place + "'");
+  if (const int rc = git_odb_add_backend(odb.get(), mempack, /*priority=*/1000); rc < 0) {
+    mempack->free(mempack);
+    throw_git_error(rc, "cannot prepare a pack for '" + place + "'");
+  }
+  // From here the object database owns the mempack.
+  const git_oid tree_id = build_tree(writer.get(), place, base, changes);
+  const git_oid commit_id = write_signed_commit(writer.get(), place, tree_id, parent_ids, info, signer);
+  detail::GitBuf pack;
+  check(git_mempack_dump(pack.get(), writer.get(), mempack), "cannot build a pack for '" + place + "'");
+  git_odb_writepack* raw_writepack = nullptr;
+  check(git_odb_write_pack(&raw_writepack, odb.get(), nullptr, nullptr), "cannot write a pack into '" + place + "'");
+  detail::WritepackPtr writepack(raw_writepack);
+  git_indexer_progress stats{};
+  const std::string_view bytes = pack.view();
+  check(writepack->append(writepack.get(), bytes.data(), bytes.size(), &stats), "cannot write a pack into '" + place + "'");
+  check(writepack->commit(writepack.get(), &stats), "cannot write a pack into '" + place + "'");
+  git_mempack_reset(mempack);
   return commit_id;
 }
 
@@ -248,6 +353,16 @@ Snapshot Store::tip() const {
 
 Snapshot Store::at(const ObjectId& commit) const { return snapshot_of(repo_, detail::to_oid(commit)); }
 
+Timestamp Store::committer_time(const ObjectId& commit) const {
+  const git_oid id = detail::to_oid(commit);
+  const bool large = is_large_commit(repo_, id);
+  if (large)
+    if (const auto basics = cached_basics(repo_, id)) return Timestamp{basics->committer_time};
+  detail::CommitPtr parsed = lookup_commit(repo_, id);
+  if (large) cache_basics(repo_, id, parsed.get());
+  return Timestamp{git_commit_committer(parsed.get())->when.time};
+}
+
 BlobWriter Store::blob_writer() {
   git_writestream* raw = nullptr;
   // No hint path: content is stored exactly as given, with no filters (line endings, LFS).
@@ -277,10 +392,15 @@ std::optional<ObjectId> Store::try_commit(const Snapshot& base, const std::vecto
 std::optional<ObjectId> Store::try_commit_merge(const Snapshot& base, const std::vector<Change>& changes,
                                                 const std::vector<ObjectId>& parents, const ObjectId& expected,
                                                 const CommitInfo& info, const crypto::Signer& signer) {
-  git_oid tree_id = build_tree(repo_, base, changes);
   std::vector<git_oid> parent_ids;
   for (const ObjectId& parent : parents) parent_ids.push_back(detail::to_oid(parent));
-  git_oid commit_id = write_signed_commit(repo_, tree_id, parent_ids, info, signer);
+  git_oid commit_id{};
+  if (changes.size() >= kPackedWriteThreshold) {
+    commit_id = write_packed_commit(repo_, base, changes, parent_ids, info, signer);
+  } else {
+    const git_oid tree_id = build_tree(raw_repo(repo_), where(repo_), base, changes);
+    commit_id = write_signed_commit(raw_repo(repo_), where(repo_), tree_id, parent_ids, info, signer);
+  }
   if (!compare_and_swap(repo_, ref_, commit_id, optional_oid(expected), info)) return std::nullopt;
   return detail::to_object_id(commit_id);
 }

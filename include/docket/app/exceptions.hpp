@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "docket/app/session.hpp"
+#include "docket/core/findings.hpp"
 #include "docket/core/lifecycle.hpp"
 
 namespace docket::app {
@@ -51,9 +52,22 @@ struct ListFilter {
   std::optional<State> state;
   bool keeps(State s) const { return !state || s == *state; }
 };
-// The summaries of the exceptions `filter` keeps, oldest first (opening time, then id), from
-// the record index.
-std::vector<core::RecordSummary> list_exceptions(Session& session, const ListFilter& filter);
+// One line of `docket list`.
+struct ListedException {
+  ExceptionId id;
+  std::string title;
+  State state = State::open;
+  Severity severity = Severity::medium;
+  std::optional<Timestamp> due;
+  std::string assignee;  // empty: none
+  Timestamp opened;
+};
+// The exceptions `filter` keeps, oldest first (opening time, then id), from the record index's
+// fixed fields (no record or summary is decoded).
+std::vector<ListedException> list_exceptions(Session& session, const ListFilter& filter);
+
+// What `docket check` judges, from the record index's fixed fields.
+std::vector<core::FindingInput> finding_inputs(Session& session, const store::Snapshot& snap);
 // The same exceptions as compact JSON texts (docs/json.md), one call of `sink` each, in the same
 // order, in memory that does not grow with the store.
 void list_exceptions_json(Session& session, const ListFilter& filter, const std::function<void(std::string_view)>& sink);

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "docket/codec/index_file.hpp"
 #include "docket/core/record.hpp"
 #include "docket/core/summary.hpp"
 #include "docket/store/store.hpp"
@@ -37,6 +38,19 @@ public:
   // The summaries of every record in `snap`, in path order. Parses the records that are not
   // indexed yet and caches them. Throws what load_record throws for a malformed record.
   std::vector<core::RecordSummary> summaries(const store::Snapshot& snap);
+
+  // Whether the index is used (false with DOCKET_INDEX=off: callers then read summaries, which
+  // come from parsing every record).
+  bool enabled() const { return enabled_; }
+
+  // Calls `each` with every record's entry in `snap` (its fixed fields: id, state, severity, due,
+  // title, assignee, deadlines; codec/index_file.hpp), in path order, decoding nothing else.
+  // Requires enabled().
+  void for_each_entry(const store::Snapshot& snap, const std::function<void(const codec::IndexFolder::Entry&)>& each);
+
+  // The summaries of the records `ids` names (absent ids are left out), reading only their
+  // folders.
+  std::map<ExceptionId, core::RecordSummary> summaries_of(const store::Snapshot& snap, const std::vector<ExceptionId>& ids);
 
   // Calls `sink` with the compact JSON (codec::to_json(record).dump()) of each record in `snap`
   // whose state `keep` accepts, ordered by opening time, then id — the order of `docket list` —
@@ -58,6 +72,7 @@ public:
 private:
   std::vector<Folder> folders(const store::Snapshot& snap, bool with_json);
   Folder build_folder(const std::string& name, const store::ObjectId& tree, const std::optional<store::ObjectId>& previous);
+  std::map<ExceptionId, core::RecordSummary> summaries_of_rebuilt(const store::Snapshot& snap, const std::vector<ExceptionId>& ids);
 
   store::Store& store_;
   bool enabled_;

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "docket/core/report.hpp"
+#include "docket/store/files.hpp"
 
 namespace docket::app {
 
@@ -35,10 +36,7 @@ std::string html_escape(std::string_view text);
 // and control characters made spaces, so a title can neither break the table nor inject HTML.
 std::string markdown_escape(std::string_view text);
 
-// Writes `content` to `path` atomically: a temporary file in the same folder (`.NAME.tmp-XXXXXX`),
-// flushed to disk when `durable`, then renamed over `path`, so readers see the old file or the
-// whole new one. Caches that check their own content pass durable=false (no fsync). Error(usage)
-// naming the path when the folder cannot be written.
-void write_file_atomically(const std::filesystem::path& path, std::string_view content, bool durable = true);
+// Reports are written with store::write_file_atomically (docket/store/files.hpp).
+using store::write_file_atomically;
 
 }  // namespace docket::app

@@ -10,9 +10,10 @@
 //   tree id, lowercase hex                                      40 bytes
 //   u32 entry count, u64 size of the entry section              12 bytes
 //   SHA-256 of the 60 bytes above and the entry section         32 bytes
-//   entry section: per entry, in name order: name, blob id (hex), opened time (i64), state (u8),
-//     JSON offset (u64, from the start of the JSON section), JSON size (u32), SHA-256 of the
-//     JSON, summary (length-prefixed fields)
+//   entry section: per entry, in name order: name, blob id (hex), the fixed fields `list` and
+//     `check` read (opened time, state, severity, due, title, assignee, outcome resolution and
+//     expiry, review due and done), JSON offset (u64, from the start of the JSON section), JSON
+//     size (u32), SHA-256 of the JSON, then the whole summary (length-prefixed fields)
 //   JSON section: the entries' JSON texts, one after another
 // A reader of summaries reads the first three parts only; each JSON text is checked against its
 // own digest when read, so `list --json` streams texts in any order in bounded memory.
@@ -54,6 +55,14 @@ public:
     std::string_view blob;
     Timestamp opened;
     State state = State::open;
+    Severity severity = Severity::medium;
+    std::optional<Timestamp> due;
+    std::string_view title;
+    std::string_view assignee;  // empty: none
+    std::optional<Resolution> decided;
+    std::optional<Timestamp> expires;
+    std::optional<Timestamp> review_due;
+    bool review_done = false;
     std::uint64_t json_offset = 0;  // from the start of the JSON section
     std::uint32_t json_size = 0;
     std::array<std::uint8_t, 32> json_digest{};

@@ -39,15 +39,32 @@ struct Finding {
   bool operator==(const Finding&) const = default;
 };
 
+// What find_findings reads of a record: its state and deadlines, no text, so a check over the
+// record index decodes nothing but fixed-size fields.
+struct FindingInput {
+  ExceptionId id;
+  State state = State::open;
+  Severity severity = Severity::medium;
+  std::optional<Timestamp> due;
+  std::optional<Resolution> decided;  // the outcome's resolution, when there is an outcome
+  std::optional<Timestamp> expires;   // the outcome's expiry
+  std::optional<Timestamp> review_due;
+  bool review_done = false;
+  bool operator==(const FindingInput&) const = default;
+};
+FindingInput finding_input(const RecordSummary& r);
+
 // An acceptance is in force from approval until it is revoked, including while a renewal waits
 // for approval (the earlier expiry still holds: an acceptance is never silently extended).
 bool acceptance_in_force(const Record& r);
 bool acceptance_in_force(const RecordSummary& r);
+bool acceptance_in_force(const FindingInput& r);
 
 // The findings for `records` judged at `at`, ordered by kind, then deadline, then id.
 // Fail-closed: an acceptance in force with no recorded expiry counts as expired.
+std::vector<Finding> find_findings(const std::vector<FindingInput>& records, const Policy& policy, Timestamp at);
+// The same for summaries and for full records.
 std::vector<Finding> find_findings(const std::vector<RecordSummary>& records, const Policy& policy, Timestamp at);
-// The same for full records (summarised first).
 std::vector<Finding> find_findings(const std::vector<Record>& records, const Policy& policy, Timestamp at);
 
 // Whether any finding's kind is named in `policy.fail_on` (the CI gate).

@@ -24,6 +24,14 @@ struct GitRun {
 // started at all.
 GitRun run_git(const Repository& repo, const std::vector<std::string>& args);
 
+// Keeps the object database packed as git does: when loose objects pass git's `gc.auto`
+// threshold (estimated from objects/17 as `git gc --auto` estimates it; gc.auto=0 turns this
+// off), runs `git gc --auto --quiet`, which detaches into the background (gc.autoDetach) so no
+// writer waits, never prunes an object reachable from a ref, and here keeps every reflog entry
+// (gc.reflogExpire=never for this run). Returns whether git was started. Best effort: never
+// throws (a missing git only leaves objects loose).
+bool pack_if_needed(const Repository& repo);
+
 enum class FetchOutcome { fetched, remote_ref_absent };
 
 // Fetches `remote_ref` of `remote` into the local `tracking_ref` (forced: the tracking ref

@@ -26,7 +26,8 @@ struct ObjectId {
   auto operator<=>(const ObjectId&) const = default;
 };
 
-// Holds libgit2's global state for the process's life; create one in main before any Repository.
+// Holds libgit2's global state while it lives. Opening a Repository initialises libgit2 for the
+// rest of the process by itself; tests create one to control set-up and shut-down.
 class LibGit2 {
 public:
   LibGit2();
@@ -217,8 +218,12 @@ public:
   Repository& repository() const { return repo_; }
   bool exists() const;
   Snapshot tip() const;  // empty when the ref does not exist yet
-  // Throws Error(ExitCode::not_found) when `commit` is not a commit in the repository.
+  // Throws Error(ExitCode::not_found) when `commit` is not a commit in the repository. A commit
+  // over 64 KiB (an ingest run's) is parsed once; its tree id and committer time are then read
+  // from a cache under `<git dir>/docket/commits/`, keyed by the commit id.
   Snapshot at(const ObjectId& commit) const;
+  // The committer time of `commit` (through the same cache). Error(not_found) when absent.
+  Timestamp committer_time(const ObjectId& commit) const;
 
   BlobWriter blob_writer();
   ObjectId write_blob(std::string_view content);

@@ -173,3 +173,14 @@ TEST_CASE("match_id: no match, or an empty query, finds nothing") {
   }
   CHECK(match_id("7F3A", {}).kind == IdMatch::Kind::none);
 }
+
+TEST_CASE("fanout_of_query names the one folder a query's ids lie in, when the query gives two characters") {
+  CHECK(fanout_of_query("EX-7F3A") == std::optional<std::string>("7F"));
+  CHECK(fanout_of_query("7f3a") == std::optional<std::string>("7F"));
+  CHECK(fanout_of_query("ol") == std::optional<std::string>("01"));  // read as match_id reads them
+  CHECK(fanout_of_query("ACME-ab") == std::optional<std::string>("AB"));
+  CHECK_FALSE(fanout_of_query("EX-7"));
+  CHECK_FALSE(fanout_of_query("7"));
+  CHECK_FALSE(fanout_of_query(""));
+  CHECK_FALSE(fanout_of_query("EX-"));
+}
