@@ -98,9 +98,11 @@ IngestResult ingest_reports(Session& session, const IngestRequest& request) {
       std::vector<std::pair<ExceptionId, std::string>> replays;
       changes.reserve(plan.to_open.size() + plan.seen_again.size() + plan.not_seen.size());
       replays.reserve(changes.capacity());
+      const std::size_t total = plan.to_open.size() + plan.seen_again.size() + plan.not_seen.size();
       const auto add = [&](const Record& r, const std::string& replay) {
         changes.push_back(record_change(r));
         replays.emplace_back(r.id, replay);
+        if (request.progress) request.progress(changes.size(), total);
       };
       result.opened.reserve(plan.to_open.size());
       for (const std::size_t index : plan.to_open) {

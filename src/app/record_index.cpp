@@ -57,7 +57,8 @@ bool read_exactly(int fd, std::uint64_t offset, std::size_t size, std::string& o
 // The header and entry section of a cache file (or the whole file); nullopt when it is missing
 // or unreadable — the caller rebuilds it.
 std::optional<std::string> read_cache_file(const std::filesystem::path& path, bool whole) {
-  Fd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  // O_NONBLOCK: a FIFO planted under a cache file's name must not hang the command.
+  Fd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
   if (file.fd < 0) return std::nullopt;
   struct stat st {};
   if (::fstat(file.fd, &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
@@ -94,7 +95,7 @@ std::string record_json(const Record& r) { return codec::to_json(r).dump(); }
 RecordIndex::RecordIndex(store::Store& store, bool enabled) : store_(store), enabled_(enabled) {}
 RecordIndex::~RecordIndex() = default;
 
-std::filesystem::path RecordIndex::directory() const { return store_.repository().git_dir() / "docket" / "index"; }
+std::filesystem::path RecordIndex::directory() const { return store_.repository().common_dir() / "docket" / "index"; }
 
 namespace {
 
@@ -108,10 +109,18 @@ std::optional<store::ObjectId> read_head(const std::filesystem::path& path) {
   return store::ObjectId{text->substr(0, 40)};
 }
 
+// The cache directory is used only when it is a real directory (or can be made one): a symlink
+// in its place could point the cache, and its pruning, anywhere.
+bool usable_directory(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  const auto status = std::filesystem::symlink_status(dir, ec);
+  return !ec && std::filesystem::is_directory(status);
+}
+
 void write_cache(const std::filesystem::path& path, std::string_view content) {
   try {
-    std::error_code ec;
-    std::filesystem::create_directories(path.parent_path(), ec);
+    if (!usable_directory(path.parent_path())) return;
     store::write_file_atomically(path, content, /*durable=*/false);
   } catch (const std::exception&) {
     // A cache that cannot be written (read-only repository, full disk) only costs speed.
@@ -120,8 +129,10 @@ void write_cache(const std::filesystem::path& path, std::string_view content) {
 
 // Removes cache files no longer named by `live` once they outnumber the live ones (each change
 // leaves the previous version of one folder behind), and temporary files a killed process left.
+// `live` must hold the folders of every store sharing the directory (every head-* file).
 void prune(const std::filesystem::path& dir, const std::set<std::string>& live) {
   std::error_code ec;
+  if (!std::filesystem::is_directory(std::filesystem::symlink_status(dir, ec))) return;
   std::vector<std::filesystem::path> stale;
   std::size_t files = 0;
   const auto now = std::filesystem::file_time_type::clock::now();
@@ -167,8 +178,8 @@ RecordIndex::Folder RecordIndex::build_folder(const std::string& name, const sto
     if (!id) continue;
     codec::IndexEntryInput input{entry.name, entry.id.hex, {}, {}};
     if (const auto it = known_.find(entry.id.hex); it != known_.end()) {
-      input.summary = it->second.first;
-      input.json = it->second.second;
+      input.summary = core::summarize(*it->second);
+      input.json = record_json(*it->second);
     } else if (const auto old = reuse.find(entry.id.hex); old != reuse.end()) {
       input.summary = std::move(old->second.first);
       input.json = std::move(old->second.second);
@@ -213,12 +224,13 @@ std::vector<RecordIndex::Folder> RecordIndex::folders(const store::Snapshot& sna
   };
   bool wrote = false;
   std::set<std::string> live;
+  const bool cached = usable_directory(dir);  // else every folder is built in memory
   const auto top = store_.read_tree(*top_id);
   out.reserve(top.size());
   for (const auto& entry : top) {
     if (!entry.folder()) continue;
     live.insert(entry.id.hex);
-    if (auto bytes = read_cache_file(dir / entry.id.hex, with_json))
+    if (auto bytes = cached ? read_cache_file(dir / entry.id.hex, with_json) : std::nullopt)
       if (auto parsed = codec::IndexFolder::parse(std::move(*bytes), entry.id.hex)) {
         out.push_back(Folder{entry.name, entry.id, std::move(*parsed), {}});
         continue;
@@ -226,8 +238,23 @@ std::vector<RecordIndex::Folder> RecordIndex::folders(const store::Snapshot& sna
     out.push_back(build_folder(entry.name, entry.id, previous_of(entry.name)));
     wrote = true;
   }
+  if (!cached) return out;
   if (!last || *last != *top_id) write_cache(head, top_id->hex + "\n");
-  if (wrote) prune(dir, live);
+  if (wrote) {
+    // Other stores (refs) in this repository keep their folders too: every head-* file names one.
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (!name.starts_with("head-") || entry.path() == head) continue;
+      if (const auto other = read_head(entry.path())) try {
+          for (const auto& e : store_.read_tree(*other))
+            if (e.folder()) live.insert(e.id.hex);
+        } catch (const Error&) {
+          // That store's tree is gone: nothing of it to keep.
+        }
+    }
+    if (!ec) prune(dir, live);
+  }
   return out;
 }
 
@@ -285,7 +312,7 @@ std::map<ExceptionId, core::RecordSummary> RecordIndex::summaries_of(const store
     const auto tree = snap.tree_id(path);
     if (!tree) continue;
     std::optional<Folder> folder;
-    if (auto bytes = read_cache_file(dir / tree->hex, false))
+    if (auto bytes = usable_directory(dir) ? read_cache_file(dir / tree->hex, false) : std::nullopt)
       if (auto parsed = codec::IndexFolder::parse(std::move(*bytes), tree->hex)) folder = Folder{name, *tree, std::move(*parsed), {}};
     if (!folder) folder = build_folder(name, *tree, std::nullopt);
     for (const auto& e : folder->index.entries()) {
@@ -329,7 +356,11 @@ void RecordIndex::stream_json(const store::Snapshot& snap, const std::function<b
     return std::pair(a.opened, a.name.substr(0, a.name.size() - 5)) < std::pair(b.opened, b.name.substr(0, b.name.size() - 5));
   });
   // A few files open at a time: the texts are read one by one, by offset.
-  std::map<std::uint32_t, Fd> open_files;
+  struct OpenFile {
+    Fd fd;
+    std::uint64_t size = 0;
+  };
+  std::map<std::uint32_t, OpenFile> open_files;
   const std::filesystem::path dir = directory();
   std::string json;
   for (const Item& item : items) {
@@ -343,15 +374,26 @@ void RecordIndex::stream_json(const store::Snapshot& snap, const std::function<b
     } else {
       auto it = open_files.find(item.folder);
       if (it == open_files.end()) {
-        if (open_files.size() >= 64) open_files.erase(open_files.begin());
-        it = open_files.emplace(item.folder, Fd(::open((dir / folder.tree.hex).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW))).first;
+        if (open_files.size() >= 16) open_files.erase(open_files.begin());
+        const auto path = dir / folder.tree.hex;
+        Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+        if (fd.fd < 0 && (errno == EMFILE || errno == ENFILE)) {
+          open_files.clear();  // out of descriptors: give ours back and try once more
+          fd.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+        }
+        struct stat st {};
+        const std::uint64_t size = fd.fd >= 0 && ::fstat(fd.fd, &st) == 0 && S_ISREG(st.st_mode) ? static_cast<std::uint64_t>(st.st_size) : 0;
+        it = open_files.emplace(item.folder, OpenFile{std::move(fd), size}).first;
       }
-      ok = it->second.fd >= 0 && read_exactly(it->second.fd, at, entry.json_size, json);
+      const OpenFile& file = it->second;
+      // A size the file cannot hold is damage, never a reason to allocate it.
+      ok = file.fd.fd >= 0 && at <= file.size && file.size - at >= entry.json_size &&
+           read_exactly(file.fd.fd, at, entry.json_size, json);
     }
     if (!ok || !codec::IndexFolder::json_matches(entry, json)) {
       // A damaged or replaced file: this record from its blob; the folder is rebuilt next time.
       std::error_code ec;
-      std::filesystem::remove(dir / folder.tree.hex, ec);
+      if (ok) std::filesystem::remove(dir / folder.tree.hex, ec);
       const std::string path = std::string(kExceptions) + "/" + folder.name + "/" + std::string(entry.name);
       json = record_json(codec::record_from_yaml(store_.read_blob(store::ObjectId{std::string(entry.blob)}), path));
     }
@@ -362,10 +404,15 @@ void RecordIndex::stream_json(const store::Snapshot& snap, const std::function<b
 void RecordIndex::record_commit(const store::Snapshot& before, const store::Snapshot& after,
                                 const std::vector<std::pair<store::ObjectId, const Record*>>& written) {
   if (!enabled_ || written.empty()) return;
+  struct Forget {
+    std::unordered_map<std::string, const Record*>& known;
+    ~Forget() { known.clear(); }
+  } forget{known_};
   try {
     std::set<std::string> touched;
+    known_.reserve(written.size());
     for (const auto& [blob, record] : written) {
-      known_[blob.hex] = {core::summarize(*record), record_json(*record)};
+      known_[blob.hex] = record;
       touched.insert(std::string(record->id.suffix().substr(0, 2)));
     }
     const std::filesystem::path dir = directory();

@@ -1,5 +1,7 @@
 #include "docket/app/session.hpp"
 
+#include <unordered_map>
+
 #include "docket/app/trust.hpp"
 #include "docket/app/verify.hpp"
 
@@ -158,7 +160,7 @@ store::Snapshot Session::tip() {
   const auto id = store_.lookup_ref(store_.ref());
   if (!id) return unverified_tip();  // throws: not a docket store
   require_verified(*this, *id);
-  return store_.at(*id);
+  return store_.at_for_reading(*id);
 }
 
 Timestamp Session::now() const {
@@ -252,12 +254,13 @@ store::ObjectId Session::commit(const std::function<Commit(const store::Snapshot
         Commit c = build(snap);
         base = snap;
         written.clear();
-        for (const Record* r : c.written) {
-          const std::string path = record_path(r->id);
-          for (const auto& change : c.changes)
-            if (const auto* text = std::get_if<std::string>(&change.content); text && change.path == path)
-              written.emplace_back(store::hash_blob(*text), r);
-        }
+        std::unordered_map<std::string, const Record*> by_path;
+        by_path.reserve(c.written.size());
+        for (const Record* r : c.written) by_path.emplace(record_path(r->id), r);
+        for (const auto& change : c.changes)
+          if (const auto* text = std::get_if<std::string>(&change.content))
+            if (const auto it = by_path.find(change.path); it != by_path.end())
+              written.emplace_back(store::hash_blob(*text), it->second);
         return store::Store::Update{std::move(c.changes),
                                     store::CommitInfo{std::move(c.message), recorded_name(snap, who), who.email, *attempt_now_}};
       },

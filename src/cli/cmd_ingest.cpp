@@ -1,6 +1,11 @@
 // docket ingest: open exceptions from scanner reports (SARIF, gitleaks JSON, trufflehog JSON).
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+
 #include "cli.hpp"
 #include "command_support.hpp"
 #include "docket/app/ingest.hpp"
@@ -94,8 +99,23 @@ void add_format(CLI::App& cmd, CommandContext& ctx, const char* name, const char
     for (const auto& f : opts->files) req.files.push_back(settings.cwd / f);
     if (!opts->tool.empty()) req.options.tool = opts->tool;
     req.template_map = parse_template_map(opts->template_map);
+    // A progress line on a terminal for runs over a second: count and rate, redrawn in place.
+    const auto started = std::chrono::steady_clock::now();
+    auto last = started;
+    bool shown = false;
+    if (::isatty(2) == 1)
+      req.progress = [&](std::size_t done, std::size_t total) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - started < std::chrono::seconds(1) || (now - last < std::chrono::milliseconds(200) && done != total)) return;
+        last = now;
+        const double seconds = std::chrono::duration<double>(now - started).count();
+        std::fprintf(stderr, "\rdocket: ingest: %zu/%zu records prepared (%.0f/s)", done, total, static_cast<double>(done) / seconds);
+        shown = true;
+      };
     app::Session session(settings);
-    print_result(ctx, app::ingest_reports(session, req), opts->json);
+    const auto result = app::ingest_reports(session, req);
+    if (shown) std::fprintf(stderr, "\n");
+    print_result(ctx, result, opts->json);
   });
 }
 

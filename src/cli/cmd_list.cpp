@@ -22,13 +22,13 @@ void attach_list(CLI::App& cmd, CommandContext& ctx) {
     app::Session session(ctx.settings());
     if (opts->json) {
       // A JSON array streamed one record per line: memory stays flat however large the store.
+      // Nothing is printed before the store has been found and verified.
       bool first = true;
-      *ctx.out << "[";
       app::list_exceptions_json(session, filter, [&](std::string_view json) {
-        *ctx.out << (first ? "\n" : ",\n") << json;
+        *ctx.out << (first ? "[\n" : ",\n") << json;
         first = false;
       });
-      *ctx.out << (first ? "]\n" : "\n]\n");
+      *ctx.out << (first ? "[]\n" : "\n]\n");
       return;
     }
     const auto records = app::list_exceptions(session, filter);

@@ -25,6 +25,7 @@ struct GitDeleter {
   void operator()(git_revwalk* p) const noexcept { git_revwalk_free(p); }
   void operator()(git_signature* p) const noexcept { git_signature_free(p); }
   void operator()(git_odb_writepack* p) const noexcept { p->free(p); }
+  void operator()(git_odb_stream* p) const noexcept { git_odb_stream_free(p); }
   // A blob stream that was never committed is abandoned through its own `free` callback;
   // git_blob_create_from_stream_commit frees it itself, so callers release() before committing.
   void operator()(git_writestream* p) const noexcept { p->free(p); }
@@ -45,6 +46,7 @@ using BlobPtr = GitPtr<git_blob>;
 using RevwalkPtr = GitPtr<git_revwalk>;
 using SignaturePtr = GitPtr<git_signature>;
 using WritepackPtr = GitPtr<git_odb_writepack>;
+using OdbStreamPtr = GitPtr<git_odb_stream>;
 using WriteStreamPtr = GitPtr<git_writestream>;
 
 // A git_buf that libgit2 fills and this object disposes. Not copyable or movable: libgit2 writes

@@ -183,7 +183,7 @@ bool pack_if_needed(const Repository& repo) {
     const long per_folder = (threshold + 255) / 256;
     long loose = 0;
     std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(repo.git_dir() / "objects" / "17", ec)) {
+    for (const auto& entry : std::filesystem::directory_iterator(repo.common_dir() / "objects" / "17", ec)) {
       if (entry.path().filename().string().size() == 38 && ++loose > per_folder) break;
     }
     if (loose <= per_folder) return false;

@@ -119,6 +119,12 @@ Repository Repository::open_or_init(const std::filesystem::path& dir, bool& crea
 
 std::filesystem::path Repository::git_dir() const { return impl_->where; }
 
+std::filesystem::path Repository::common_dir() const {
+  std::string dir = git_repository_commondir(impl_->repo.get());
+  if (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return dir;
+}
+
 bool Repository::is_bare() const { return git_repository_is_bare(impl_->repo.get()) == 1; }
 
 std::optional<std::string> Repository::config(const std::string& key) const {

@@ -3,8 +3,6 @@
 // last, so a process killed at any point leaves at most unreachable objects behind.
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 #include <random>
 #include <set>
 #include <thread>
@@ -12,7 +10,6 @@
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
 
-#include "docket/store/files.hpp"
 #include "git_error.hpp"
 #include "store_internal.hpp"
 
@@ -55,54 +52,6 @@ detail::CommitPtr lookup_commit(const Repository& repo, const git_oid& id) {
   return commit;
 }
 
-// A commit larger than this (an ingest run's commit carries one replay line per record) has its
-// root tree id and committer time cached in `<git dir>/docket/commits/<commit id>`, so reading
-// the tip does not inflate and parse megabytes of message on every command. A commit id names
-// immutable content, so an entry is never stale; a missing or malformed one is rewritten.
-constexpr std::size_t kLargeCommit = 64 * 1024;
-
-struct CommitBasics {
-  git_oid tree{};
-  std::int64_t committer_time = 0;
-};
-
-std::filesystem::path basics_path(const Repository& repo, const git_oid& id) {
-  return repo.git_dir() / "docket" / "commits" / detail::to_hex(id);
-}
-
-bool is_large_commit(const Repository& repo, const git_oid& id) {
-  git_odb* raw = nullptr;
-  if (git_repository_odb(&raw, raw_repo(repo)) < 0) return false;
-  detail::OdbPtr odb(raw);
-  size_t size = 0;
-  git_object_t type = GIT_OBJECT_INVALID;
-  return git_odb_read_header(&size, &type, odb.get(), &id) == 0 && type == GIT_OBJECT_COMMIT && size > kLargeCommit;
-}
-
-std::optional<CommitBasics> cached_basics(const Repository& repo, const git_oid& id) {
-  std::ifstream in(basics_path(repo, id));
-  std::string tree_word, tree_hex, time_word;
-  CommitBasics basics;
-  if (!(in >> tree_word >> tree_hex >> time_word >> basics.committer_time) || tree_word != "tree" || time_word != "time" ||
-      tree_hex.size() != GIT_OID_HEXSZ || git_oid_fromstr(&basics.tree, tree_hex.c_str()) < 0)
-    return std::nullopt;
-  return basics;
-}
-
-void cache_basics(const Repository& repo, const git_oid& id, const git_commit* commit) {
-  try {
-    std::error_code ec;
-    const auto path = basics_path(repo, id);
-    std::filesystem::create_directories(path.parent_path(), ec);
-    write_file_atomically(path,
-                          "tree " + detail::to_hex(*git_commit_tree_id(commit)) + "\ntime " +
-                              std::to_string(git_commit_committer(commit)->when.time) + "\n",
-                          /*durable=*/false);
-  } catch (const std::exception&) {
-    // Only a cache: the next reader parses the commit again.
-  }
-}
-
 Snapshot make_snapshot(const Repository& repo, const git_oid& commit_id, detail::TreePtr tree) {
   auto impl = std::make_shared<Snapshot::Impl>();
   impl->repo = raw_repo(repo);
@@ -113,20 +62,58 @@ Snapshot make_snapshot(const Repository& repo, const git_oid& commit_id, detail:
 }
 
 Snapshot snapshot_of(const Repository& repo, const git_oid& commit_id) {
-  const bool large = is_large_commit(repo, commit_id);
-  if (large)
-    if (const auto basics = cached_basics(repo, commit_id)) {
-      git_tree* raw = nullptr;
-      if (git_tree_lookup(&raw, raw_repo(repo), &basics->tree) == 0) return make_snapshot(repo, commit_id, detail::TreePtr(raw));
-    }
   detail::CommitPtr commit = lookup_commit(repo, commit_id);
   git_tree* raw = nullptr;
   int rc = git_commit_tree(&raw, commit.get());
   detail::TreePtr tree(raw);
   if (rc < 0) throw_git_error(rc, "cannot read the tree of commit " + detail::to_hex(commit_id) + " in '" + where(repo) + "'");
-  if (large) cache_basics(repo, commit_id, commit.get());
   return make_snapshot(repo, commit_id, std::move(tree));
 }
+
+// A commit larger than this (an ingest run's commit carries one replay line per record) is, for
+// read-only views, not inflated whole: its tree id is read from the first line of the loose
+// object's stream.
+constexpr std::size_t kLargeCommit = 64 * 1024;
+
+// The tree id on the first line of the loose commit `id` ("tree <hex>\n"), read through
+// git_odb_open_rstream so only its first bytes are inflated; nullopt when the commit is small,
+// packed (the pack backend has no read stream) or does not start that way.
+std::optional<git_oid> streamed_tree_id(const Repository& repo, const git_oid& id) {
+  git_odb* raw_odb = nullptr;
+  if (git_repository_odb(&raw_odb, raw_repo(repo)) < 0) return std::nullopt;
+  detail::OdbPtr odb(raw_odb);
+  size_t size = 0;
+  git_object_t type = GIT_OBJECT_INVALID;
+  if (git_odb_read_header(&size, &type, odb.get(), &id) < 0 || type != GIT_OBJECT_COMMIT || size <= kLargeCommit)
+    return std::nullopt;
+  git_odb_stream* raw_stream = nullptr;
+  if (git_odb_open_rstream(&raw_stream, &size, &type, odb.get(), &id) < 0) return std::nullopt;
+  detail::OdbStreamPtr stream(raw_stream);
+  char head[5 + GIT_OID_HEXSZ + 1];
+  std::size_t got = 0;
+  while (got < sizeof head) {
+    const int n = stream->read(stream.get(), head + got, sizeof head - got);
+    if (n <= 0) return std::nullopt;
+    got += static_cast<std::size_t>(n);
+  }
+  if (std::string_view(head, 5) != "tree " || head[sizeof head - 1] != '\n') return std::nullopt;
+  git_oid tree{};
+  if (git_oid_fromstrn(&tree, head + 5, GIT_OID_HEXSZ) < 0) return std::nullopt;
+  return tree;
+}
+
+}  // namespace
+
+Snapshot Store::at_for_reading(const ObjectId& commit) const {
+  const git_oid id = detail::to_oid(commit);
+  if (const auto tree_id = streamed_tree_id(repo_, id)) {
+    git_tree* raw = nullptr;
+    if (git_tree_lookup(&raw, raw_repo(repo_), &*tree_id) == 0) return make_snapshot(repo_, id, detail::TreePtr(raw));
+  }
+  return snapshot_of(repo_, id);
+}
+
+namespace {
 
 // Paths come from docket's own layout, but a malformed one would make libgit2 write a tree that
 // stock git refuses (empty names, `.git`), so they are checked before anything is written.
@@ -264,10 +251,10 @@ git_oid write_signed_commit(git_repository* r, const std::string& place, const g
 // run of 100,000 findings makes one pack file, not 100,000 files.
 constexpr std::size_t kPackedWriteThreshold = 256;
 
-// The tree and signed commit of a large change, written into an in-memory object store (a
-// mempack on a second handle of the repository, so the main handle never writes there) and
-// then stored as one pack through the indexer (git_odb_write_pack), which writes the .pack
-// and its .idx before the caller moves the ref.
+// The blobs and trees of a large change, written into an in-memory object store (a mempack on
+// a second handle of the repository, so the main handle never writes there) and then stored as
+// one pack through the indexer (git_odb_write_pack), which writes the .pack and its .idx; then
+// the signed commit, loose. All before the caller moves the ref.
 git_oid write_packed_commit(const Repository& repo, const Snapshot& base, const std::vector<Change>& changes,
                             const std::vector<git_oid>& parent_ids, const CommitInfo& info, const crypto::Signer& signer) {
   const std::string& place = where(repo);
@@ -285,7 +272,22 @@ git_oid write_packed_commit(const Repository& repo, const Snapshot& base, const 
   }
   // From here the object database owns the mempack.
   const git_oid tree_id = build_tree(writer.get(), place, base, changes);
+  // The mempack packs what its commits reach, so the commit is made there too.
   const git_oid commit_id = write_signed_commit(writer.get(), place, tree_id, parent_ids, info, signer);
+  git_odb_object* raw_commit = nullptr;
+  check(git_odb_read(&raw_commit, odb.get(), &commit_id), "cannot read back the new commit in '" + place + "'");
+  const detail::OdbObjectPtr commit_object(raw_commit);
+  // The commit is also written loose, first (the same bytes, so the same id; written after the
+  // pack, git_odb_write would find it packed and skip it): readers take its tree id from the
+  // loose object's first line without inflating a message of one replay line per record
+  // (Store::at_for_reading); the pack backend has no such partial read.
+  git_odb* main_raw = nullptr;
+  check(git_repository_odb(&main_raw, raw_repo(repo)), "cannot open the object database of '" + place + "'");
+  const detail::OdbPtr main_odb(main_raw);
+  git_oid loose_id{};
+  check(git_odb_write(&loose_id, main_odb.get(), git_odb_object_data(commit_object.get()), git_odb_object_size(commit_object.get()),
+                      GIT_OBJECT_COMMIT),
+        "cannot write the new commit into '" + place + "'");
   detail::GitBuf pack;
   check(git_mempack_dump(pack.get(), writer.get(), mempack), "cannot build a pack for '" + place + "'");
   git_odb_writepack* raw_writepack = nullptr;
@@ -296,6 +298,8 @@ git_oid write_packed_commit(const Repository& repo, const Snapshot& base, const 
   check(writepack->append(writepack.get(), bytes.data(), bytes.size(), &stats), "cannot write a pack into '" + place + "'");
   check(writepack->commit(writepack.get(), &stats), "cannot write a pack into '" + place + "'");
   git_mempack_reset(mempack);
+  // The main handle learns of the new pack before anything reads through it.
+  check(git_odb_refresh(main_odb.get()), "cannot re-read the packs of '" + place + "'");
   return commit_id;
 }
 
@@ -354,12 +358,8 @@ Snapshot Store::tip() const {
 Snapshot Store::at(const ObjectId& commit) const { return snapshot_of(repo_, detail::to_oid(commit)); }
 
 Timestamp Store::committer_time(const ObjectId& commit) const {
-  const git_oid id = detail::to_oid(commit);
-  const bool large = is_large_commit(repo_, id);
-  if (large)
-    if (const auto basics = cached_basics(repo_, id)) return Timestamp{basics->committer_time};
-  detail::CommitPtr parsed = lookup_commit(repo_, id);
-  if (large) cache_basics(repo_, id, parsed.get());
+  // Through libgit2's object cache: the transaction has just parsed this commit for its tree.
+  detail::CommitPtr parsed = lookup_commit(repo_, detail::to_oid(commit));
   return Timestamp{git_commit_committer(parsed.get())->when.time};
 }
 

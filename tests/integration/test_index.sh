@@ -139,6 +139,70 @@ live=$(git ls-tree docket exceptions/ | wc -l)
 files=$(cache_files | wc -l)
 [ "$files" -le $((2 * live + 65)) ] && pass "old index files are pruned ($files files, $live folders)" || fail "$files index files for $live folders"
 
+# A FIFO planted under a cache file's name, and a low open-file limit, cost nothing but speed.
+f=$(cache_files | sed -n 1p)
+rm -f "$f" && mkfifo "$f"
+expect_status 0 "a FIFO named like a cache file does not hang list" timeout 60 "$DOCKET_BIN" list
+same_as_full "with a FIFO in place of a cache file"
+rm -f "$f"
+A list --json >"$WORK/all.json"
+(ulimit -n 40; A list --json) >"$WORK/few-fds.json" 2>"$WORK/few-fds.err" && cmp -s "$WORK/all.json" "$WORK/few-fds.json" \
+  && pass "list --json under a low open-file limit" || fail "list --json with ulimit -n 40: $(head -c 300 "$WORK/few-fds.err")"
+
+# Two stores in one repository keep each other's cache files.
+A --ref audit init >/dev/null
+A --ref audit open --title "audit one" >/dev/null
+A --ref audit list >/dev/null
+audit_folders=$(git ls-tree refs/heads/audit exceptions/ | awk '{print $3}')
+for i in $(seq 1 40); do A comment "$e1" "churn $i" >/dev/null; done
+A list >/dev/null
+missing=0
+for t in $audit_folders; do [ -f ".git/docket/index/$t" ] || missing=$((missing + 1)); done
+[ "$missing" = 0 ] && pass "pruning one store keeps the other store's cache files" || fail "$missing audit cache files pruned"
+
+# Nothing reaches standard output before the store is found and verified.
+mkdir -p "$WORK/plain" && git -C "$WORK/plain" init -q
+(cd "$WORK/plain" && A list --json) >"$WORK/plain.out" 2>/dev/null || true
+[ ! -s "$WORK/plain.out" ] && pass "list --json outside a store prints nothing on stdout" || fail "stdout: $(cat "$WORK/plain.out")"
+
+# A large ingest is one pack and a loose commit; the store stays whole for git and for verify.
+python3 - "$WORK/big.sarif" <<'PY'
+import json, sys
+results = [{"ruleId": "big", "level": "warning", "message": {"text": "m"},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": "big/f%d.py" % i}, "region": {"startLine": 1}}}],
+            "partialFingerprints": {"h": "big-%d" % i}} for i in range(300)]
+json.dump({"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "bigscan"}}, "results": results}]}, open(sys.argv[1], "w"))
+PY
+packs_before=$(find .git/objects/pack -name '*.pack' | wc -l)
+A ingest sarif "$WORK/big.sarif" >/dev/null
+packs_after=$(find .git/objects/pack -name '*.pack' | wc -l)
+[ "$packs_after" -gt "$packs_before" ] && pass "an ingest of 300 findings writes a pack" || fail "no new pack ($packs_before → $packs_after)"
+tip=$(git rev-parse docket)
+[ -f ".git/objects/${tip:0:2}/${tip:2}" ] && pass "the ingest commit itself is loose" || fail "the ingest commit is not loose"
+git fsck --full --strict >/dev/null 2>&1 && pass "git fsck accepts the store" || fail "git fsck: $(git fsck --full 2>&1 | head -3)"
+git show docket:allowed_signers >"$WORK/signers" && git -c gpg.ssh.allowedSignersFile="$WORK/signers" verify-commit "$tip" 2>/dev/null \
+  && pass "git verify-commit accepts the ingest commit" || fail "git verify-commit refused the ingest commit"
+same_as_full "after an ingest written as a pack"
+expect_status 0 "verify accepts the whole history" A verify
+
+# Loose objects are packed once they pass gc.auto (run in the foreground here to observe it).
+# git estimates the loose objects from objects/17 alone: two objects there pass gc.auto=64.
+git config gc.auto 64 && git config gc.autoDetach false
+python3 - <<'PY' | while read -r content; do printf '%s' "$content" | git hash-object -w --stdin >/dev/null; done
+import hashlib
+found, i = 0, 0
+while found < 3:
+    data = ("planted %d" % i).encode()
+    if hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest().startswith("17"):
+        print(data.decode()); found += 1
+    i += 1
+PY
+A comment "$e2" "pack now" >/dev/null
+loose=$(git count-objects -v | awk '/^count:/ {print $2}')
+[ "$loose" -lt 200 ] && pass "loose objects are packed automatically ($loose loose)" || fail "$loose loose objects with gc.auto=64"
+expect_status 0 "verify accepts the history after automatic packing" A verify
+same_as_full "after automatic packing"
+
 expect_status 2 "a bad DOCKET_INDEX value is a usage error" env DOCKET_INDEX=maybe "$DOCKET_BIN" list
 expect_contains "$ERR" "DOCKET_INDEX" "the message names the variable"
 finish

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -24,6 +25,8 @@ struct IngestRequest {
   std::vector<std::filesystem::path> files;
   codec::ScanOptions options;                       // --tool
   std::map<std::string, std::string> template_map;  // --template-map RULE=TEMPLATE; `*` for every other rule
+  // Called after each record is prepared with (done, total); may be empty. For a progress line.
+  std::function<void(std::size_t, std::size_t)> progress;
 };
 
 struct IngestResult {

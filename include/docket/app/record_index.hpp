@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "docket/codec/index_file.hpp"
@@ -76,7 +77,8 @@ private:
 
   store::Store& store_;
   bool enabled_;
-  std::map<std::string, std::pair<core::RecordSummary, std::string>> known_;  // blob id → summary, JSON
+  // Blob id → the record a commit just wrote, during record_commit only (owned by the caller).
+  std::unordered_map<std::string, const Record*> known_;
 };
 
 }  // namespace docket::app

@@ -58,6 +58,9 @@ public:
   ~Repository();
 
   std::filesystem::path git_dir() const;
+  // The directory linked worktrees share with the main one (objects, refs, docket's caches);
+  // git_dir() itself for any other repository.
+  std::filesystem::path common_dir() const;
   bool is_bare() const;
   // Repository config (local, global, system as git reads them).
   std::optional<std::string> config(const std::string& key) const;
@@ -218,11 +221,14 @@ public:
   Repository& repository() const { return repo_; }
   bool exists() const;
   Snapshot tip() const;  // empty when the ref does not exist yet
-  // Throws Error(ExitCode::not_found) when `commit` is not a commit in the repository. A commit
-  // over 64 KiB (an ingest run's) is parsed once; its tree id and committer time are then read
-  // from a cache under `<git dir>/docket/commits/`, keyed by the commit id.
+  // Throws Error(ExitCode::not_found) when `commit` is not a commit in the repository.
   Snapshot at(const ObjectId& commit) const;
-  // The committer time of `commit` (through the same cache). Error(not_found) when absent.
+  // The same view for read-only commands: a loose commit over 64 KiB (an ingest run's) is not
+  // inflated whole; its tree id is read from the object's first line. That read does not check
+  // the object's hash, so verify and every write use at(), which does.
+  Snapshot at_for_reading(const ObjectId& commit) const;
+  // The committer time of `commit` (libgit2's object cache makes a repeated call free).
+  // Error(not_found) when absent.
   Timestamp committer_time(const ObjectId& commit) const;
 
   BlobWriter blob_writer();
