@@ -204,7 +204,7 @@ std::vector<ListedException> list_exceptions(Session& session, const ListFilter&
   if (session.index().enabled()) {
     session.index().for_each_entry(snap, [&](const codec::IndexFolder::Entry& e) {
       if (!filter.keeps(e.state)) return;
-      const auto id = ExceptionId::parse(e.name.substr(0, e.name.size() - 5));
+      const auto id = record_file_id(e.name);
       if (!id) return;
       out.push_back({*id, std::string(e.title), e.state, e.severity, e.due, std::string(e.assignee), e.opened});
     });
@@ -226,7 +226,7 @@ std::vector<core::FindingInput> finding_inputs(Session& session, const store::Sn
     return out;
   }
   session.index().for_each_entry(snap, [&](const codec::IndexFolder::Entry& e) {
-    const auto id = ExceptionId::parse(e.name.substr(0, e.name.size() - 5));
+    const auto id = record_file_id(e.name);
     if (!id) return;
     out.push_back({*id, e.state, e.severity, e.due, e.decided, e.expires, e.review_due, e.review_done});
   });

@@ -81,13 +81,6 @@ bool is_hex_id(std::string_view name) {
   return name.size() == 40 && std::all_of(name.begin(), name.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
-// `<ID>.yaml` → the id, or nullopt for any other name (record_ids skips those too).
-std::optional<ExceptionId> record_file_id(std::string_view name) {
-  if (!name.ends_with(".yaml")) return std::nullopt;
-  name.remove_suffix(5);
-  return ExceptionId::parse(name);
-}
-
 std::string record_json(const Record& r) { return codec::to_json(r).dump(); }
 
 }  // namespace
@@ -201,7 +194,7 @@ RecordIndex::Folder RecordIndex::build_folder(const std::string& name, const sto
   return Folder{name, tree, std::move(*parsed), std::move(file)};
 }
 
-std::vector<RecordIndex::Folder> RecordIndex::folders(const store::Snapshot& snap, bool with_json) {
+std::vector<RecordIndex::Folder> RecordIndex::folders(const store::Snapshot& snap) {
   std::vector<Folder> out;
   const auto top_id = snap.tree_id(kExceptions);
   if (!top_id) return out;
@@ -230,7 +223,7 @@ std::vector<RecordIndex::Folder> RecordIndex::folders(const store::Snapshot& sna
   for (const auto& entry : top) {
     if (!entry.folder()) continue;
     live.insert(entry.id.hex);
-    if (auto bytes = cached ? read_cache_file(dir / entry.id.hex, with_json) : std::nullopt)
+    if (auto bytes = cached ? read_cache_file(dir / entry.id.hex, false) : std::nullopt)
       if (auto parsed = codec::IndexFolder::parse(std::move(*bytes), entry.id.hex)) {
         out.push_back(Folder{entry.name, entry.id, std::move(*parsed), {}});
         continue;
@@ -260,7 +253,7 @@ std::vector<RecordIndex::Folder> RecordIndex::folders(const store::Snapshot& sna
 
 std::vector<core::RecordSummary> RecordIndex::summaries(const store::Snapshot& snap) {
   if (!enabled_) return core::summarize(load_records(snap));
-  std::vector<Folder> all = folders(snap, false);
+  std::vector<Folder> all = folders(snap);
   std::size_t count = 0;
   for (const auto& folder : all) count += folder.index.entries().size();
   std::vector<core::RecordSummary> out;
@@ -296,7 +289,7 @@ std::map<ExceptionId, core::RecordSummary> RecordIndex::summaries_of_rebuilt(con
 
 void RecordIndex::for_each_entry(const store::Snapshot& snap,
                                  const std::function<void(const codec::IndexFolder::Entry&)>& each) {
-  for (const auto& folder : folders(snap, false))
+  for (const auto& folder : folders(snap))
     for (const auto& e : folder.index.entries()) each(e);
 }
 
@@ -339,7 +332,7 @@ void RecordIndex::stream_json(const store::Snapshot& snap, const std::function<b
       if (keep(r.state)) sink(record_json(r));
     return;
   }
-  const std::vector<Folder> all = folders(snap, false);
+  const std::vector<Folder> all = folders(snap);
   struct Item {
     Timestamp opened;
     std::string_view name;  // `<ID>.yaml`: ids compare as their file names do

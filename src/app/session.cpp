@@ -111,15 +111,16 @@ StoreConfig load_config(const store::Snapshot& snap) {
   return config;
 }
 
+std::optional<ExceptionId> record_file_id(std::string_view name) {
+  if (!name.ends_with(".yaml")) return std::nullopt;
+  name.remove_suffix(5);
+  return ExceptionId::parse(name);
+}
+
 std::vector<ExceptionId> record_ids(const store::Snapshot& snap) {
   std::vector<ExceptionId> ids;
-  for (const auto& entry : snap.walk("exceptions")) {
-    const auto slash = entry.path.rfind('/');
-    std::string_view name = std::string_view(entry.path).substr(slash + 1);
-    if (!name.ends_with(".yaml")) continue;
-    name.remove_suffix(5);
-    if (auto id = ExceptionId::parse(name)) ids.push_back(*id);
-  }
+  for (const auto& entry : snap.walk("exceptions"))
+    if (auto id = record_file_id(std::string_view(entry.path).substr(entry.path.rfind('/') + 1))) ids.push_back(*id);
   return ids;
 }
 
@@ -201,12 +202,8 @@ ExceptionId Session::resolve_id(const store::Snapshot& snap, std::string_view qu
   std::vector<ExceptionId> ids;
   if (const auto folder = fanout_of_query(query)) {
     // Every id the query can match lies in this one folder.
-    for (const auto& name : snap.list("exceptions/" + *folder)) {
-      std::string_view stem(name);
-      if (!stem.ends_with(".yaml")) continue;
-      stem.remove_suffix(5);
-      if (auto id = ExceptionId::parse(stem)) ids.push_back(*id);
-    }
+    for (const auto& name : snap.list("exceptions/" + *folder))
+      if (auto id = record_file_id(name)) ids.push_back(*id);
   } else {
     for (auto& s : index_.summaries(snap)) ids.push_back(std::move(s.id));
   }

@@ -71,7 +71,7 @@ public:
   struct Folder;
 
 private:
-  std::vector<Folder> folders(const store::Snapshot& snap, bool with_json);
+  std::vector<Folder> folders(const store::Snapshot& snap);
   Folder build_folder(const std::string& name, const store::ObjectId& tree, const std::optional<store::ObjectId>& previous);
   std::map<ExceptionId, core::RecordSummary> summaries_of_rebuilt(const store::Snapshot& snap, const std::vector<ExceptionId>& ids);
 

@@ -40,6 +40,8 @@ inline constexpr std::string_view kRevokedKeysPath = "revoked_keys";
 // file when one is malformed.
 StoreConfig load_config(const store::Snapshot& snap);
 
+// The id a record file's name (`<ID>.yaml`) gives; nullopt for any other name.
+std::optional<ExceptionId> record_file_id(std::string_view name);
 // Ids of every record in `snap`, from the paths alone (no parsing).
 std::vector<ExceptionId> record_ids(const store::Snapshot& snap);
 // Reads and parses one record; Error(not_found) when absent.
