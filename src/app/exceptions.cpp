@@ -198,38 +198,59 @@ Record show_exception(Session& session, std::string_view query) {
   return load_record(snap, session.resolve_id(snap, query));
 }
 
-std::vector<ListedException> list_exceptions(Session& session, const ListFilter& filter) {
+void list_exceptions(Session& session, const ListFilter& filter,
+                     const std::function<void(std::size_t count, std::size_t id_width)>& layout,
+                     const std::function<void(const ListedException&)>& each) {
   const store::Snapshot snap = session.tip();
-  std::vector<ListedException> out;
-  if (session.index().enabled()) {
-    session.index().for_each_entry(snap, [&](const codec::IndexFolder::Entry& e) {
-      if (!filter.keeps(e.state)) return;
-      const auto id = record_file_id(e.name);
-      if (!id) return;
-      out.push_back({*id, std::string(e.title), e.state, e.severity, e.due, std::string(e.assignee), e.opened});
+  if (!session.index().enabled()) {
+    auto summaries = session.index().summaries(snap);
+    std::erase_if(summaries, [&](const core::RecordSummary& r) { return !filter.keeps(r.state); });
+    std::sort(summaries.begin(), summaries.end(), [](const core::RecordSummary& a, const core::RecordSummary& b) {
+      return std::pair(a.opened.at, a.id) < std::pair(b.opened.at, b.id);
     });
-  } else {
-    for (auto& r : session.index().summaries(snap))
-      if (filter.keeps(r.state))
-        out.push_back({r.id, std::move(r.title), r.state, r.severity, r.due, r.assignee ? r.assignee->str() : "", r.opened.at});
+    std::size_t width = 0;
+    for (const auto& r : summaries) width = std::max(width, r.id.str().size());
+    layout(summaries.size(), width);
+    for (const auto& r : summaries)
+      each({r.id.str(), r.title, r.state, r.severity, r.due, r.assignee ? std::string_view(r.assignee->str()) : "", r.opened.at});
+    return;
   }
-  std::sort(out.begin(), out.end(), [](const ListedException& a, const ListedException& b) {
-    return a.opened != b.opened ? a.opened < b.opened : a.id < b.id;
+  session.index().with_table(snap, [&](const codec::IndexTable& table) {
+    // Rows whose file name is not `<ID>.yaml` are not records (as for the full parse).
+    std::vector<bool> kept(table.size());
+    std::size_t count = 0, width = 0, i = 0;
+    table.for_each([&](const codec::IndexRow& row) {
+      if (filter.keeps(row.state) && record_file_id(row.name)) {
+        kept[i] = true;
+        ++count;
+        width = std::max(width, row.name.size() - 5);
+      }
+      ++i;
+    });
+    layout(count, width);
+    i = 0;
+    table.for_each([&](const codec::IndexRow& row) {
+      if (kept[i++])
+        each({row.name.substr(0, row.name.size() - 5), row.title, row.state, row.severity, row.due, row.assignee, row.opened});
+    });
   });
-  return out;
 }
 
-std::vector<core::FindingInput> finding_inputs(Session& session, const store::Snapshot& snap) {
-  std::vector<core::FindingInput> out;
+std::vector<core::Finding> check_findings(Session& session, const store::Snapshot& snap, const Policy& policy, Timestamp at) {
+  std::vector<core::Finding> out;
   if (!session.index().enabled()) {
-    for (const auto& r : session.index().summaries(snap)) out.push_back(core::finding_input(r));
-    return out;
+    for (const auto& r : session.index().summaries(snap)) core::add_findings(core::finding_input(r), policy, at, out);
+  } else {
+    session.index().with_table(snap, [&](const codec::IndexTable& table) {
+      table.for_each([&](const codec::IndexRow& e) {
+        auto id = record_file_id(e.name);
+        if (!id) return;
+        core::add_findings({std::move(*id), e.state, e.severity, e.due, e.decided, e.expires, e.review_due, e.review_done},
+                           policy, at, out);
+      });
+    });
   }
-  session.index().for_each_entry(snap, [&](const codec::IndexFolder::Entry& e) {
-    const auto id = record_file_id(e.name);
-    if (!id) return;
-    out.push_back({*id, e.state, e.severity, e.due, e.decided, e.expires, e.review_due, e.review_done});
-  });
+  core::sort_findings(out);
   return out;
 }
 

@@ -1,11 +1,13 @@
 #include "docket/app/record_index.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <utility>
 #include <set>
 #include <system_error>
 
@@ -287,10 +289,159 @@ std::map<ExceptionId, core::RecordSummary> RecordIndex::summaries_of_rebuilt(con
   return out;
 }
 
-void RecordIndex::for_each_entry(const store::Snapshot& snap,
-                                 const std::function<void(const codec::IndexFolder::Entry&)>& each) {
-  for (const auto& folder : folders(snap))
-    for (const auto& e : folder.index.entries()) each(e);
+namespace {
+
+std::string table_name(const store::ObjectId& top) { return "table-" + top.hex; }
+
+// A read-only mapping of a whole cache file. MAP_POPULATE maps the file's cached pages in one
+// pass instead of one fault per page (on this project's machines a fault costs as much as
+// decoding a hundred rows). Cache files are replaced by rename, never rewritten in place, so a
+// mapping keeps the version it opened; like git's pack files, a file truncated in place by
+// another hand while mapped would fault the reader.
+class Mapping {
+public:
+  static std::optional<Mapping> open(const std::filesystem::path& path) {
+    Fd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+    if (file.fd < 0) return std::nullopt;
+    struct stat st {};
+    if (::fstat(file.fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) return std::nullopt;
+    const auto size = static_cast<std::size_t>(st.st_size);
+    void* at = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, file.fd, 0);
+    if (at == MAP_FAILED) return std::nullopt;
+    return Mapping(at, size);
+  }
+  Mapping(Mapping&& o) noexcept : at_(std::exchange(o.at_, nullptr)), size_(o.size_) {}
+  Mapping& operator=(Mapping&& o) noexcept {
+    std::swap(at_, o.at_);
+    std::swap(size_, o.size_);
+    return *this;
+  }
+  ~Mapping() {
+    if (at_) ::munmap(at_, size_);
+  }
+  std::string_view bytes() const { return {static_cast<const char*>(at_), size_}; }
+
+private:
+  Mapping(void* at, std::size_t size) : at_(at), size_(size) {}
+  void* at_;
+  std::size_t size_;
+};
+
+// Removes every table no store's tip names (each change of a tip leaves its previous table behind).
+void prune_tables(const std::filesystem::path& dir) {
+  std::set<std::string> keep;
+  std::vector<std::filesystem::path> tables;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with("head-")) {
+      if (const auto top = read_head(entry.path())) keep.insert(table_name(*top));
+    } else if (name.starts_with("table-")) {
+      tables.push_back(entry.path());
+    }
+  }
+  if (ec) return;
+  for (const auto& path : tables)
+    if (!keep.count(path.filename().string())) std::filesystem::remove(path, ec);
+}
+
+}  // namespace
+
+RecordIndex::Folder RecordIndex::load_folder(const std::string& name, const store::ObjectId& tree,
+                                             const std::optional<store::ObjectId>& previous) {
+  const std::filesystem::path dir = directory();
+  if (auto bytes = usable_directory(dir) ? read_cache_file(dir / tree.hex, false) : std::nullopt)
+    if (auto parsed = codec::IndexFolder::parse(std::move(*bytes), tree.hex)) return Folder{name, tree, std::move(*parsed), {}};
+  return build_folder(name, tree, previous);
+}
+
+std::string RecordIndex::build_table(const store::Snapshot& snap, const store::ObjectId& top) {
+  const std::filesystem::path dir = directory();
+  const bool cached = usable_directory(dir);
+  const std::filesystem::path head = head_path(dir, store_.ref());
+  // A base: the table of an earlier tip (the newest one left in the directory; a commit moves the
+  // head before any table of the new tip exists). The rows of folders whose tree id is the same
+  // in both are taken from it, so a change re-reads only the folders it touched.
+  std::optional<Mapping> base_bytes;
+  std::optional<codec::IndexTable> base;
+  std::map<std::string, store::ObjectId> base_folders;
+  if (cached) {
+    std::vector<std::pair<std::filesystem::file_time_type, std::filesystem::path>> candidates;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (!name.starts_with("table-") || !is_hex_id(std::string_view(name).substr(6))) continue;
+      std::error_code time_ec;
+      const auto written = std::filesystem::last_write_time(entry.path(), time_ec);
+      if (!time_ec) candidates.emplace_back(written, entry.path());
+    }
+    std::sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    if (candidates.size() > 4) candidates.resize(4);
+    for (const auto& [written, path] : candidates) {
+      const store::ObjectId id{path.filename().string().substr(6)};
+      if (id == top || !(base_bytes = Mapping::open(path))) continue;
+      if (!(base = codec::IndexTable::parse(base_bytes->bytes(), id.hex))) continue;
+      try {
+        for (auto& e : store_.read_tree(id))
+          if (e.folder()) base_folders.emplace(e.name, e.id);
+        break;
+      } catch (const Error&) {
+        base.reset();  // not a tree of this repository (any more)
+        base_folders.clear();
+      }
+    }
+  }
+  std::vector<Folder> changed;
+  std::set<std::string, std::less<>> unchanged;
+  if (base) {
+    for (const auto& entry : store_.read_tree(top)) {
+      if (!entry.folder()) continue;
+      const auto it = base_folders.find(entry.name);
+      if (it != base_folders.end() && it->second == entry.id)
+        unchanged.insert(entry.name);
+      else
+        changed.push_back(load_folder(entry.name, entry.id, it == base_folders.end() ? std::nullopt : std::optional(it->second)));
+    }
+  } else {
+    changed = folders(snap);
+  }
+  std::vector<codec::IndexRow> added;
+  for (const auto& folder : changed)
+    for (const auto& e : folder.index.entries()) {
+      codec::IndexRow row = e;
+      row.folder = folder.name;
+      added.push_back(row);
+    }
+  std::string bytes = codec::encode_index_table(top.hex, base ? *base : codec::IndexTable{},
+                                                [&](const codec::IndexRow& row) { return unchanged.count(row.folder) > 0; },
+                                                std::move(added));
+  if (cached) {
+    write_cache(dir / table_name(top), bytes);
+    if (read_head(head) != top) write_cache(head, top.hex + "\n");
+    prune_tables(dir);
+  }
+  return bytes;
+}
+
+void RecordIndex::with_table(const store::Snapshot& snap, const std::function<void(const codec::IndexTable&)>& use) {
+  if (!enabled_) throw Error(ExitCode::internal, "the record index is off: read summaries instead");
+  const auto top = snap.tree_id(kExceptions);
+  if (!top) {
+    use(codec::IndexTable{});
+    return;
+  }
+  const std::filesystem::path dir = directory();
+  std::optional<Mapping> mapped;
+  std::optional<codec::IndexTable> table;
+  if (usable_directory(dir) && (mapped = Mapping::open(dir / table_name(*top))))
+    table = codec::IndexTable::parse(mapped->bytes(), top->hex);
+  std::string built;
+  if (!table) {
+    built = build_table(snap, *top);
+    table = codec::IndexTable::parse(built, top->hex);
+    if (!table) throw Error(ExitCode::internal, "the record index built a table it cannot read back");
+  }
+  use(*table);
 }
 
 std::map<ExceptionId, core::RecordSummary> RecordIndex::summaries_of(const store::Snapshot& snap,
@@ -299,16 +450,12 @@ std::map<ExceptionId, core::RecordSummary> RecordIndex::summaries_of(const store
   std::map<ExceptionId, core::RecordSummary> out;
   std::map<std::string, std::set<std::string>> wanted;  // folder → file names
   for (const auto& id : ids) wanted[std::string(id.suffix().substr(0, 2))].insert(id.str() + ".yaml");
-  const std::filesystem::path dir = directory();
   for (const auto& [name, files] : wanted) {
     const std::string path = std::string(kExceptions) + "/" + name;
     const auto tree = snap.tree_id(path);
     if (!tree) continue;
-    std::optional<Folder> folder;
-    if (auto bytes = usable_directory(dir) ? read_cache_file(dir / tree->hex, false) : std::nullopt)
-      if (auto parsed = codec::IndexFolder::parse(std::move(*bytes), tree->hex)) folder = Folder{name, *tree, std::move(*parsed), {}};
-    if (!folder) folder = build_folder(name, *tree, std::nullopt);
-    for (const auto& e : folder->index.entries()) {
+    const Folder folder = load_folder(name, *tree, std::nullopt);
+    for (const auto& e : folder.index.entries()) {
       if (!files.count(std::string(e.name))) continue;
       auto s = codec::IndexFolder::summary(e);
       if (!s) {

@@ -105,7 +105,7 @@ void attach_check(CLI::App& cmd, CommandContext& ctx) {
     const store::Snapshot snap = session.tip();
     const Policy policy = app::load_config(snap).policy;
     const Timestamp at = opts->at.empty() ? session.now() : parse_time_option(opts->at, "--at", session.now());
-    const auto findings = core::find_findings(app::finding_inputs(session, snap), policy, at);
+    const auto findings = app::check_findings(session, snap, policy, at);
     const bool failed = core::fails_build(findings, policy);
     ctx.exit_code = failed ? 1 : 0;
     // Titles, owners and assignees only of the records with findings.

@@ -1,5 +1,5 @@
 // docket list: exceptions as a table or JSON array.
-#include <sstream>
+#include <string>
 
 #include "cli.hpp"
 #include "command_support.hpp"
@@ -31,10 +31,23 @@ void attach_list(CLI::App& cmd, CommandContext& ctx) {
       *ctx.out << (first ? "[]\n" : "\n]\n");
       return;
     }
-    const auto records = app::list_exceptions(session, filter);
-    std::ostringstream text;
-    render_table(text, records);
-    print_human(*ctx.out, text.str());
+    // Streamed in chunks: memory stays flat however large the store.
+    std::string text;
+    std::size_t width = 0;
+    app::list_exceptions(
+        session, filter,
+        [&](std::size_t count, std::size_t id_width) {
+          width = id_width;
+          text = count == 0 ? "no exceptions\n" : list_header(width);
+        },
+        [&](const app::ListedException& r) {
+          append_list_line(text, r, width);
+          if (text.size() >= 64 * 1024) {
+            print_human(*ctx.out, text);
+            text.clear();
+          }
+        });
+    print_human(*ctx.out, text);
   });
 }
 

@@ -1,5 +1,6 @@
 #include "command_support.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include "docket/app/exceptions.hpp"
@@ -56,12 +57,20 @@ Timestamp parse_time_option(const std::string& text, const std::string& option, 
               "use e.g. 2026-12-31T00:00:00Z, 2026-12-31, 72h or 30d");
 }
 
-void print_human(std::ostream& out, const std::string& text) {
+void print_human(std::ostream& out, std::string_view text) {
+  const auto control = [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return (u < 0x20 && c != '\n') || u == 0x7f;
+  };
+  if (std::none_of(text.begin(), text.end(), control)) {
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    return;
+  }
   std::string safe;
   safe.reserve(text.size());
   for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if ((u < 0x20 && c != '\n') || u == 0x7f) {
+    if (control(c)) {
+      const auto u = static_cast<unsigned char>(c);
       static constexpr char hex[] = "0123456789abcdef";
       safe += "\\x";
       safe += hex[u >> 4];

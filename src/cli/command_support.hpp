@@ -20,7 +20,7 @@ Timestamp parse_time_option(const std::string& text, const std::string& option, 
 
 // Prints `text` for a terminal with control characters (escape sequences from hostile
 // records) made visible instead of interpreted.
-void print_human(std::ostream& out, const std::string& text);
+void print_human(std::ostream& out, std::string_view text);
 void print_record(CommandContext& ctx, const Record& r, bool json);
 
 // Options shared by every command that changes one record: the ID and --json.

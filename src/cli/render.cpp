@@ -22,17 +22,19 @@ std::string emails(const std::vector<Email>& list) {
   return join(s);
 }
 
-// Cuts `text` to `width` display columns for the table (UTF-8 continuation bytes do not count).
-std::string fit(const std::string& text, std::size_t width) {
+// Appends `text` cut or padded to `width` display columns (UTF-8 continuation bytes do not count;
+// a cut ends in '~') to `out`.
+void append_fit(std::string& out, std::string_view text, std::size_t width) {
   std::size_t columns = 0, i = 0;
   for (; i < text.size(); ++i) {
     if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
     if (columns == width) break;
     ++columns;
   }
-  std::string out = text.substr(0, i);
-  if (i < text.size() && !out.empty()) out.back() = '~';
-  return out + std::string(width > columns ? width - columns : 0, ' ');
+  const std::size_t start = out.size();
+  out.append(text.substr(0, i));
+  if (i < text.size() && out.size() > start) out.back() = '~';
+  out.append(width > columns ? width - columns : 0, ' ');
 }
 
 }  // namespace
@@ -133,20 +135,41 @@ void render_record(std::ostream& out, const Record& r) {
   }
 }
 
-void render_table(std::ostream& out, const std::vector<app::ListedException>& records) {
-  if (records.empty()) {
-    out << "no exceptions\n";
-    return;
+std::string list_header(std::size_t id_width) {
+  std::string out;
+  append_fit(out, "ID", std::max<std::size_t>(id_width, 2));
+  out += "  ";
+  append_fit(out, "STATE", 16);
+  out += "  ";
+  append_fit(out, "SEVERITY", 8);
+  out += "  ";
+  append_fit(out, "DUE", 20);
+  out += "  ";
+  append_fit(out, "ASSIGNEE", 24);
+  out += "  TITLE\n";
+  return out;
+}
+
+void append_list_line(std::string& out, const app::ListedException& r, std::size_t id_width) {
+  append_fit(out, r.id, std::max<std::size_t>(id_width, 2));
+  out += "  ";
+  append_fit(out, to_string(r.state), 16);
+  out += "  ";
+  append_fit(out, to_string(r.severity), 8);
+  out += "  ";
+  // Many lines share a due time (an ingest opens hundreds at once): format each time once.
+  thread_local std::optional<Timestamp> last_due;
+  thread_local std::string last_text;
+  if (r.due && r.due != last_due) {
+    last_due = r.due;
+    last_text = format_rfc3339(*r.due);
   }
-  std::size_t id_width = 2;
-  for (const auto& r : records) id_width = std::max(id_width, r.id.str().size());
-  out << fit("ID", id_width) << "  " << fit("STATE", 16) << "  " << fit("SEVERITY", 8) << "  " << fit("DUE", 20) << "  "
-      << fit("ASSIGNEE", 24) << "  TITLE\n";
-  for (const auto& r : records) {
-    out << fit(r.id.str(), id_width) << "  " << fit(std::string(to_string(r.state)), 16) << "  "
-        << fit(std::string(to_string(r.severity)), 8) << "  " << fit(r.due ? format_rfc3339(*r.due) : "-", 20) << "  "
-        << fit(r.assignee.empty() ? "-" : r.assignee, 24) << "  " << r.title << "\n";
-  }
+  append_fit(out, r.due ? std::string_view(last_text) : "-", 20);
+  out += "  ";
+  append_fit(out, r.assignee.empty() ? "-" : r.assignee, 24);
+  out += "  ";
+  out += r.title;
+  out += '\n';
 }
 
 void render_json(std::ostream& out, const Record& r) { out << codec::to_json(r).dump(2) << "\n"; }

@@ -1,6 +1,8 @@
 #include "docket/codec/index_file.hpp"
 
+#include <algorithm>
 #include <cstring>
+#include <functional>
 
 #include "docket/crypto/sha256.hpp"
 
@@ -8,6 +10,7 @@ namespace docket::codec {
 namespace {
 
 constexpr std::string_view kMagic{"DKTIDX\x00\x02", 8};  // format version 2
+constexpr std::string_view kTableMagic{"DKTTBL\x00\x01", 8};  // format version 1
 constexpr std::size_t kTreeHexSize = 40;
 
 class Writer {
@@ -186,6 +189,88 @@ std::optional<core::RecordSummary> decode_summary(std::string_view bytes) {
 
 std::array<std::uint8_t, 32> digest_of(std::string_view bytes) { return crypto::sha256(bytes).bytes(); }
 
+// The fixed fields after a row's name, as folder entries and table rows both hold them.
+void write_fixed(Writer& w, const IndexRow& row) {
+  w.i64(row.opened.seconds);
+  w.u8(static_cast<std::uint8_t>(row.state));
+  w.u8(static_cast<std::uint8_t>(row.severity));
+  w.time(row.due);
+  w.text(row.title);
+  w.text(row.assignee);
+  w.u8(row.decided ? static_cast<std::uint8_t>(static_cast<std::uint8_t>(*row.decided) + 1) : 0);
+  w.time(row.expires);
+  w.time(row.review_due);
+  w.u8(row.review_done ? 1 : 0);
+}
+
+// Reads what write_fixed wrote; false when the bytes are not such fields.
+bool read_fixed(Reader& r, IndexRow& row) {
+  row.opened = Timestamp{r.i64()};
+  row.state = r.enumerated(State::closed);
+  row.severity = r.enumerated(Severity::low);
+  row.due = r.time();
+  row.title = r.text();
+  row.assignee = r.text();
+  const std::uint8_t decided = r.u8();
+  if (decided > static_cast<std::uint8_t>(Resolution::revoked) + 1) return false;
+  if (decided) row.decided = static_cast<Resolution>(decided - 1);
+  row.expires = r.time();
+  row.review_due = r.time();
+  const std::uint8_t done = r.u8();
+  if (done > 1) return false;
+  row.review_done = done == 1;
+  return r.ok();
+}
+
+// The file: `magic`, `tree`, count, section size, SHA-256 of those and `section`, `section`.
+std::string with_header(std::string_view magic, std::string_view tree, std::uint32_t count, std::string_view section,
+                        std::size_t extra) {
+  std::string out;
+  out.reserve(kIndexHeaderSize + section.size() + extra);
+  out.append(magic);
+  out.append(tree);
+  Writer h(out);
+  h.u32(count);
+  h.u64(section.size());
+  crypto::Sha256 hash;
+  hash.update(out);
+  hash.update(section);
+  const auto d = hash.finish().bytes();
+  out.append(reinterpret_cast<const char*>(d.data()), d.size());
+  out += section;
+  return out;
+}
+
+// The size of header plus section of a file with `magic`; nullopt when `header` is not one.
+std::optional<std::uint64_t> section_end(std::string_view header, std::string_view magic) {
+  if (header.size() < kIndexHeaderSize || header.substr(0, magic.size()) != magic) return std::nullopt;
+  Reader r(header.substr(magic.size() + kTreeHexSize, 12));
+  r.u32();
+  const std::uint64_t section = r.u64();
+  if (section > (std::uint64_t{1} << 40)) return std::nullopt;
+  return kIndexHeaderSize + section;
+}
+
+// The section of `all` (a file with `magic`) when its header names `tree` and its digest holds,
+// with the header's count; nullopt otherwise.
+std::optional<std::pair<std::string_view, std::uint32_t>> checked_section(std::string_view all, std::string_view magic,
+                                                                          std::string_view tree) {
+  const auto size = section_end(all, magic);
+  if (!size || all.size() < *size) return std::nullopt;
+  if (tree.size() != kTreeHexSize || all.substr(magic.size(), kTreeHexSize) != tree) return std::nullopt;
+  const std::string_view section = all.substr(kIndexHeaderSize, *size - kIndexHeaderSize);
+  crypto::Sha256 hash;
+  hash.update(all.substr(0, kIndexHeaderSize - 32));
+  hash.update(section);
+  const auto d = hash.finish().bytes();
+  if (std::memcmp(d.data(), all.data() + kIndexHeaderSize - 32, d.size()) != 0) return std::nullopt;
+  Reader header(all.substr(magic.size() + kTreeHexSize, 4));
+  return std::pair(section, header.u32());
+}
+
+// The id part of a row's file name (`<ID>.yaml`), which list_order compares.
+std::string_view id_part(std::string_view name) { return name.substr(0, name.size() - std::min<std::size_t>(name.size(), 5)); }
+
 }  // namespace
 
 std::string encode_index_folder(std::string_view tree, const std::vector<IndexEntryInput>& entries) {
@@ -196,16 +281,20 @@ std::string encode_index_folder(std::string_view tree, const std::vector<IndexEn
     w.text(e.name);
     w.text(e.blob);
     const core::RecordSummary& m = e.summary;
-    w.i64(m.opened.at.seconds);
-    w.u8(static_cast<std::uint8_t>(m.state));
-    w.u8(static_cast<std::uint8_t>(m.severity));
-    w.time(m.due);
-    w.text(m.title);
-    w.text(m.assignee ? std::string_view(m.assignee->str()) : std::string_view());
-    w.u8(m.outcome ? static_cast<std::uint8_t>(static_cast<std::uint8_t>(m.outcome->resolution) + 1) : 0);
-    w.time(m.outcome ? m.outcome->expires : std::nullopt);
-    w.time(m.review_due);
-    w.u8(m.review_done ? 1 : 0);
+    IndexRow row;
+    row.opened = m.opened.at;
+    row.state = m.state;
+    row.severity = m.severity;
+    row.due = m.due;
+    row.title = m.title;
+    if (m.assignee) row.assignee = m.assignee->str();
+    if (m.outcome) {
+      row.decided = m.outcome->resolution;
+      row.expires = m.outcome->expires;
+    }
+    row.review_due = m.review_due;
+    row.review_done = m.review_done;
+    write_fixed(w, row);
     w.u64(json.size());
     w.u32(static_cast<std::uint32_t>(e.json.size()));
     const auto d = digest_of(e.json);
@@ -216,72 +305,116 @@ std::string encode_index_folder(std::string_view tree, const std::vector<IndexEn
     w.text(summary);
     json += e.json;
   }
-  std::string out;
-  out.reserve(kIndexHeaderSize + section.size() + json.size());
-  out.append(kMagic);
-  out.append(tree);
-  Writer h(out);
-  h.u32(static_cast<std::uint32_t>(entries.size()));
-  h.u64(section.size());
-  crypto::Sha256 hash;
-  hash.update(out);
-  hash.update(section);
-  const auto d = hash.finish().bytes();
-  out.append(reinterpret_cast<const char*>(d.data()), d.size());
-  out += section;
+  std::string out = with_header(kMagic, tree, static_cast<std::uint32_t>(entries.size()), section, json.size());
   out += json;
   return out;
 }
 
-std::optional<std::uint64_t> index_summary_size(std::string_view header) {
-  if (header.size() < kIndexHeaderSize || header.substr(0, kMagic.size()) != kMagic) return std::nullopt;
-  Reader r(header.substr(kMagic.size() + kTreeHexSize, 12));
-  r.u32();
-  const std::uint64_t section = r.u64();
-  if (section > (std::uint64_t{1} << 40)) return std::nullopt;
-  return kIndexHeaderSize + section;
+bool list_order(const IndexRow& a, const IndexRow& b) {
+  return a.opened != b.opened ? a.opened < b.opened : id_part(a.name) < id_part(b.name);
 }
 
-std::optional<IndexFolder> IndexFolder::parse(std::string bytes, std::string_view tree) {
-  const auto size = index_summary_size(bytes);
-  if (!size || bytes.size() < *size) return std::nullopt;
-  const std::string_view all(bytes);
-  if (tree.size() != kTreeHexSize || all.substr(kMagic.size(), kTreeHexSize) != tree) return std::nullopt;
-  const std::string_view section = all.substr(kIndexHeaderSize, *size - kIndexHeaderSize);
-  crypto::Sha256 hash;
-  hash.update(all.substr(0, kIndexHeaderSize - 32));
-  hash.update(section);
-  const auto d = hash.finish().bytes();
-  if (std::memcmp(d.data(), all.data() + kIndexHeaderSize - 32, d.size()) != 0) return std::nullopt;
+std::string encode_index_table(std::string_view tree, std::vector<IndexRow> rows) {
+  return encode_index_table(tree, IndexTable{}, [](const IndexRow&) { return false; }, std::move(rows));
+}
 
+std::string encode_index_table(std::string_view tree, const IndexTable& base,
+                               const std::function<bool(const IndexRow&)>& keep, std::vector<IndexRow> added) {
+  std::sort(added.begin(), added.end(), list_order);
+  // Written in place: the header's counts and digest are filled in once the rows are written,
+  // so a table of 100,000 rows is never copied.
+  std::string out;
+  out.reserve(kIndexHeaderSize + base.section_.size() + added.size() * 96);
+  out.append(kTableMagic);
+  out.append(tree);
+  out.append(kIndexHeaderSize - out.size(), '\0');
+  Writer w(out);
+  std::uint32_t count = 0;
+  const auto write = [&](const IndexRow& row) {
+    w.text(row.folder);
+    w.text(row.name);
+    write_fixed(w, row);
+    ++count;
+  };
+  auto next = added.begin();
+  base.for_each([&](const IndexRow& row) {
+    if (!keep(row)) return;
+    for (; next != added.end() && list_order(*next, row); ++next) write(*next);
+    write(row);
+  });
+  for (; next != added.end(); ++next) write(*next);
+  std::string header;
+  Writer h(header);
+  h.u32(count);
+  h.u64(out.size() - kIndexHeaderSize);
+  out.replace(kTableMagic.size() + kTreeHexSize, header.size(), header);
+  crypto::Sha256 hash;
+  hash.update(std::string_view(out).substr(0, kIndexHeaderSize - 32));
+  hash.update(std::string_view(out).substr(kIndexHeaderSize));
+  const auto d = hash.finish().bytes();
+  std::memcpy(out.data() + kIndexHeaderSize - 32, d.data(), d.size());
+  return out;
+}
+
+namespace {
+
+// Reads one table row at the reader's position; false when the bytes are not one.
+bool read_row(Reader& r, IndexRow& row) {
+  row.folder = r.text();
+  row.name = r.text();
+  return read_fixed(r, row);
+}
+
+}  // namespace
+
+std::optional<IndexTable> IndexTable::parse(std::string_view bytes, std::string_view tree) {
+  const auto checked = checked_section(bytes, kTableMagic, tree);
+  if (!checked) return std::nullopt;
+  const auto [section, count] = *checked;
+  if (bytes.size() != kIndexHeaderSize + section.size()) return std::nullopt;  // nothing after the rows
+  // Each row takes at least 31 bytes: the count cannot promise more rows than fit.
+  if (static_cast<std::uint64_t>(count) * 31 > section.size()) return std::nullopt;
+  Reader r(section);
+  IndexRow previous;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    IndexRow row;
+    if (!read_row(r, row)) return std::nullopt;
+    if (i > 0 && list_order(row, previous)) return std::nullopt;
+    previous = row;
+  }
+  if (!r.at_end()) return std::nullopt;
+  IndexTable table;
+  table.section_ = section;
+  table.count_ = count;
+  return table;
+}
+
+IndexRow IndexTable::row_at(std::size_t& at) const {
+  Reader r(section_.substr(at));
+  IndexRow row;
+  read_row(r, row);
+  at += r.position();
+  return row;
+}
+
+std::optional<std::uint64_t> index_summary_size(std::string_view header) { return section_end(header, kMagic); }
+
+std::optional<IndexFolder> IndexFolder::parse(std::string bytes, std::string_view tree) {
   IndexFolder folder;
   folder.bytes_ = std::move(bytes);
-  folder.section_size_ = *size - kIndexHeaderSize;
-  const std::string_view kept(folder.bytes_);
-  Reader header(kept.substr(kMagic.size() + kTreeHexSize, 4));
-  const std::uint32_t count = header.u32();
-  Reader r(kept.substr(kIndexHeaderSize, folder.section_size_));
+  const auto checked = checked_section(folder.bytes_, kMagic, tree);
+  if (!checked) return std::nullopt;
+  const auto [section, count] = *checked;
+  folder.section_size_ = section.size();
   // Each entry takes at least 79 bytes: the count cannot promise more entries than fit.
-  if (static_cast<std::uint64_t>(count) * 79 > folder.section_size_) return std::nullopt;
+  if (static_cast<std::uint64_t>(count) * 79 > section.size()) return std::nullopt;
+  Reader r(section);
   folder.entries_.reserve(count);
   for (std::uint32_t i = 0; i < count; ++i) {
     Entry e;
     e.name = r.text();
     e.blob = r.text();
-    e.opened = Timestamp{r.i64()};
-    e.state = r.enumerated(State::closed);
-    e.severity = r.enumerated(Severity::low);
-    e.due = r.time();
-    e.title = r.text();
-    e.assignee = r.text();
-    const std::uint8_t decided = r.u8();
-    if (decided > static_cast<std::uint8_t>(Resolution::revoked) + 1) return std::nullopt;
-    if (decided) e.decided = static_cast<Resolution>(decided - 1);
-    e.expires = r.time();
-    e.review_due = r.time();
-    const std::uint8_t done = r.u8();
-    if (done > 1) return std::nullopt;
-    e.review_done = done == 1;
+    if (!read_fixed(r, e)) return std::nullopt;
     e.json_offset = r.u64();
     e.json_size = r.u32();
     const std::string_view json_digest = r.bytes(32);

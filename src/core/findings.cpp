@@ -110,32 +110,38 @@ void add_acceptance_findings(const FindingInput& r, const Policy& policy, Timest
 
 }  // namespace
 
-std::vector<Finding> find_findings(const std::vector<FindingInput>& records, const Policy& policy, Timestamp at) {
-  std::vector<Finding> findings;
-  for (const FindingInput& r : records) {
-    if (acceptance_in_force(r)) {
-      add_acceptance_findings(r, policy, at, findings);
-      continue;  // an acceptance in force is decided: its SLA no longer runs
-    }
-    if (r.state == State::closed) {
-      if (r.review_due && !r.review_done && *r.review_due < at)
-        findings.push_back({FindingKind::review_overdue, r.id,
-                            "post-closure review was due " + format_rfc3339(*r.review_due) + " (" +
-                                ago(*r.review_due, at) + ")",
-                            r.review_due});
-      continue;
-    }
-    if (r.due && *r.due < at)
-      findings.push_back({FindingKind::sla_breach, r.id,
-                          std::string(to_string(r.severity)) + " exception in state " + std::string(to_string(r.state)) +
-                              " was due " + format_rfc3339(*r.due) + " (" + ago(*r.due, at) + ")",
-                          r.due});
+void add_findings(const FindingInput& r, const Policy& policy, Timestamp at, std::vector<Finding>& findings) {
+  if (acceptance_in_force(r)) {
+    add_acceptance_findings(r, policy, at, findings);
+    return;  // an acceptance in force is decided: its SLA no longer runs
   }
+  if (r.state == State::closed) {
+    if (r.review_due && !r.review_done && *r.review_due < at)
+      findings.push_back({FindingKind::review_overdue, r.id,
+                          "post-closure review was due " + format_rfc3339(*r.review_due) + " (" +
+                              ago(*r.review_due, at) + ")",
+                          r.review_due});
+    return;
+  }
+  if (r.due && *r.due < at)
+    findings.push_back({FindingKind::sla_breach, r.id,
+                        std::string(to_string(r.severity)) + " exception in state " + std::string(to_string(r.state)) +
+                            " was due " + format_rfc3339(*r.due) + " (" + ago(*r.due, at) + ")",
+                        r.due});
+}
+
+void sort_findings(std::vector<Finding>& findings) {
   std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
     // Unknown deadlines (fail-closed expiries) sort first: they are the most suspicious.
     const auto deadline = [](const Finding& f) { return f.at ? f.at->seconds : std::numeric_limits<std::int64_t>::min(); };
     return std::tuple(a.kind, deadline(a), a.id) < std::tuple(b.kind, deadline(b), b.id);
   });
+}
+
+std::vector<Finding> find_findings(const std::vector<FindingInput>& records, const Policy& policy, Timestamp at) {
+  std::vector<Finding> findings;
+  for (const FindingInput& r : records) add_findings(r, policy, at, findings);
+  sort_findings(findings);
   return findings;
 }
 

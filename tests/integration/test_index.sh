@@ -3,7 +3,7 @@
 # `list`, `list --json`, `check --json` and `report --format json` are compared byte for byte
 # with DOCKET_INDEX=off after every kind of change — opens and lifecycle commands, evidence, a
 # merge made by sync, a tip moved by stock git, a cold, corrupt, truncated, foreign-version or
-# unwritable cache, and two processes writing at once.
+# unwritable cache (folder files and the table alike), and two processes writing at once.
 source "$(dirname "$0")/lib.sh" "$@"
 
 make_user alice alice@acme.example   # admin + approver (founder)
@@ -30,6 +30,7 @@ same_as_full() {
   if [ -z "$bad" ]; then pass "$what: index output equals full parse"; else fail "$what:$bad"; fi
 }
 cache_files() { ls "${1:-.}/.git/docket/index" 2>/dev/null | grep -E '^[0-9a-f]{40}$' | sed "s|^|${1:-.}/.git/docket/index/|"; }
+table_files() { ls "${1:-.}/.git/docket/index" 2>/dev/null | grep -E '^table-[0-9a-f]{40}$' | sed "s|^|${1:-.}/.git/docket/index/|"; }
 
 repo="$WORK/a"
 mkdir -p "$repo" && cd "$repo"
@@ -87,18 +88,46 @@ expect_contains "$OUT" "$e3" "the prefix names the record"
 rm -rf .git/docket
 same_as_full "with no cache (rebuilt)"
 [ -n "$(cache_files)" ] && pass "a deleted cache is rebuilt" || fail "cache not rebuilt"
-for f in $(cache_files); do python3 -c 'import sys; p=sys.argv[1]; b=bytearray(open(p,"rb").read()); b[len(b)//2]^=0x5a; open(p,"wb").write(b)' "$f"; done
-same_as_full "with every cache file corrupted in the middle"
-for f in $(cache_files); do head -c 150 "$f" >"$f.t" && mv "$f.t" "$f"; done
-same_as_full "with every cache file truncated"
-for f in $(cache_files); do printf 'DKTIDX\0\x09' | dd of="$f" bs=1 conv=notrunc status=none; done
-same_as_full "with cache files from another format version"
-for f in $(cache_files); do : >"$f"; done
-same_as_full "with empty cache files"
+flip_middle() { python3 -c 'import sys; p=sys.argv[1]; b=bytearray(open(p,"rb").read()); b[len(b)//2]^=0x5a; open(p,"wb").write(b)' "$1"; }
+# damage LISTER WHAT MAGIC: every file LISTER names corrupted, truncated, given another format
+# version (MAGIC, printf format) and emptied, the outputs compared after each.
+damage() {
+  local list=$1 what=$2 magic=$3 f
+  for f in $($list); do flip_middle "$f"; done
+  same_as_full "with $what corrupted in the middle"
+  for f in $($list); do head -c 150 "$f" >"$f.t" && mv "$f.t" "$f"; done
+  same_as_full "with $what truncated"
+  # shellcheck disable=SC2059
+  for f in $($list); do printf "$magic" | dd of="$f" bs=1 conv=notrunc status=none; done
+  same_as_full "with $what of another format version"
+  for f in $($list); do : >"$f"; done
+  same_as_full "with $what empty"
+}
+damage cache_files "every folder file" 'DKTIDX\0\x09'
 for f in $(cache_files); do
   python3 -c 'import sys; p=sys.argv[1]; b=bytearray(open(p,"rb").read()); b[-3]^=0x01; open(p,"wb").write(b)' "$f"
 done
 same_as_full "with a flipped byte in the JSON texts"
+# The table (`table-<tree id>`, every record's fixed fields in list order): damaged in each way,
+# and as the base a change's table is built from.
+A list >/dev/null
+[ "$(table_files | wc -l)" = 1 ] && pass "one table for the tip" || fail "tables: $(table_files | tr '\n' ' ')"
+damage table_files "the table" 'DKTTBL\0\x09'
+for f in $(table_files); do rm -f "$f" && mkfifo "$f"; done
+expect_status 0 "a FIFO named like the table does not hang list" timeout 60 "$DOCKET_BIN" list
+same_as_full "with a FIFO in place of the table"
+for f in $(table_files); do rm -f "$f" && ln -s "$WORK/ev.txt" "$f"; done
+same_as_full "with a symlink in place of the table"
+for f in $(table_files); do rm -f "$f"; done
+A list >/dev/null
+A comment "$e3" "after the table" >/dev/null
+for f in $(table_files); do flip_middle "$f"; done
+same_as_full "after a change whose base table is corrupt"
+A comment "$e3" "again" >/dev/null
+A open --title "a new one after the table" >/dev/null
+same_as_full "after changes built on the previous table"
+[ "$(table_files | wc -l)" = 1 ] && pass "a new tip's table replaces the previous one" || fail "tables left: $(table_files | wc -l)"
+
 rm -rf .git/docket && mkdir -p .git && : >.git/docket
 same_as_full "when the cache cannot be written"
 rm -f .git/docket

@@ -52,22 +52,27 @@ struct ListFilter {
   std::optional<State> state;
   bool keeps(State s) const { return !state || s == *state; }
 };
-// One line of `docket list`.
+// One line of `docket list` (views valid during the call that passes it only).
 struct ListedException {
-  ExceptionId id;
-  std::string title;
+  std::string_view id;
+  std::string_view title;
   State state = State::open;
   Severity severity = Severity::medium;
   std::optional<Timestamp> due;
-  std::string assignee;  // empty: none
+  std::string_view assignee;  // empty: none
   Timestamp opened;
 };
-// The exceptions `filter` keeps, oldest first (opening time, then id), from the record index's
-// fixed fields (no record or summary is decoded).
-std::vector<ListedException> list_exceptions(Session& session, const ListFilter& filter);
+// Visits the exceptions `filter` keeps, oldest first (opening time, then id): calls `layout`
+// once, first, with how many there are and the widest id (in bytes), then `each` once per
+// exception. From the record index's table: no record or summary is decoded and nothing is held
+// per exception, so memory does not grow with the store (DOCKET_INDEX=off parses every record).
+void list_exceptions(Session& session, const ListFilter& filter,
+                     const std::function<void(std::size_t count, std::size_t id_width)>& layout,
+                     const std::function<void(const ListedException&)>& each);
 
-// What `docket check` judges, from the record index's fixed fields.
-std::vector<core::FindingInput> finding_inputs(Session& session, const store::Snapshot& snap);
+// What `docket check` finds in `snap` judged at `at` under `policy` (core::find_findings's result
+// and order), judged from the record index's table as it is read.
+std::vector<core::Finding> check_findings(Session& session, const store::Snapshot& snap, const Policy& policy, Timestamp at);
 // The same exceptions as compact JSON texts (docs/json.md), one call of `sink` each, in the same
 // order, in memory that does not grow with the store.
 void list_exceptions_json(Session& session, const ListFilter& filter, const std::function<void(std::string_view)>& sink);

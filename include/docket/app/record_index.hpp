@@ -10,6 +10,9 @@
 // indexed. Files are written whole and renamed into place, so concurrent processes see a
 // complete file or none; a missing, corrupt (digest mismatch) or foreign-version file is rebuilt
 // silently, and a cache that cannot be written (a read-only repository) only costs speed.
+// Beside the folders, one table per `exceptions` tree id holds every record's fixed fields in
+// list order (`table-<tree id>`), so `list` and `check` read one file; a change rebuilds it on
+// the next read from the previous table and the changed folders only.
 
 #include <functional>
 #include <map>
@@ -44,10 +47,15 @@ public:
   // come from parsing every record).
   bool enabled() const { return enabled_; }
 
-  // Calls `each` with every record's entry in `snap` (its fixed fields: id, state, severity, due,
-  // title, assignee, deadlines; codec/index_file.hpp), in path order, decoding nothing else.
-  // Requires enabled().
-  void for_each_entry(const store::Snapshot& snap, const std::function<void(const codec::IndexFolder::Entry&)>& each);
+  // Calls `use` once with the table of `snap`: every record's fixed fields (id, state, severity,
+  // due, title, assignee, deadlines; codec::IndexRow) in `docket list`'s order
+  // (codec::list_order), decoded only as `use` visits them, valid during the call only (an empty
+  // table when `snap` has no exceptions). The table is one file named by the `exceptions` tree
+  // id, mapped read-only; when it is missing, it is built from the previous tip's table and the
+  // folders that changed since (or from every folder), written, and the tables no store's tip
+  // names are removed. Requires enabled(); throws what load_record throws for a malformed record
+  // it has to parse.
+  void with_table(const store::Snapshot& snap, const std::function<void(const codec::IndexTable&)>& use);
 
   // The summaries of the records `ids` names (absent ids are left out), reading only their
   // folders.
@@ -72,6 +80,9 @@ public:
 
 private:
   std::vector<Folder> folders(const store::Snapshot& snap);
+  // The folder `name` (tree `tree`) from its cache file, else built (reusing `previous`'s file).
+  Folder load_folder(const std::string& name, const store::ObjectId& tree, const std::optional<store::ObjectId>& previous);
+  std::string build_table(const store::Snapshot& snap, const store::ObjectId& top);
   Folder build_folder(const std::string& name, const store::ObjectId& tree, const std::optional<store::ObjectId>& previous);
   std::map<ExceptionId, core::RecordSummary> summaries_of_rebuilt(const store::Snapshot& snap, const std::vector<ExceptionId>& ids);
 

@@ -60,8 +60,14 @@ bool acceptance_in_force(const Record& r);
 bool acceptance_in_force(const RecordSummary& r);
 bool acceptance_in_force(const FindingInput& r);
 
-// The findings for `records` judged at `at`, ordered by kind, then deadline, then id.
-// Fail-closed: an acceptance in force with no recorded expiry counts as expired.
+// Appends the findings for one record `r` judged at `at` to `findings` (unsorted), so a caller can
+// judge records as it reads them. Fail-closed: an acceptance in force with no recorded expiry
+// counts as expired.
+void add_findings(const FindingInput& r, const Policy& policy, Timestamp at, std::vector<Finding>& findings);
+// Orders `findings` by kind, then deadline (unknown first), then id: find_findings's order.
+void sort_findings(std::vector<Finding>& findings);
+
+// The findings for `records` judged at `at` (add_findings for each), ordered by sort_findings.
 std::vector<Finding> find_findings(const std::vector<FindingInput>& records, const Policy& policy, Timestamp at);
 // The same for summaries and for full records.
 std::vector<Finding> find_findings(const std::vector<RecordSummary>& records, const Policy& policy, Timestamp at);
