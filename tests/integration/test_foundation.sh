@@ -30,6 +30,12 @@ id2=$(json_field "['id']" <<<"$OUT")
 expect_status 0 "same fingerprint returns the open exception" as alice alice@acme.example open --title "again" --fingerprint fp-1
 [ "$OUT" = "$id1" ] && pass "fingerprint open is idempotent" || fail "fingerprint open gave $OUT, not $id1"
 
+# Start-up: libgit2's parse of the system CA bundle is bound to docket's own stand-in
+# (src/cli/libgit2_tls.cpp), which reads nothing; docket's network runs through stock git.
+LD_DEBUG=bindings as alice alice@acme.example list 2>&1 >/dev/null |
+  grep -E "libgit2[^ ]* \[0\] to [^ ]*/docket \[0\]: normal symbol .mbedtls_x509_crt_parse_file" >/dev/null &&
+  pass "libgit2's CA-bundle parse binds to docket's stand-in" || fail "libgit2's CA-bundle parse is not bound to docket's stand-in"
+
 expect_status 0 "show by a short prefix" as alice alice@acme.example show "${id1:0:5}"
 expect_contains "$OUT" "AWS key in CI logs" "show prints the title"
 expect_contains "$OUT" "rotate" "show lists the template's checklist"
