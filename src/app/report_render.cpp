@@ -463,7 +463,10 @@ std::optional<ReportFormat> parse_report_format(std::string_view text) {
   return std::nullopt;
 }
 
-nlohmann::json report_json(const ReportData& d) {
+namespace {
+
+// The report as JSON with an empty `exceptions` array (the rows are added by the caller).
+json report_json_head(const ReportData& d) {
   json by_state = json::object(), by_severity = json::object(), by_owner = json::object();
   for (const State s : kAllStates) by_state[std::string(to_string(s))] = count_of(d.by_state, s);
   for (const Severity s : kAllSeverities) by_severity[std::string(to_string(s))] = count_of(d.by_severity, s);
@@ -492,8 +495,6 @@ nlohmann::json report_json(const ReportData& d) {
     for (const auto& [ref, n] : f.by_id) ids[ref] = n;
     frameworks.push_back({{"family", f.family}, {"records", f.records}, {"by_id", std::move(ids)}});
   }
-  json exceptions = json::array();
-  for (const auto& row : d.rows) exceptions.push_back(row_json(row));
   return {{"at", format_rfc3339(d.at)},
           {"totals", {{"total", d.total}, {"open", d.open}, {"closed", d.closed}, {"overdue", d.overdue}}},
           {"by_state", std::move(by_state)},
@@ -506,14 +507,65 @@ nlohmann::json report_json(const ReportData& d) {
           {"accepted", std::move(accepted)},
           {"recurrence", std::move(recurrence)},
           {"frameworks", std::move(frameworks)},
-          {"exceptions", std::move(exceptions)}};
+          {"exceptions", json::array()}};
+}
+
+// Appends `value` as it appears at nesting `depth` of a document dumped whole with an indent of
+// 2: dumped alone, each line after the first indented by 2 × depth more. (Strings never hold a
+// raw line break: dump escapes it.)
+void append_nested(std::string& out, const json& value, int depth) {
+  const std::string text = value.dump(2, ' ', false, json::error_handler_t::replace);
+  const std::string pad(static_cast<std::size_t>(2 * depth), ' ');
+  std::size_t from = 0;
+  for (std::size_t nl = text.find('\n'); nl != std::string::npos; nl = text.find('\n', from)) {
+    out.append(text, from, nl + 1 - from);
+    out += pad;
+    from = nl + 1;
+  }
+  out.append(text, from);
+}
+
+// The JSON report, byte for byte what report_json(d).dump(2) gives, written member by member and
+// row by row: no document of every row is built (a report of 100,000 exceptions is 55 MB).
+std::string render_json(const ReportData& d) {
+  const json head = report_json_head(d);
+  std::string out = "{\n";
+  bool first = true;
+  for (const auto& [key, value] : head.items()) {  // nlohmann's object order: keys sorted
+    out += first ? "  " : ",\n  ";
+    first = false;
+    out += json(key).dump();
+    out += ": ";
+    if (key != "exceptions") {
+      append_nested(out, value, 1);
+    } else if (d.rows.empty()) {
+      out += "[]";
+    } else {
+      out += "[\n";
+      for (std::size_t i = 0; i < d.rows.size(); ++i) {
+        out += i == 0 ? "    " : ",\n    ";
+        append_nested(out, row_json(d.rows[i]), 2);
+      }
+      out += "\n  ]";
+    }
+  }
+  out += "\n}\n";
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json report_json(const ReportData& d) {
+  json out = report_json_head(d);
+  for (const auto& row : d.rows) out["exceptions"].push_back(row_json(row));
+  return out;
 }
 
 std::string render_report(const ReportData& data, ReportFormat format) {
   switch (format) {
     case ReportFormat::markdown: return render_markdown(data);
     // Invalid UTF-8 in a record is replaced rather than aborting the whole report.
-    case ReportFormat::json: return report_json(data).dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+    case ReportFormat::json: return render_json(data);
     case ReportFormat::csv: return render_csv(data);
     case ReportFormat::html: return render_html(data);
   }

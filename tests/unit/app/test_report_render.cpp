@@ -105,3 +105,26 @@ TEST_CASE("reports are written atomically, replacing the old file whole") {
   CHECK(files == 1);  // no temporary left behind
   CHECK_THROWS_AS(app::write_file_atomically(dir / "missing" / "r.html", "x"), docket::Error);
 }
+
+TEST_CASE("the JSON report written row by row is byte for byte the whole document dumped") {
+  using nlohmann::json;
+  const auto same = [](const core::ReportData& d) {
+    return app::render_report(d, app::ReportFormat::json) ==
+           app::report_json(d).dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  };
+  CHECK(same(hostile_report()));
+  CHECK(same(core::build_report(std::vector<Record>{}, Policy{}, kT0)));  // no rows: "exceptions": []
+  // Text that must be escaped, invalid UTF-8 (replaced), an accepted item and a recurrence.
+  Record r;
+  r.id = *ExceptionId::parse("EX-CCCCCCCCCC");
+  r.title = "two\nlines \"quoted\" \\ tab\t \xff\xfe end ✓";
+  r.opened = {kT0, *Email::parse("alice@acme.example")};
+  r.owners = {*Email::parse("alice@acme.example"), *Email::parse("bob@acme.example")};
+  r.frameworks = {"NIST-CSF-2.0:ID.RA-07", "OWASP-NHI:NHI1"};
+  Record one = r;
+  one.id = *ExceptionId::parse("EX-DDDDDDDDDD");
+  one.title = "single";
+  CHECK(same(core::build_report({r}, Policy{}, kT0)));
+  CHECK(same(core::build_report({r, one}, Policy{}, kT0)));
+  CHECK(app::render_report(core::build_report({r}, Policy{}, kT0), app::ReportFormat::json).find("\xff") == std::string::npos);
+}
