@@ -3,6 +3,7 @@
 #include <sys/random.h>
 
 #include <algorithm>
+#include <set>
 #include <fstream>
 
 #include "docket/codec/command_json.hpp"
@@ -236,21 +237,41 @@ void list_exceptions(Session& session, const ListFilter& filter,
   });
 }
 
-std::vector<core::Finding> check_findings(Session& session, const store::Snapshot& snap, const Policy& policy, Timestamp at) {
-  std::vector<core::Finding> out;
+CheckResult check_exceptions(Session& session, const store::Snapshot& snap, const Policy& policy, Timestamp at) {
+  CheckResult out;
+  const auto from_summaries = [&] {
+    out = CheckResult{};
+    auto summaries = session.index().summaries(snap);
+    for (const auto& r : summaries) core::add_findings(core::finding_input(r), policy, at, out.findings);
+    core::sort_findings(out.findings);
+    std::set<ExceptionId> named;
+    for (const auto& f : out.findings) named.insert(f.id);
+    for (auto& r : summaries)
+      if (named.count(r.id)) out.records.emplace(r.id, std::move(r));
+  };
   if (!session.index().enabled()) {
-    for (const auto& r : session.index().summaries(snap)) core::add_findings(core::finding_input(r), policy, at, out);
-  } else {
-    session.index().with_table(snap, [&](const codec::IndexTable& table) {
-      table.for_each([&](const codec::IndexRow& e) {
-        auto id = record_file_id(e.name);
-        if (!id) return;
-        core::add_findings({std::move(*id), e.state, e.severity, e.due, e.decided, e.expires, e.review_due, e.review_done},
-                           policy, at, out);
-      });
-    });
+    from_summaries();
+    return out;
   }
-  core::sort_findings(out);
+  session.index().with_table(snap, [&](const codec::IndexTable& table) {
+    table.for_each([&](const codec::IndexRow& e) {
+      auto id = record_file_id(e.name);
+      if (!id) return;
+      core::add_findings({std::move(*id), e.state, e.severity, e.due, e.decided, e.expires, e.review_due, e.review_done},
+                         policy, at, out.findings);
+    });
+  });
+  core::sort_findings(out.findings);
+  // Titles, owners and assignees only of the records with findings.
+  std::vector<ExceptionId> ids;
+  for (const auto& f : out.findings) ids.push_back(f.id);
+  out.records = session.index().summaries_of(snap, ids);
+  for (const auto& id : ids)
+    if (!out.records.count(id)) {
+      session.index().discard_table(snap);
+      from_summaries();
+      break;
+    }
   return out;
 }
 

@@ -56,9 +56,13 @@ bool read_exactly(int fd, std::uint64_t offset, std::size_t size, std::string& o
   return true;
 }
 
-// The header and entry section of a cache file (or the whole file); nullopt when it is missing
-// or unreadable — the caller rebuilds it.
-std::optional<std::string> read_cache_file(const std::filesystem::path& path, bool whole) {
+// The largest cache file read whole (a folder file of a fan-out folder holds about a thousandth
+// of the store: a few megabytes at a million records). Anything larger is damage, rebuilt.
+constexpr std::uint64_t kMaxWholeRead = std::uint64_t{256} << 20;
+
+// The header and entry section of a cache file (or the whole file); nullopt when it is missing,
+// unreadable, larger than kMaxWholeRead or declares sizes it does not have — the caller rebuilds it.
+std::optional<std::string> read_cache_file(const std::filesystem::path& path, bool whole) try {
   // O_NONBLOCK: a FIFO planted under a cache file's name must not hang the command.
   Fd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
   if (file.fd < 0) return std::nullopt;
@@ -67,16 +71,18 @@ std::optional<std::string> read_cache_file(const std::filesystem::path& path, bo
   const auto file_size = static_cast<std::uint64_t>(st.st_size);
   std::string bytes;
   if (whole) {
-    if (!read_exactly(file.fd, 0, file_size, bytes)) return std::nullopt;
+    if (file_size > kMaxWholeRead || !read_exactly(file.fd, 0, file_size, bytes)) return std::nullopt;
     return bytes;
   }
   if (file_size < codec::kIndexHeaderSize || !read_exactly(file.fd, 0, codec::kIndexHeaderSize, bytes)) return std::nullopt;
   const auto size = codec::index_summary_size(bytes);
-  if (!size || *size > file_size) return std::nullopt;
+  if (!size || *size > file_size || *size > kMaxWholeRead) return std::nullopt;
   std::string rest;
   if (!read_exactly(file.fd, codec::kIndexHeaderSize, *size - codec::kIndexHeaderSize, rest)) return std::nullopt;
   bytes += rest;
   return bytes;
+} catch (const std::bad_alloc&) {
+  return std::nullopt;
 }
 
 bool is_hex_id(std::string_view name) {
@@ -98,10 +104,15 @@ std::filesystem::path head_path(const std::filesystem::path& dir, const std::str
   return dir / ("head-" + crypto::sha256(ref).hex().substr(0, 16));
 }
 
+// The tree id a head-* file names: its first 40 bytes, read alone (whatever follows is ignored).
 std::optional<store::ObjectId> read_head(const std::filesystem::path& path) {
-  const auto text = read_cache_file(path, true);
-  if (!text || text->size() < 40 || !is_hex_id(std::string_view(*text).substr(0, 40))) return std::nullopt;
-  return store::ObjectId{text->substr(0, 40)};
+  Fd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+  if (file.fd < 0) return std::nullopt;
+  struct stat st {};
+  std::string text;
+  if (::fstat(file.fd, &st) != 0 || !S_ISREG(st.st_mode) || !read_exactly(file.fd, 0, 40, text) || !is_hex_id(text))
+    return std::nullopt;
+  return store::ObjectId{text};
 }
 
 // The cache directory is used only when it is a real directory (or can be made one): a symlink
@@ -120,30 +131,6 @@ void write_cache(const std::filesystem::path& path, std::string_view content) {
   } catch (const std::exception&) {
     // A cache that cannot be written (read-only repository, full disk) only costs speed.
   }
-}
-
-// Removes cache files no longer named by `live` once they outnumber the live ones (each change
-// leaves the previous version of one folder behind), and temporary files a killed process left.
-// `live` must hold the folders of every store sharing the directory (every head-* file).
-void prune(const std::filesystem::path& dir, const std::set<std::string>& live) {
-  std::error_code ec;
-  if (!std::filesystem::is_directory(std::filesystem::symlink_status(dir, ec))) return;
-  std::vector<std::filesystem::path> stale;
-  std::size_t files = 0;
-  const auto now = std::filesystem::file_time_type::clock::now();
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    ++files;
-    const std::string name = entry.path().filename().string();
-    if (is_hex_id(name)) {
-      if (!live.count(name)) stale.push_back(entry.path());
-    } else if (name.starts_with(".") && name.find(".tmp-") != std::string::npos) {
-      std::error_code time_ec;
-      const auto written = std::filesystem::last_write_time(entry.path(), time_ec);
-      if (!time_ec && now - written > std::chrono::minutes(10)) stale.push_back(entry.path());
-    }
-  }
-  if (ec || files <= 2 * live.size() + 64) return;
-  for (const auto& path : stale) std::filesystem::remove(path, ec);
 }
 
 }  // namespace
@@ -170,7 +157,8 @@ RecordIndex::Folder RecordIndex::build_folder(const std::string& name, const sto
   for (const auto& entry : store_.read_tree(tree)) {
     if (entry.folder() || entry.mode == 0160000) continue;
     const auto id = record_file_id(entry.name);
-    if (!id) continue;
+    // Only a file at its id's own path is a record (as record_ids): not one in another folder.
+    if (!id || id->suffix().substr(0, 2) != name) continue;
     codec::IndexEntryInput input{entry.name, entry.id.hex, {}, {}};
     if (const auto it = known_.find(entry.id.hex); it != known_.end()) {
       input.summary = core::summarize(*it->second);
@@ -235,21 +223,7 @@ std::vector<RecordIndex::Folder> RecordIndex::folders(const store::Snapshot& sna
   }
   if (!cached) return out;
   if (!last || *last != *top_id) write_cache(head, top_id->hex + "\n");
-  if (wrote) {
-    // Other stores (refs) in this repository keep their folders too: every head-* file names one.
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-      const std::string name = entry.path().filename().string();
-      if (!name.starts_with("head-") || entry.path() == head) continue;
-      if (const auto other = read_head(entry.path())) try {
-          for (const auto& e : store_.read_tree(*other))
-            if (e.folder()) live.insert(e.id.hex);
-        } catch (const Error&) {
-          // That store's tree is gone: nothing of it to keep.
-        }
-    }
-    if (!ec) prune(dir, live);
-  }
+  if (wrote) prune_cache(dir, live.size());
   return out;
 }
 
@@ -293,7 +267,7 @@ namespace {
 
 std::string table_name(const store::ObjectId& top) { return "table-" + top.hex; }
 
-// A read-only mapping of a whole cache file. MAP_POPULATE maps the file's cached pages in one
+// A read-only mapping of a whole table file. MAP_POPULATE maps the file's cached pages in one
 // pass instead of one fault per page (on this project's machines a fault costs as much as
 // decoding a hundred rows). Cache files are replaced by rename, never rewritten in place, so a
 // mapping keeps the version it opened; like git's pack files, a file truncated in place by
@@ -306,6 +280,11 @@ public:
     struct stat st {};
     if (::fstat(file.fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) return std::nullopt;
     const auto size = static_cast<std::size_t>(st.st_size);
+    // The header first: a file whose size is not the one its header declares (a table grown or
+    // cut by another hand) is never mapped, so a huge file is never paged in.
+    std::string header;
+    if (!read_exactly(file.fd, 0, codec::kIndexHeaderSize, header) || codec::index_table_size(header) != size)
+      return std::nullopt;
     void* at = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, file.fd, 0);
     if (at == MAP_FAILED) return std::nullopt;
     return Mapping(at, size);
@@ -327,25 +306,52 @@ private:
   std::size_t size_;
 };
 
-// Removes every table no store's tip names (each change of a tip leaves its previous table behind).
-void prune_tables(const std::filesystem::path& dir) {
-  std::set<std::string> keep;
-  std::vector<std::filesystem::path> tables;
+}  // namespace
+
+void RecordIndex::prune_cache(const std::filesystem::path& dir, std::size_t folders) {
   std::error_code ec;
+  if (!std::filesystem::is_directory(std::filesystem::symlink_status(dir, ec))) return;
+  std::vector<std::filesystem::path> heads, folder_files, tables, temporaries;
+  const auto now = std::filesystem::file_time_type::clock::now();
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
-    if (name.starts_with("head-")) {
-      if (const auto top = read_head(entry.path())) keep.insert(table_name(*top));
+    if (is_hex_id(name)) {
+      folder_files.push_back(entry.path());
+    } else if (name.starts_with("head-")) {
+      heads.push_back(entry.path());
     } else if (name.starts_with("table-")) {
       tables.push_back(entry.path());
+    } else if (name.starts_with(".") && name.find(".tmp-") != std::string::npos) {
+      std::error_code time_ec;
+      const auto written = std::filesystem::last_write_time(entry.path(), time_ec);
+      if (!time_ec && now - written > std::chrono::minutes(10)) temporaries.push_back(entry.path());
     }
   }
   if (ec) return;
+  // Each change leaves one table behind (one per store at most is live) and the previous
+  // version of each folder it touched: the reads below happen only when there is something to
+  // remove, so a commit pays a directory listing.
+  const bool folders_to_prune = folder_files.size() > 2 * folders + 64;
+  if (!folders_to_prune && tables.size() <= heads.size() && temporaries.empty()) return;
+  // What every store sharing the directory (every head-* file) still names.
+  std::set<std::string> live_folders, live_tables;
+  for (const auto& head : heads)
+    if (const auto top = read_head(head)) {
+      live_tables.insert(table_name(*top));
+      if (folders_to_prune) try {
+          for (const auto& e : store_.read_tree(*top))
+            if (e.folder()) live_folders.insert(e.id.hex);
+        } catch (const Error&) {
+          // That store's tree is gone: nothing of it to keep.
+        }
+    }
   for (const auto& path : tables)
-    if (!keep.count(path.filename().string())) std::filesystem::remove(path, ec);
+    if (!live_tables.count(path.filename().string())) std::filesystem::remove(path, ec);
+  if (folders_to_prune)
+    for (const auto& path : folder_files)
+      if (!live_folders.count(path.filename().string())) std::filesystem::remove(path, ec);
+  for (const auto& path : temporaries) std::filesystem::remove(path, ec);
 }
-
-}  // namespace
 
 RecordIndex::Folder RecordIndex::load_folder(const std::string& name, const store::ObjectId& tree,
                                              const std::optional<store::ObjectId>& previous) {
@@ -418,7 +424,7 @@ std::string RecordIndex::build_table(const store::Snapshot& snap, const store::O
   if (cached) {
     write_cache(dir / table_name(top), bytes);
     if (read_head(head) != top) write_cache(head, top.hex + "\n");
-    prune_tables(dir);
+    prune_cache(dir, unchanged.size() + changed.size());
   }
   return bytes;
 }
@@ -442,6 +448,11 @@ void RecordIndex::with_table(const store::Snapshot& snap, const std::function<vo
     if (!table) throw Error(ExitCode::internal, "the record index built a table it cannot read back");
   }
   use(*table);
+}
+
+void RecordIndex::discard_table(const store::Snapshot& snap) {
+  std::error_code ec;
+  if (const auto top = snap.tree_id(kExceptions)) std::filesystem::remove(directory() / table_name(*top), ec);
 }
 
 std::map<ExceptionId, core::RecordSummary> RecordIndex::summaries_of(const store::Snapshot& snap,
@@ -564,7 +575,10 @@ void RecordIndex::record_commit(const store::Snapshot& before, const store::Snap
         if (codec::IndexFolder::parse(*bytes, tree->hex)) continue;
       build_folder(name, *tree, before.tree_id(path));
     }
-    if (const auto top = after.tree_id(kExceptions)) write_cache(head_path(dir, store_.ref()), top->hex + "\n");
+    if (const auto top = after.tree_id(kExceptions)) {
+      write_cache(head_path(dir, store_.ref()), top->hex + "\n");
+      prune_cache(dir, store_.read_tree(*top).size());
+    }
   } catch (const std::exception&) {
     // The commit is made; the index catches up on the next read.
   }

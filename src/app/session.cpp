@@ -119,8 +119,11 @@ std::optional<ExceptionId> record_file_id(std::string_view name) {
 
 std::vector<ExceptionId> record_ids(const store::Snapshot& snap) {
   std::vector<ExceptionId> ids;
+  // Only files at their id's own path (record_path) are records: a file in another fan-out
+  // folder or outside one (which verify refuses) is not read as one.
   for (const auto& entry : snap.walk("exceptions"))
-    if (auto id = record_file_id(std::string_view(entry.path).substr(entry.path.rfind('/') + 1))) ids.push_back(*id);
+    if (auto id = record_file_id(std::string_view(entry.path).substr(entry.path.rfind('/') + 1)))
+      if (entry.path == record_path(*id)) ids.push_back(*id);
   return ids;
 }
 

@@ -105,15 +105,12 @@ void attach_check(CLI::App& cmd, CommandContext& ctx) {
     const store::Snapshot snap = session.tip();
     const Policy policy = app::load_config(snap).policy;
     const Timestamp at = opts->at.empty() ? session.now() : parse_time_option(opts->at, "--at", session.now());
-    const auto findings = app::check_findings(session, snap, policy, at);
+    const auto result = app::check_exceptions(session, snap, policy, at);
+    const auto& findings = result.findings;
     const bool failed = core::fails_build(findings, policy);
     ctx.exit_code = failed ? 1 : 0;
-    // Titles, owners and assignees only of the records with findings.
-    std::vector<ExceptionId> ids;
-    for (const auto& f : findings) ids.push_back(f.id);
-    const auto summaries = session.index().summaries_of(snap, ids);
     std::map<ExceptionId, const core::RecordSummary*> by_id;
-    for (const auto& [id, r] : summaries) by_id[id] = &r;
+    for (const auto& [id, r] : result.records) by_id[id] = &r;
     if (opts->json) render_check_json(*ctx.out, findings, by_id, policy, at, failed);
     else print_human(*ctx.out, render_check_text(findings, by_id, policy, at, failed));
   });

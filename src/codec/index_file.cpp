@@ -42,6 +42,8 @@ private:
 // past the end, so hostile or truncated bytes never crash a reader.
 class Reader {
 public:
+  static constexpr std::int64_t kEarliest = -62167219200;  // 0000-01-01T00:00:00Z
+  static constexpr std::int64_t kLatest = 253402300799;    // 9999-12-31T23:59:59Z
   explicit Reader(std::string_view in) : in_(in) {}
   bool ok() const { return ok_; }
   bool at_end() const { return pos_ == in_.size(); }
@@ -66,11 +68,17 @@ public:
   std::uint64_t u64() { return le(8); }
   std::int64_t i64() { return static_cast<std::int64_t>(u64()); }
   std::string_view text() { return bytes(u32()); }
+  // A time docket can write (years 0000 to 9999): no arithmetic on it can overflow.
+  Timestamp timestamp() {
+    const std::int64_t t = i64();
+    if (t < kEarliest || t > kLatest) ok_ = false;
+    return Timestamp{ok_ ? t : 0};
+  }
   std::optional<Timestamp> time() {
     const std::uint8_t flag = u8();
     if (flag > 1) ok_ = false;
     if (flag != 1) return std::nullopt;
-    return Timestamp{i64()};
+    return timestamp();
   }
   Email email() {
     const std::string_view t = text();
@@ -158,7 +166,7 @@ std::optional<core::RecordSummary> decode_summary(std::string_view bytes) {
   const std::uint8_t has_assignee = r.u8();
   if (has_assignee > 1) return std::nullopt;
   if (has_assignee) s.assignee = r.email();
-  s.opened.at = Timestamp{r.i64()};
+  s.opened.at = r.timestamp();
   s.opened.by = r.email();
   s.source.tool = r.text();
   s.source.rule = r.text();
@@ -173,7 +181,7 @@ std::optional<core::RecordSummary> decode_summary(std::string_view bytes) {
   if (has_outcome) {
     core::RecordSummary::Decided d;
     d.resolution = r.enumerated(Resolution::revoked);
-    d.decided.at = Timestamp{r.i64()};
+    d.decided.at = r.timestamp();
     d.decided.by = r.email();
     d.expires = r.time();
     s.outcome = d;
@@ -205,7 +213,7 @@ void write_fixed(Writer& w, const IndexRow& row) {
 
 // Reads what write_fixed wrote; false when the bytes are not such fields.
 bool read_fixed(Reader& r, IndexRow& row) {
-  row.opened = Timestamp{r.i64()};
+  row.opened = r.timestamp();
   row.state = r.enumerated(State::closed);
   row.severity = r.enumerated(Severity::low);
   row.due = r.time();
@@ -398,6 +406,8 @@ IndexRow IndexTable::row_at(std::size_t& at) const {
 }
 
 std::optional<std::uint64_t> index_summary_size(std::string_view header) { return section_end(header, kMagic); }
+
+std::optional<std::uint64_t> index_table_size(std::string_view header) { return section_end(header, kTableMagic); }
 
 std::optional<IndexFolder> IndexFolder::parse(std::string bytes, std::string_view tree) {
   IndexFolder folder;

@@ -177,6 +177,74 @@ A list --json >"$WORK/all.json"
 (ulimit -n 40; A list --json) >"$WORK/few-fds.json" 2>"$WORK/few-fds.err" && cmp -s "$WORK/all.json" "$WORK/few-fds.json" \
   && pass "list --json under a low open-file limit" || fail "list --json with ulimit -n 40: $(head -c 300 "$WORK/few-fds.err")"
 
+# Cache files grown huge by another hand (sparse files: no disk used) are never read whole: a
+# head file, the previous version of a folder and the table stay out of memory.
+peak_kib() { /usr/bin/time -f %M -o "$WORK/rss" "$@" >/dev/null 2>&1 || true; tail -n 1 "$WORK/rss"; }
+A list >/dev/null
+for h in .git/docket/index/head-*; do truncate -s 3G "$h"; done
+A comment "$e3" "after a huge head file" >/dev/null
+kib=$(peak_kib env DOCKET_ACTOR_EMAIL=alice@acme.example DOCKET_SIGNING_KEY="$HOME/alice_ed25519" "$DOCKET_BIN" check)
+[ "$kib" -lt 1500000 ] && pass "a 3 GB head file is not read whole ($kib KiB)" || fail "check read a huge head file: $kib KiB"
+same_as_full "after a 3 GB head file"
+folder=$(git rev-parse "docket:exceptions/${e3:3:2}")
+truncate -s 3G ".git/docket/index/$folder"
+A comment "$e3" "after a huge folder file" >/dev/null
+kib=$(peak_kib env DOCKET_ACTOR_EMAIL=alice@acme.example DOCKET_SIGNING_KEY="$HOME/alice_ed25519" "$DOCKET_BIN" list)
+[ "$kib" -lt 1500000 ] && pass "a 3 GB folder file is not read whole ($kib KiB)" || fail "list read a huge folder file: $kib KiB"
+same_as_full "after a 3 GB folder file"
+for f in $(table_files); do truncate -s 3G "$f"; done
+kib=$(peak_kib env DOCKET_ACTOR_EMAIL=alice@acme.example DOCKET_SIGNING_KEY="$HOME/alice_ed25519" "$DOCKET_BIN" list)
+[ "$kib" -lt 1500000 ] && pass "a 3 GB table is not mapped ($kib KiB)" || fail "list mapped a huge table: $kib KiB"
+same_as_full "after a 3 GB table"
+
+# A table row naming a record the folders do not hold (a forged cache, valid digest): check
+# discards the table and judges every record, as the full parse does.
+A list >/dev/null
+python3 - "$(table_files)" <<'PY'
+import hashlib, struct, sys
+path = sys.argv[1]
+data = open(path, "rb").read()
+count, size = struct.unpack("<IQ", data[48:60])
+text = lambda b: struct.pack("<I", len(b)) + b
+# folder, name, opened (last of all), open, critical, due long past, title, no assignee,
+# no outcome, no expiry, no review.
+row = (text(b"ZZ") + text(b"EX-ZZZZZZZZZZ.yaml") + struct.pack("<q", 253402300000) + bytes([0, 0]) +
+       b"\x01" + struct.pack("<q", 0) + text(b"forged") + text(b"") + b"\x00\x00\x00\x00")
+section = data[92:92 + size] + row
+header = data[:48] + struct.pack("<IQ", count + 1, len(section))
+open(path, "wb").write(header + hashlib.sha256(header + section).digest() + section)
+PY
+s1=0; A check --json --at $AT >"$WORK/forged.out" 2>"$WORK/forged.err" || s1=$?
+s2=0; DOCKET_INDEX=off A check --json --at $AT >"$WORK/full.out" 2>/dev/null || s2=$?
+[ "$s1" = "$s2" ] && cmp -s "$WORK/forged.out" "$WORK/full.out" && [ ! -s "$WORK/forged.err" ] \
+  && pass "check judges every record when the table names one the folders lack" \
+  || fail "forged table row: check exit $s1 vs $s2: $(head -c 300 "$WORK/forged.err")"
+[ -z "$(table_files)" ] && pass "the disagreeing table is discarded" || fail "the forged table was kept"
+
+# A file outside its id's own folder (hand-made, refused by verify) is no record for either path.
+(cd "$WORK" && rm -rf misplaced && mkdir misplaced && cd misplaced && A init >/dev/null && A open --title "real" >/dev/null)
+(
+  cd "$WORK/misplaced"
+  real=$(git ls-tree -r --name-only docket exceptions | head -n 1)
+  blob=$(git rev-parse "docket:$real")
+  git read-tree docket
+  git update-index --add --cacheinfo "100644,$blob,exceptions/ZZ/EX-QQQQQQQQQQ.yaml"
+  git update-index --add --cacheinfo "100644,$blob,exceptions/EX-RRRRRRRRRR.yaml"
+  commit=$(GIT_AUTHOR_NAME=x GIT_AUTHOR_EMAIL=x@example.com GIT_COMMITTER_NAME=x GIT_COMMITTER_EMAIL=x@example.com \
+    git commit-tree "$(git write-tree)" -p docket -m "hand-made")
+  git update-ref refs/heads/docket "$commit"
+  git config docket.refs/heads/docket.verifiedtip "$commit"
+  rm -f .git/index
+)
+same_as_full "with record files outside their own folder" "$WORK/misplaced"
+
+# Pruning in everyday use: one record changed a hundred times keeps a handful of cache files.
+(cd "$WORK" && rm -rf churn && mkdir churn && cd churn && A init >/dev/null && A open --title "churn" >/dev/null)
+churn_id=$(cd "$WORK/churn" && A list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+for i in $(seq 1 80); do (cd "$WORK/churn" && A comment "$churn_id" "c $i" >/dev/null && A list >/dev/null); done
+n=$(ls "$WORK/churn/.git/docket/index" | wc -l)
+[ "$n" -le 70 ] && pass "80 changes of one record leave $n cache files" || fail "80 changes of one record left $n cache files"
+
 # Two stores in one repository keep each other's cache files.
 A --ref audit init >/dev/null
 A --ref audit open --title "audit one" >/dev/null

@@ -70,9 +70,15 @@ void list_exceptions(Session& session, const ListFilter& filter,
                      const std::function<void(std::size_t count, std::size_t id_width)>& layout,
                      const std::function<void(const ListedException&)>& each);
 
-// What `docket check` finds in `snap` judged at `at` under `policy` (core::find_findings's result
-// and order), judged from the record index's table as it is read.
-std::vector<core::Finding> check_findings(Session& session, const store::Snapshot& snap, const Policy& policy, Timestamp at);
+// What `docket check` reports on `snap` judged at `at` under `policy`.
+struct CheckResult {
+  std::vector<core::Finding> findings;               // core::find_findings's result and order
+  std::map<ExceptionId, core::RecordSummary> records;  // every record a finding names
+};
+// Judged from the record index's table as it is read. Should the table name a record its folders
+// do not hold (a cache damaged or forged by another hand), the table is discarded and every
+// summary judged instead, so the result is always the full parse's.
+CheckResult check_exceptions(Session& session, const store::Snapshot& snap, const Policy& policy, Timestamp at);
 // The same exceptions as compact JSON texts (docs/json.md), one call of `sink` each, in the same
 // order, in memory that does not grow with the store.
 void list_exceptions_json(Session& session, const ListFilter& filter, const std::function<void(std::string_view)>& sink);

@@ -57,6 +57,10 @@ public:
   // it has to parse.
   void with_table(const store::Snapshot& snap, const std::function<void(const codec::IndexTable&)>& use);
 
+  // Removes the table of `snap` (one found to disagree with the folder files): the next reader
+  // builds it again from the folders. Ignores file-system errors.
+  void discard_table(const store::Snapshot& snap);
+
   // The summaries of the records `ids` names (absent ids are left out), reading only their
   // folders.
   std::map<ExceptionId, core::RecordSummary> summaries_of(const store::Snapshot& snap, const std::vector<ExceptionId>& ids);
@@ -83,6 +87,11 @@ private:
   // The folder `name` (tree `tree`) from its cache file, else built (reusing `previous`'s file).
   Folder load_folder(const std::string& name, const store::ObjectId& tree, const std::optional<store::ObjectId>& previous);
   std::string build_table(const store::Snapshot& snap, const store::ObjectId& top);
+  // Removes from `dir` the tables no store's head names, temporary files older than ten minutes
+  // and, once folder files outnumber twice the `folders` of this store's tip (plus 64), the
+  // folder files no store's head names. File-system errors are ignored (the cache only costs
+  // disk).
+  void prune_cache(const std::filesystem::path& dir, std::size_t folders);
   Folder build_folder(const std::string& name, const store::ObjectId& tree, const std::optional<store::ObjectId>& previous);
   std::map<ExceptionId, core::RecordSummary> summaries_of_rebuilt(const store::Snapshot& snap, const std::vector<ExceptionId>& ids);
 

@@ -42,7 +42,8 @@ StoreConfig load_config(const store::Snapshot& snap);
 
 // The id a record file's name (`<ID>.yaml`) gives; nullopt for any other name.
 std::optional<ExceptionId> record_file_id(std::string_view name);
-// Ids of every record in `snap`, from the paths alone (no parsing).
+// Ids of every record in `snap`, from the paths alone (no parsing): the files at their id's own
+// path (record_path), nothing else.
 std::vector<ExceptionId> record_ids(const store::Snapshot& snap);
 // Reads and parses one record; Error(not_found) when absent.
 Record load_record(const store::Snapshot& snap, const ExceptionId& id);

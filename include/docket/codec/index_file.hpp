@@ -56,6 +56,9 @@ std::string encode_index_folder(std::string_view tree, const std::vector<IndexEn
 // The size of the header plus entry section, read from the first kIndexHeaderSize bytes of a
 // folder file; nullopt when they are not a header of this format version.
 std::optional<std::uint64_t> index_summary_size(std::string_view header);
+// The whole size of a table file, read from its first kIndexHeaderSize bytes; nullopt when they
+// are not a table header of this format version.
+std::optional<std::uint64_t> index_table_size(std::string_view header);
 
 // The fixed fields of one record that `list` and `check` read (views into the bytes of the file
 // they were parsed from).
