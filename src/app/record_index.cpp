@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
+#include <tuple>
 #include <utility>
 #include <set>
 #include <system_error>
@@ -186,8 +188,13 @@ RecordIndex::Folder RecordIndex::build_folder(const std::string& name, const sto
 
 std::vector<RecordIndex::Folder> RecordIndex::folders(const store::Snapshot& snap) {
   std::vector<Folder> out;
+  visit_folders(snap, [&](Folder&& folder) { out.push_back(std::move(folder)); });
+  return out;
+}
+
+void RecordIndex::visit_folders(const store::Snapshot& snap, const std::function<void(Folder&&)>& each) {
   const auto top_id = snap.tree_id(kExceptions);
-  if (!top_id) return out;
+  if (!top_id) return;
   const std::filesystem::path dir = directory();
   const std::filesystem::path head = head_path(dir, store_.ref());
   const auto last = read_head(head);
@@ -209,22 +216,20 @@ std::vector<RecordIndex::Folder> RecordIndex::folders(const store::Snapshot& sna
   std::set<std::string> live;
   const bool cached = usable_directory(dir);  // else every folder is built in memory
   const auto top = store_.read_tree(*top_id);
-  out.reserve(top.size());
   for (const auto& entry : top) {
     if (!entry.folder()) continue;
     live.insert(entry.id.hex);
     if (auto bytes = cached ? read_cache_file(dir / entry.id.hex, false) : std::nullopt)
       if (auto parsed = codec::IndexFolder::parse(std::move(*bytes), entry.id.hex)) {
-        out.push_back(Folder{entry.name, entry.id, std::move(*parsed), {}});
+        each(Folder{entry.name, entry.id, std::move(*parsed), {}});
         continue;
       }
-    out.push_back(build_folder(entry.name, entry.id, previous_of(entry.name)));
+    each(build_folder(entry.name, entry.id, previous_of(entry.name)));
     wrote = true;
   }
-  if (!cached) return out;
+  if (!cached) return;
   if (!last || *last != *top_id) write_cache(head, top_id->hex + "\n");
   if (wrote) prune_cache(dir, live.size());
-  return out;
 }
 
 std::vector<core::RecordSummary> RecordIndex::summaries(const store::Snapshot& snap) {
@@ -490,21 +495,36 @@ void RecordIndex::stream_json(const store::Snapshot& snap, const std::function<b
       if (keep(r.state)) sink(record_json(r));
     return;
   }
-  const std::vector<Folder> all = folders(snap);
+  // Per record only what ordering and reading its text need: the folders' bytes are let go
+  // folder by folder, so memory holds one folder and these items, not the whole index.
   struct Item {
     Timestamp opened;
-    std::string_view name;  // `<ID>.yaml`: ids compare as their file names do
+    std::string id;  // `<ID>` (the file name without `.yaml`): ids compare as their names do
     std::uint32_t folder;
-    std::uint32_t entry;
+    std::uint32_t json_size;
+    std::uint64_t json_at;  // from the start of the folder file
+    std::array<std::uint8_t, 32> json_digest;
+    std::array<char, 40> blob;
   };
+  struct FolderRef {
+    std::string name;
+    store::ObjectId tree;
+  };
+  std::vector<FolderRef> all;
   std::vector<Item> items;
-  for (std::uint32_t f = 0; f < all.size(); ++f)
-    for (std::uint32_t e = 0; e < all[f].index.entries().size(); ++e) {
-      const auto& entry = all[f].index.entries()[e];
-      if (keep(entry.state)) items.push_back({entry.opened, entry.name, f, e});
+  visit_folders(snap, [&](Folder&& folder) {
+    const auto f = static_cast<std::uint32_t>(all.size());
+    all.push_back({folder.name, folder.tree});
+    for (const auto& entry : folder.index.entries()) {
+      if (!keep(entry.state) || entry.blob.size() != 40 || entry.name.size() < 5) continue;
+      Item item{entry.opened, std::string(entry.name.substr(0, entry.name.size() - 5)), f, entry.json_size,
+                folder.index.json_section_offset() + entry.json_offset, entry.json_digest, {}};
+      std::copy(entry.blob.begin(), entry.blob.end(), item.blob.begin());
+      items.push_back(std::move(item));
     }
+  });
   std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
-    return std::pair(a.opened, a.name.substr(0, a.name.size() - 5)) < std::pair(b.opened, b.name.substr(0, b.name.size() - 5));
+    return std::tie(a.opened, a.id) < std::tie(b.opened, b.id);
   });
   // A few files open at a time: the texts are read one by one, by offset.
   struct OpenFile {
@@ -513,40 +533,34 @@ void RecordIndex::stream_json(const store::Snapshot& snap, const std::function<b
   };
   std::map<std::uint32_t, OpenFile> open_files;
   const std::filesystem::path dir = directory();
+  const bool cached = usable_directory(dir);
   std::string json;
   for (const Item& item : items) {
-    const Folder& folder = all[item.folder];
-    const auto& entry = folder.index.entries()[item.entry];
-    const std::uint64_t at = folder.index.json_section_offset() + entry.json_offset;
-    bool ok = false;
-    if (!folder.file.empty()) {
-      ok = at <= folder.file.size() && folder.file.size() - at >= entry.json_size;
-      if (ok) json.assign(folder.file, at, entry.json_size);
-    } else {
-      auto it = open_files.find(item.folder);
-      if (it == open_files.end()) {
-        if (open_files.size() >= 16) open_files.erase(open_files.begin());
-        const auto path = dir / folder.tree.hex;
-        Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
-        if (fd.fd < 0 && (errno == EMFILE || errno == ENFILE)) {
-          open_files.clear();  // out of descriptors: give ours back and try once more
-          fd.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-        }
-        struct stat st {};
-        const std::uint64_t size = fd.fd >= 0 && ::fstat(fd.fd, &st) == 0 && S_ISREG(st.st_mode) ? static_cast<std::uint64_t>(st.st_size) : 0;
-        it = open_files.emplace(item.folder, OpenFile{std::move(fd), size}).first;
+    const FolderRef& folder = all[item.folder];
+    auto it = open_files.find(item.folder);
+    if (it == open_files.end()) {
+      if (open_files.size() >= 16) open_files.erase(open_files.begin());
+      const auto path = dir / folder.tree.hex;
+      Fd fd(cached ? ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) : -1);
+      if (fd.fd < 0 && cached && (errno == EMFILE || errno == ENFILE)) {
+        open_files.clear();  // out of descriptors: give ours back and try once more
+        fd.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
       }
-      const OpenFile& file = it->second;
-      // A size the file cannot hold is damage, never a reason to allocate it.
-      ok = file.fd.fd >= 0 && at <= file.size && file.size - at >= entry.json_size &&
-           read_exactly(file.fd.fd, at, entry.json_size, json);
+      struct stat st {};
+      const std::uint64_t size = fd.fd >= 0 && ::fstat(fd.fd, &st) == 0 && S_ISREG(st.st_mode) ? static_cast<std::uint64_t>(st.st_size) : 0;
+      it = open_files.emplace(item.folder, OpenFile{std::move(fd), size}).first;
     }
-    if (!ok || !codec::IndexFolder::json_matches(entry, json)) {
-      // A damaged or replaced file: this record from its blob; the folder is rebuilt next time.
+    const OpenFile& file = it->second;
+    // A size the file cannot hold is damage, never a reason to allocate it.
+    const bool ok = file.fd.fd >= 0 && item.json_at <= file.size && file.size - item.json_at >= item.json_size &&
+                    read_exactly(file.fd.fd, item.json_at, item.json_size, json);
+    if (!ok || crypto::sha256(json).bytes() != item.json_digest) {
+      // A damaged, replaced or unwritable file: this record from its blob; the folder is
+      // rebuilt next time.
       std::error_code ec;
       if (ok) std::filesystem::remove(dir / folder.tree.hex, ec);
-      const std::string path = std::string(kExceptions) + "/" + folder.name + "/" + std::string(entry.name);
-      json = record_json(codec::record_from_yaml(store_.read_blob(store::ObjectId{std::string(entry.blob)}), path));
+      const std::string path = std::string(kExceptions) + "/" + folder.name + "/" + item.id + ".yaml";
+      json = record_json(codec::record_from_yaml(store_.read_blob(store::ObjectId{std::string(item.blob.data(), 40)}), path));
     }
     sink(json);
   }

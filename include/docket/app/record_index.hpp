@@ -84,6 +84,9 @@ public:
 
 private:
   std::vector<Folder> folders(const store::Snapshot& snap);
+  // Calls `each` with every folder of `snap` in path order, one at a time (read from its file,
+  // or built and written), then records the head and prunes when something was built.
+  void visit_folders(const store::Snapshot& snap, const std::function<void(Folder&&)>& each);
   // The folder `name` (tree `tree`) from its cache file, else built (reusing `previous`'s file).
   Folder load_folder(const std::string& name, const store::ObjectId& tree, const std::optional<store::ObjectId>& previous);
   std::string build_table(const store::Snapshot& snap, const store::ObjectId& top);
