@@ -28,7 +28,6 @@ struct RecordIndex::Folder {
   std::string name;  // the fan-out folder's name under exceptions/
   store::ObjectId tree;
   codec::IndexFolder index;
-  std::string file;  // the whole file when this process built it (else read by offset from disk)
 };
 
 namespace {
@@ -45,6 +44,23 @@ struct Fd {
     if (fd >= 0) ::close(fd);
   }
 };
+
+// A cache file open for reading, and its size.
+struct CacheFile {
+  Fd fd;
+  std::uint64_t size = 0;
+};
+
+// `path` opened for reading when it is a regular file; nullopt otherwise (errno is open's when
+// that failed). Never follows a symlink, and never blocks: a FIFO planted under a cache file's
+// name must not hang the command.
+std::optional<CacheFile> open_cache_file(const std::filesystem::path& path) {
+  Fd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+  if (file.fd < 0) return std::nullopt;
+  struct stat st {};
+  if (::fstat(file.fd, &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  return CacheFile{std::move(file), static_cast<std::uint64_t>(st.st_size)};
+}
 
 bool read_exactly(int fd, std::uint64_t offset, std::size_t size, std::string& out) {
   out.resize(size);
@@ -65,22 +81,18 @@ constexpr std::uint64_t kMaxWholeRead = std::uint64_t{256} << 20;
 // The header and entry section of a cache file (or the whole file); nullopt when it is missing,
 // unreadable, larger than kMaxWholeRead or declares sizes it does not have — the caller rebuilds it.
 std::optional<std::string> read_cache_file(const std::filesystem::path& path, bool whole) try {
-  // O_NONBLOCK: a FIFO planted under a cache file's name must not hang the command.
-  Fd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
-  if (file.fd < 0) return std::nullopt;
-  struct stat st {};
-  if (::fstat(file.fd, &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
-  const auto file_size = static_cast<std::uint64_t>(st.st_size);
+  const auto file = open_cache_file(path);
+  if (!file) return std::nullopt;
   std::string bytes;
   if (whole) {
-    if (file_size > kMaxWholeRead || !read_exactly(file.fd, 0, file_size, bytes)) return std::nullopt;
+    if (file->size > kMaxWholeRead || !read_exactly(file->fd.fd, 0, file->size, bytes)) return std::nullopt;
     return bytes;
   }
-  if (file_size < codec::kIndexHeaderSize || !read_exactly(file.fd, 0, codec::kIndexHeaderSize, bytes)) return std::nullopt;
+  if (file->size < codec::kIndexHeaderSize || !read_exactly(file->fd.fd, 0, codec::kIndexHeaderSize, bytes)) return std::nullopt;
   const auto size = codec::index_summary_size(bytes);
-  if (!size || *size > file_size || *size > kMaxWholeRead) return std::nullopt;
+  if (!size || *size > file->size || *size > kMaxWholeRead) return std::nullopt;
   std::string rest;
-  if (!read_exactly(file.fd, codec::kIndexHeaderSize, *size - codec::kIndexHeaderSize, rest)) return std::nullopt;
+  if (!read_exactly(file->fd.fd, codec::kIndexHeaderSize, *size - codec::kIndexHeaderSize, rest)) return std::nullopt;
   bytes += rest;
   return bytes;
 } catch (const std::bad_alloc&) {
@@ -108,12 +120,9 @@ std::filesystem::path head_path(const std::filesystem::path& dir, const std::str
 
 // The tree id a head-* file names: its first 40 bytes, read alone (whatever follows is ignored).
 std::optional<store::ObjectId> read_head(const std::filesystem::path& path) {
-  Fd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
-  if (file.fd < 0) return std::nullopt;
-  struct stat st {};
+  const auto file = open_cache_file(path);
   std::string text;
-  if (::fstat(file.fd, &st) != 0 || !S_ISREG(st.st_mode) || !read_exactly(file.fd, 0, 40, text) || !is_hex_id(text))
-    return std::nullopt;
+  if (!file || !read_exactly(file->fd.fd, 0, 40, text) || !is_hex_id(text)) return std::nullopt;
   return store::ObjectId{text};
 }
 
@@ -181,9 +190,9 @@ RecordIndex::Folder RecordIndex::build_folder(const std::string& name, const sto
   }
   std::string file = codec::encode_index_folder(tree.hex, inputs);
   write_cache(dir / tree.hex, file);
-  auto parsed = codec::IndexFolder::parse(file, tree.hex);
+  auto parsed = codec::IndexFolder::parse(std::move(file), tree.hex);
   if (!parsed) throw Error(ExitCode::internal, "the record index wrote a folder file it cannot read back");
-  return Folder{name, tree, std::move(*parsed), std::move(file)};
+  return Folder{name, tree, std::move(*parsed)};
 }
 
 std::vector<RecordIndex::Folder> RecordIndex::folders(const store::Snapshot& snap) {
@@ -221,7 +230,7 @@ void RecordIndex::visit_folders(const store::Snapshot& snap, const std::function
     live.insert(entry.id.hex);
     if (auto bytes = cached ? read_cache_file(dir / entry.id.hex, false) : std::nullopt)
       if (auto parsed = codec::IndexFolder::parse(std::move(*bytes), entry.id.hex)) {
-        each(Folder{entry.name, entry.id, std::move(*parsed), {}});
+        each(Folder{entry.name, entry.id, std::move(*parsed)});
         continue;
       }
     each(build_folder(entry.name, entry.id, previous_of(entry.name)));
@@ -280,17 +289,15 @@ std::string table_name(const store::ObjectId& top) { return "table-" + top.hex; 
 class Mapping {
 public:
   static std::optional<Mapping> open(const std::filesystem::path& path) {
-    Fd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
-    if (file.fd < 0) return std::nullopt;
-    struct stat st {};
-    if (::fstat(file.fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) return std::nullopt;
-    const auto size = static_cast<std::size_t>(st.st_size);
+    const auto file = open_cache_file(path);
+    if (!file || file->size == 0) return std::nullopt;
+    const auto size = static_cast<std::size_t>(file->size);
     // The header first: a file whose size is not the one its header declares (a table grown or
     // cut by another hand) is never mapped, so a huge file is never paged in.
     std::string header;
-    if (!read_exactly(file.fd, 0, codec::kIndexHeaderSize, header) || codec::index_table_size(header) != size)
+    if (!read_exactly(file->fd.fd, 0, codec::kIndexHeaderSize, header) || codec::index_table_size(header) != size)
       return std::nullopt;
-    void* at = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, file.fd, 0);
+    void* at = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, file->fd.fd, 0);
     if (at == MAP_FAILED) return std::nullopt;
     return Mapping(at, size);
   }
@@ -362,7 +369,7 @@ RecordIndex::Folder RecordIndex::load_folder(const std::string& name, const stor
                                              const std::optional<store::ObjectId>& previous) {
   const std::filesystem::path dir = directory();
   if (auto bytes = usable_directory(dir) ? read_cache_file(dir / tree.hex, false) : std::nullopt)
-    if (auto parsed = codec::IndexFolder::parse(std::move(*bytes), tree.hex)) return Folder{name, tree, std::move(*parsed), {}};
+    if (auto parsed = codec::IndexFolder::parse(std::move(*bytes), tree.hex)) return Folder{name, tree, std::move(*parsed)};
   return build_folder(name, tree, previous);
 }
 
@@ -526,12 +533,9 @@ void RecordIndex::stream_json(const store::Snapshot& snap, const std::function<b
   std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
     return std::tie(a.opened, a.id) < std::tie(b.opened, b.id);
   });
-  // A few files open at a time: the texts are read one by one, by offset.
-  struct OpenFile {
-    Fd fd;
-    std::uint64_t size = 0;
-  };
-  std::map<std::uint32_t, OpenFile> open_files;
+  // A few files open at a time (nullopt: missing or not a regular file): the texts are read one
+  // by one, by offset.
+  std::map<std::uint32_t, std::optional<CacheFile>> open_files;
   const std::filesystem::path dir = directory();
   const bool cached = usable_directory(dir);
   std::string json;
@@ -541,19 +545,17 @@ void RecordIndex::stream_json(const store::Snapshot& snap, const std::function<b
     if (it == open_files.end()) {
       if (open_files.size() >= 16) open_files.erase(open_files.begin());
       const auto path = dir / folder.tree.hex;
-      Fd fd(cached ? ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) : -1);
-      if (fd.fd < 0 && cached && (errno == EMFILE || errno == ENFILE)) {
+      std::optional<CacheFile> file = cached ? open_cache_file(path) : std::nullopt;
+      if (!file && cached && (errno == EMFILE || errno == ENFILE)) {
         open_files.clear();  // out of descriptors: give ours back and try once more
-        fd.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+        if (auto again = open_cache_file(path)) file.emplace(std::move(*again));
       }
-      struct stat st {};
-      const std::uint64_t size = fd.fd >= 0 && ::fstat(fd.fd, &st) == 0 && S_ISREG(st.st_mode) ? static_cast<std::uint64_t>(st.st_size) : 0;
-      it = open_files.emplace(item.folder, OpenFile{std::move(fd), size}).first;
+      it = open_files.emplace(item.folder, std::move(file)).first;
     }
-    const OpenFile& file = it->second;
+    const std::optional<CacheFile>& file = it->second;
     // A size the file cannot hold is damage, never a reason to allocate it.
-    const bool ok = file.fd.fd >= 0 && item.json_at <= file.size && file.size - item.json_at >= item.json_size &&
-                    read_exactly(file.fd.fd, item.json_at, item.json_size, json);
+    const bool ok = file && item.json_at <= file->size && file->size - item.json_at >= item.json_size &&
+                    read_exactly(file->fd.fd, item.json_at, item.json_size, json);
     if (!ok || crypto::sha256(json).bytes() != item.json_digest) {
       // A damaged, replaced or unwritable file: this record from its blob; the folder is
       // rebuilt next time.
@@ -584,10 +586,7 @@ void RecordIndex::record_commit(const store::Snapshot& before, const store::Snap
     for (const auto& name : touched) {
       const std::string path = std::string(kExceptions) + "/" + name;
       const auto tree = after.tree_id(path);
-      if (!tree) continue;
-      if (const auto bytes = read_cache_file(dir / tree->hex, false))
-        if (codec::IndexFolder::parse(*bytes, tree->hex)) continue;
-      build_folder(name, *tree, before.tree_id(path));
+      if (tree) load_folder(name, *tree, before.tree_id(path));  // built unless already cached
     }
     if (const auto top = after.tree_id(kExceptions)) {
       write_cache(head_path(dir, store_.ref()), top->hex + "\n");
