@@ -14,9 +14,12 @@ namespace {
 
 store::Repository open_or_create(const Settings& settings, bool& created) {
   created = false;
-  if (settings.repo) return store::Repository::open_or_init(settings.cwd / *settings.repo, created);
-  if (auto found = store::Repository::discover_if_any(settings.cwd)) return std::move(*found);
-  return store::Repository::open_or_init(settings.cwd, created);
+  std::optional<store::Repository> repo;
+  if (settings.repo) repo = store::Repository::open_or_init(settings.cwd / *settings.repo, created);
+  if (!repo) repo = store::Repository::discover_if_any(settings.cwd);
+  if (!repo) repo = store::Repository::open_or_init(settings.cwd, created);
+  repo->use_config_sources(settings.git_config);
+  return std::move(*repo);
 }
 
 Policy initial_policy(const Actor& founder, const InitOptions& options) {
@@ -48,12 +51,7 @@ InitResult init_store(const Settings& settings, const InitOptions& options) {
                 "use it as it is, or pass --ref NAME to create another store in this repository");
 
   const Actor actor = resolve_actor(settings, repo);
-  const auto spec = signing_key_spec(settings, repo);
-  if (!spec)
-    throw Error(ExitCode::key, "no signing key is configured",
-                "pass --key ~/.ssh/id_ed25519, set DOCKET_SIGNING_KEY, or run: git config gpg.format ssh && git config "
-                "user.signingkey ~/.ssh/id_ed25519");
-  const auto signer = crypto::load_signer(*spec);
+  const auto signer = crypto::load_signer(signing_key_spec(settings, repo));
   result.admin = actor.email;
 
   std::vector<store::Change> changes;

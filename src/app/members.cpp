@@ -1,5 +1,6 @@
 #include "docket/app/members.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include "docket/app/trust.hpp"
@@ -7,6 +8,7 @@
 #include "docket/core/error.hpp"
 #include "docket/core/membership.hpp"
 #include "docket/crypto/allowed_signers.hpp"
+#include "docket/crypto/signer.hpp"
 #include "docket/crypto/signer_rules.hpp"
 
 namespace docket::app {
@@ -71,6 +73,43 @@ Policy add_member(Session& session, const MemberAdd& request) {
             message("add", request.email, roles)};
   });
   return after;
+}
+
+Policy rotate_member_key(Session& session, const Email& email, const std::filesystem::path& public_key) {
+  const crypto::SshPublicKey key = crypto::load_public_key(public_key);
+  Policy policy;
+  session.commit([&](const store::Snapshot& snap) -> Session::Commit {
+    const StoreConfig config = load_config(snap);
+    session.check_signer_allowed(config.signers);
+    policy = config.policy;
+    core::require_admin(core::Context{session.actor().email, session.now(), config.policy}, "change members' keys");
+    core::require_member_known(config.policy, email);
+    const auto current = config.signers.principals_for(key);
+    if (std::find(current.begin(), current.end(), email.str()) != current.end())
+      throw Error(ExitCode::usage, "the key " + key.fingerprint() + " already is " + email.str() + "'s key",
+                  "give the new key's .pub file");
+    crypto::require_key_assignable(config.signers, config.revoked, email, key);
+    const std::string signers = without_principal(*snap.read(kSignersPath), email) +
+                                crypto::AllowedSigners::format_line(email, key) + "\n";
+    crypto::AllowedSigners::parse(signers);  // never write a file verify could not read
+    return {{{std::string(kSignersPath), signers},
+             {std::string(kRevokedKeysPath), with_revoked(snap, config.signers, email, &key)}},
+            message("key", email, key.label() + " " + key.fingerprint())};
+  });
+  return policy;
+}
+
+std::vector<MemberListing> list_members(const StoreConfig& config) {
+  std::vector<MemberListing> listing;
+  for (const auto& member : config.policy.members) {
+    MemberListing entry{member, std::nullopt, {}};
+    for (const auto& signer : config.signers.entries())
+      if (signer.principals == std::vector<std::string>{member.email.str()}) entry.key = signer.key;
+    for (const auto& key : config.revoked.keys())
+      if (config.revoked.comment_of(key) == member.email.str()) entry.revoked_keys.push_back(key);
+    listing.push_back(std::move(entry));
+  }
+  return listing;
 }
 
 Policy remove_member(Session& session, const Email& email) {

@@ -10,6 +10,7 @@
 #include "docket/core/error.hpp"
 #include "docket/core/id.hpp"
 #include "docket/core/membership.hpp"
+#include "docket/crypto/signer.hpp"
 #include "docket/store/remote.hpp"
 
 namespace docket::app {
@@ -45,8 +46,10 @@ Duration clock_skew_at(const store::Snapshot& snap) {
 }  // namespace
 
 store::Repository locate_repository(const Settings& settings) {
-  if (settings.repo) return store::Repository::open(settings.cwd / *settings.repo);
-  return store::Repository::discover(settings.cwd);
+  store::Repository repo = settings.repo ? store::Repository::open(settings.cwd / *settings.repo)
+                                         : store::Repository::discover(settings.cwd);
+  repo.use_config_sources(settings.git_config);
+  return repo;
 }
 
 std::string resolve_ref(const Settings& settings, const store::Repository& repo) {
@@ -56,16 +59,30 @@ std::string resolve_ref(const Settings& settings, const store::Repository& repo)
   return ref;
 }
 
-std::optional<std::string> signing_key_spec(const Settings& settings, const store::Repository& repo) {
+std::string signing_key_spec(const Settings& settings, const store::Repository& repo) {
   std::optional<std::string> spec = settings.key;
   if (!spec) {
     const auto format = repo.config("gpg.format");
     const auto key = repo.config("user.signingkey");
-    if (key && format && *format == "ssh") spec = key;
+    const bool ssh = format && *format == "ssh";
+    if (key && !ssh)
+      throw Error(ExitCode::key,
+                  "git config user.signingkey is set (" + *key + ") but gpg.format is " +
+                      (format ? "\"" + *format + "\"" : std::string("not set (git then means OpenPGP)")) +
+                      "; docket signs with SSH keys, as git does with gpg.format=ssh",
+                  "run: git config gpg.format ssh (or pass --key / set DOCKET_SIGNING_KEY)");
+    if (key) spec = key;
+    // git asks gpg.ssh.defaultKeyCommand only when user.signingkey is unset.
+    if (!spec && ssh)
+      if (const auto command = repo.config("gpg.ssh.defaultKeyCommand")) spec = crypto::default_signing_key(*command);
   }
+  if (!spec)
+    throw Error(ExitCode::key, "no signing key is configured",
+                "pass --key ~/.ssh/id_ed25519, set DOCKET_SIGNING_KEY, or run: git config gpg.format ssh && "
+                "git config user.signingkey ~/.ssh/id_ed25519");
   // `~/` as git's interpolate_path expands it.
-  if (spec && spec->starts_with("~/") && settings.home) spec = (*settings.home / spec->substr(2)).string();
-  return spec;
+  if (spec->starts_with("~/") && settings.home) spec = (*settings.home / spec->substr(2)).string();
+  return *spec;
 }
 
 Actor resolve_actor(const Settings& settings, const store::Repository& repo) {
@@ -181,12 +198,7 @@ std::string Session::commit_name(const store::Snapshot& parent) { return recorde
 
 const crypto::Signer& Session::signer() {
   if (!signer_) {
-    const auto spec = signing_key_spec(settings_, repo_);
-    if (!spec)
-      throw Error(ExitCode::key, "no signing key is configured",
-                  "pass --key ~/.ssh/id_ed25519, set DOCKET_SIGNING_KEY, or run: git config gpg.format ssh && "
-                  "git config user.signingkey ~/.ssh/id_ed25519");
-    signer_ = crypto::load_signer(*spec);
+    signer_ = crypto::load_signer(signing_key_spec(settings_, repo_));
   }
   return *signer_;
 }

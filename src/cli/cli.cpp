@@ -11,6 +11,9 @@
 #include "docket/core/time.hpp"
 #include "docket/store/store.hpp"
 
+#include <cctype>
+#include <cstdlib>
+
 namespace docket::cli {
 namespace {
 
@@ -18,6 +21,20 @@ std::optional<std::string> env(const char* name) {
   const char* v = std::getenv(name);
   if (!v || !*v) return std::nullopt;
   return std::string(v);
+}
+
+// git's boolean environment values (git_parse_maybe_bool): true/yes/on, false/no/off, or a
+// number (non-zero is true); an empty value is false.
+bool git_env_bool(const std::string& name, const char* value) {
+  std::string text(value);
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (text.empty() || text == "false" || text == "no" || text == "off") return false;
+  if (text == "true" || text == "yes" || text == "on") return true;
+  char* end = nullptr;
+  const long number = std::strtol(text.c_str(), &end, 10);
+  if (end != text.c_str() && *end == '\0') return number != 0;
+  throw Error(ExitCode::usage, name + "='" + value + "' is not a boolean",
+              "use true or false, as git does (or unset it)");
 }
 
 void print_error(const Error& e) {
@@ -76,6 +93,10 @@ app::Settings CommandContext::settings() const {
   if (!globals.key.empty()) s.key = globals.key;
   else s.key = env("DOCKET_SIGNING_KEY");
   if (auto v = env("HOME")) s.home = *v;
+  // git's own variables, honoured as git honours them (git-config(1) ENVIRONMENT).
+  if (const char* v = std::getenv("GIT_CONFIG_GLOBAL")) s.git_config.global = std::filesystem::path(v);
+  if (const char* v = std::getenv("GIT_CONFIG_SYSTEM")) s.git_config.system = std::filesystem::path(v);
+  if (const char* v = std::getenv("GIT_CONFIG_NOSYSTEM")) s.git_config.no_system = git_env_bool("GIT_CONFIG_NOSYSTEM", v);
   s.actor_email = env("DOCKET_ACTOR_EMAIL");
   s.actor_name = env("DOCKET_ACTOR_NAME");
   if (auto v = env("DOCKET_INDEX")) {

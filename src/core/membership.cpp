@@ -67,6 +67,13 @@ Policy add_member(const Policy& before, const Member& member, const Context& ctx
   return after;
 }
 
+const Member& require_member_known(const Policy& policy, const Email& email) {
+  auto it = std::find_if(policy.members.begin(), policy.members.end(), [&](const Member& m) { return m.email == email; });
+  if (it == policy.members.end())
+    throw RuleViolation(std::string(kMemberKnown), email.str() + " is not a member of this store", "see docket member list");
+  return *it;
+}
+
 Policy remove_member(const Policy& before, const Email& email, const Context& ctx) {
   require_admin(ctx, "remove members");
   Policy after = before;

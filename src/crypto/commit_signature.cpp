@@ -158,15 +158,18 @@ SignatureCheck check_commit_signature(std::string_view raw_commit, const Allowed
     return check;
   }
   check.key = signature->key;
-  // Only Ed25519 verifies in-process. Another key type is not evidence of tampering, so it is
-  // reported as unreadable (malformed) rather than as a failed verification (bad).
-  if (signature->key.ed25519_raw().empty()) {
+  // A key or signature docket refuses (an unknown type, a short RSA key, SHA-1 ssh-rsa) is not
+  // evidence of tampering, so it is reported as unreadable (malformed) rather than as a failed
+  // verification (bad).
+  const SshsigCheck verified = sshsig_check(*signature, commit.payload, commit_namespace);
+  if (verified.verdict == SshsigVerdict::unusable) {
     check.status = SignatureStatus::malformed;
-    check.problem = "the signature is made with a " + signature->key.type + " key; docket verifies ssh-ed25519 only";
+    check.problem = verified.problem;
     return check;
   }
-  if (!sshsig_verify(*signature, commit.payload, commit_namespace)) {
+  if (verified.verdict == SshsigVerdict::invalid) {
     check.status = SignatureStatus::bad;
+    check.problem = verified.problem;
     return check;
   }
   check.status = signers.allows(check.principal, signature->key, commit_namespace, commit.committer_time)

@@ -11,6 +11,7 @@
 
 #include "docket/core/error.hpp"
 #include "docket/crypto/base64.hpp"
+#include "ssh_algorithms.hpp"
 #include "ssh_wire.hpp"
 
 namespace docket::crypto::detail {
@@ -72,16 +73,6 @@ Bio read_only_bio(std::string_view content, const std::filesystem::path& path) {
 
 // Refuses to ask for a passphrase: OpenSSL's default would prompt on the terminal.
 int refuse_passphrase(char*, int, int, void*) { return -1; }
-
-void require_ed25519(EVP_PKEY* key, const std::filesystem::path& path) {
-  if (EVP_PKEY_get_id(key) != EVP_PKEY_ED25519)
-  {
-    const char* type_name = EVP_PKEY_get0_type_name(key);
-    fail_key(path, std::string("holds a ") + (type_name ? type_name : "non-Ed25519") +
-                       " key; docket signs with Ed25519 keys only",
-             std::string(generate_key_hint));
-  }
-}
 
 }  // namespace
 
@@ -168,33 +159,30 @@ OpenSshPrivateKey parse_openssh_private_key(std::string_view content, const std:
   key.public_key = std::move(*public_key);
   key.encrypted = *cipher != "none";
   if (!key.encrypted && *kdf != "none") fail_malformed(path, "unencrypted, yet it names a key derivation");
-  if (key.encrypted || private_part == PrivatePart::skip || key.public_key.type != ed25519_key_type) return key;
+  if (key.encrypted || private_part == PrivatePart::skip) return key;
 
   // The private section: two equal check words, then the key, comment and 1,2,3… padding.
   SshReader section(*private_section);
   const auto check_1 = section.u32();
   const auto check_2 = section.u32();
   const auto type = section.string();
-  const auto raw_public = section.string();
-  const auto raw_private = section.string();  // 32-byte seed followed by the 32-byte public key
+  if (!check_1 || !check_2 || !type) fail_malformed(path, "truncated private part");
+  if (*check_1 != *check_2) fail_malformed(path, "check words differ");
+  if (*type != key.public_key.type) fail_malformed(path, "private part does not match the public key");
+  const KeyTypeInfo* info = key_type_info(*type);
+  if (!info) return key;  // a type docket refuses; the caller says so
+  std::string problem;
+  key.private_key = openssh_private_key(*info, section, problem);
+  if (!problem.empty()) fail_malformed(path, problem);
   const auto comment = section.string();
-  if (!check_1 || !check_2 || !type || !raw_public || !raw_private || !comment) fail_malformed(path, "truncated private part");
+  if (!comment) fail_malformed(path, "truncated private part");
   // Unencrypted sections are padded to the 8-byte block of the "none" cipher.
   if (private_section->size() % 8 != 0) fail_malformed(path, "private part is not padded to 8 bytes");
-  if (*check_1 != *check_2) fail_malformed(path, "check words differ");
-  if (*type != ed25519_key_type || *raw_public != key.public_key.ed25519_raw())
-    fail_malformed(path, "private part does not match the public key");
-  if (raw_private->size() != 64 || raw_private->substr(32) != *raw_public)
-    fail_malformed(path, "the Ed25519 private key is not 64 bytes ending in the public key");
   const std::string_view padding = section.rest();
   for (std::size_t i = 0; i < padding.size(); ++i)
     if (static_cast<std::size_t>(static_cast<unsigned char>(padding[i])) != i + 1) fail_malformed(path, "bad padding");
-
-  const std::string_view seed = raw_private->substr(0, 32);
-  key.private_key.reset(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, as_uchars(seed), seed.size()));
-  if (!key.private_key) throw_openssl_error(ExitCode::key, "cannot load the Ed25519 key in " + path.string());
-  // The seed alone determines the public key; a mismatch means the file was altered.
-  if (ed25519_public_key_of(key.private_key.get(), path) != key.public_key)
+  // The private key determines the public key; a mismatch means the file was altered.
+  if (key.private_key && public_key_of(key.private_key.get(), path.string()) != key.public_key)
     fail_malformed(path, "its private key does not produce its public key");
   return key;
 }
@@ -209,7 +197,6 @@ EvpPkey parse_pem_private_key(std::string_view content, const std::filesystem::p
   if (!key)
     throw_openssl_error(ExitCode::key, "key file " + path.string() + " is not a readable PEM private key",
                         std::string(generate_key_hint));
-  require_ed25519(key.get(), path);
   return key;
 }
 
@@ -217,16 +204,7 @@ EvpPkey parse_pem_public_key(std::string_view content, const std::filesystem::pa
   const Bio bio = read_only_bio(content, path);
   EvpPkey key(PEM_read_bio_PUBKEY(bio.get(), nullptr, refuse_passphrase, nullptr));
   if (!key) throw_openssl_error(ExitCode::key, "key file " + path.string() + " is not a readable PEM public key");
-  require_ed25519(key.get(), path);
   return key;
-}
-
-SshPublicKey ed25519_public_key_of(EVP_PKEY* key, const std::filesystem::path& path) {
-  std::string raw(ed25519_public_key_size, '\0');
-  std::size_t size = raw.size();
-  if (EVP_PKEY_get_raw_public_key(key, as_uchars(raw), &size) != 1 || size != ed25519_public_key_size)
-    throw_openssl_error(ExitCode::key, "cannot read the public half of the Ed25519 key in " + path.string());
-  return SshPublicKey{std::string(ed25519_key_type), ed25519_public_key_blob(raw)};
 }
 
 }  // namespace docket::crypto::detail

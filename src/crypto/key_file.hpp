@@ -26,22 +26,22 @@ KeyFileFormat detect_key_file_format(std::string_view content);
 struct OpenSshPrivateKey {
   SshPublicKey public_key;  // from the public section, which is never encrypted
   bool encrypted = false;
-  EvpPkey private_key;      // set for an unencrypted Ed25519 key when requested
+  EvpPkey private_key;      // set for an unencrypted Ed25519, RSA or ECDSA key when requested;
+                            // never for a security key (its private key stays in the authenticator)
 };
 
 enum class PrivatePart { load, skip };
-// Parses an `openssh-key-v1` file. The private part is only decoded when it is unencrypted,
-// Ed25519 and `private_part` is `load`.
+// Parses an `openssh-key-v1` file (OpenSSH PROTOCOL.key). The private part is only decoded when
+// it is unencrypted, of a type docket knows, and `private_part` is `load`; it must then produce
+// the file's public key.
 OpenSshPrivateKey parse_openssh_private_key(std::string_view content, const std::filesystem::path& path,
                                             PrivatePart private_part);
 
-// Reads an unencrypted PKCS#8 PEM private key and checks that it is Ed25519.
+// Reads an unencrypted PEM private key (PKCS#8, or OpenSSL's traditional RSA/EC forms).
+// public_key_of (ssh_algorithms.hpp) then refuses a type SSH cannot sign with.
 EvpPkey parse_pem_private_key(std::string_view content, const std::filesystem::path& path);
-// Reads a PEM `PUBLIC KEY` (SubjectPublicKeyInfo) and checks that it is Ed25519.
+// Reads a PEM `PUBLIC KEY` (SubjectPublicKeyInfo).
 EvpPkey parse_pem_public_key(std::string_view content, const std::filesystem::path& path);
-
-// The OpenSSH form of an Ed25519 EVP_PKEY's public half.
-SshPublicKey ed25519_public_key_of(EVP_PKEY* key, const std::filesystem::path& path);
 
 // The hint given with every "no usable key" error.
 inline constexpr std::string_view generate_key_hint =

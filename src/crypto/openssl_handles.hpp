@@ -4,9 +4,12 @@
 // appears anywhere else and no early return or exception can leak one.
 
 #include <openssl/bio.h>
+#include <openssl/bn.h>
 #include <openssl/crypto.h>
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/param_build.h>
 
 #include <memory>
 #include <string>
@@ -27,7 +30,29 @@ struct BioDeleter {
   void operator()(BIO* bio) const noexcept { BIO_free_all(bio); }
 };
 
+struct EvpPkeyCtxDeleter {
+  void operator()(EVP_PKEY_CTX* ctx) const noexcept { EVP_PKEY_CTX_free(ctx); }
+};
+// Every BIGNUM may hold a private exponent or scalar: always wiped.
+struct BignumDeleter {
+  void operator()(BIGNUM* bn) const noexcept { BN_clear_free(bn); }
+};
+struct EcdsaSigDeleter {
+  void operator()(ECDSA_SIG* sig) const noexcept { ECDSA_SIG_free(sig); }
+};
+struct ParamBldDeleter {
+  void operator()(OSSL_PARAM_BLD* bld) const noexcept { OSSL_PARAM_BLD_free(bld); }
+};
+struct ParamDeleter {
+  void operator()(OSSL_PARAM* params) const noexcept { OSSL_PARAM_free(params); }
+};
+
 using EvpMdCtx = std::unique_ptr<EVP_MD_CTX, EvpMdCtxDeleter>;
+using EvpPkeyCtx = std::unique_ptr<EVP_PKEY_CTX, EvpPkeyCtxDeleter>;
+using Bignum = std::unique_ptr<BIGNUM, BignumDeleter>;
+using EcdsaSig = std::unique_ptr<ECDSA_SIG, EcdsaSigDeleter>;
+using ParamBld = std::unique_ptr<OSSL_PARAM_BLD, ParamBldDeleter>;
+using Params = std::unique_ptr<OSSL_PARAM, ParamDeleter>;
 using EvpPkey = std::unique_ptr<EVP_PKEY, EvpPkeyDeleter>;
 using Bio = std::unique_ptr<BIO, BioDeleter>;
 

@@ -49,7 +49,7 @@ std::string principal_problem(const AllowedSigner& entry, const std::vector<Emai
 }  // namespace
 
 const std::vector<std::string_view>& signer_rule_names() {
-  static const std::vector<std::string_view> names{kSignersForm, kKeyShared, kKeyRevoked, kRevokedKeysAppendOnly,
+  static const std::vector<std::string_view> names{kSignersForm, kKeyShared, kKeyUnusable, kKeyRevoked, kRevokedKeysAppendOnly,
                                                    kRevocationMissing};
   return names;
 }
@@ -84,6 +84,8 @@ std::vector<SignersFinding> check_docket_form(const AllowedSigners& signers, con
       report(kKeyShared, entry,
              "the key " + entry.key.fingerprint() + " is also listed for " + joined(held->second->principals) + " on line " +
                  std::to_string(held->second->line) + "; a key belongs to one member");
+    if (const auto reason = unusable_key_reason(entry.key))
+      report(kKeyUnusable, entry, "the key " + entry.key.fingerprint() + " is " + *reason);
     if (revoked.contains(entry.key))
       report(kKeyRevoked, entry, "the key " + entry.key.fingerprint() + " is in revoked_keys; a revoked key never becomes valid again");
   }
@@ -109,6 +111,10 @@ std::vector<SignersFinding> check_revocation_change(const RevocationState& befor
 
 void require_key_assignable(const AllowedSigners& signers, const RevokedKeys& revoked, const Email& member,
                             const SshPublicKey& key) {
+  if (const auto reason = unusable_key_reason(key))
+    throw RuleViolation(std::string(kKeyUnusable), "the key " + key.fingerprint() + " is " + *reason,
+                        "ask " + member.str() + " for an Ed25519 key (ssh-keygen -t ed25519), or an RSA (3072 bits) "
+                        "or ECDSA key; docket(1) KEYS lists what it accepts");
   if (revoked.contains(key))
     throw RuleViolation(std::string(kKeyRevoked),
                         "the key " + key.fingerprint() + " was revoked (it belonged to a removed member, or was replaced)",

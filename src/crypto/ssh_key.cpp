@@ -4,6 +4,7 @@
 
 #include "docket/crypto/base64.hpp"
 #include "docket/crypto/sha256.hpp"
+#include "ssh_algorithms.hpp"
 #include "ssh_wire.hpp"
 
 namespace docket::crypto {
@@ -49,15 +50,27 @@ std::string SshPublicKey::ed25519_raw() const {
   return std::string(*key);
 }
 
+std::string SshPublicKey::label() const {
+  const detail::KeyTypeInfo* info = detail::key_type_info(type);
+  return info ? std::string(info->label) : std::string();
+}
+
+int SshPublicKey::bits() const { return detail::public_key_bits(*this); }
+
+std::optional<std::string> unusable_key_reason(const SshPublicKey& key) {
+  std::string problem;
+  if (detail::decode_public_key(key, problem)) return std::nullopt;
+  return problem;
+}
+
 std::optional<SshPublicKey> parse_public_key_blob(std::string_view blob) {
   detail::SshReader reader(blob);
   auto type = reader.string();
   if (!type || !is_key_type_name(*type)) return std::nullopt;
-  if (*type == detail::ed25519_key_type) {
-    auto key = reader.string();
-    if (!key || key->size() != detail::ed25519_public_key_size || !reader.empty()) return std::nullopt;
+  if (const detail::KeyTypeInfo* info = detail::key_type_info(*type)) {
+    if (!detail::well_formed_public_key_fields(*info, reader)) return std::nullopt;
   } else if (reader.empty()) {
-    // Other types are kept opaque (they cannot verify in-process), but a bare type is no key.
+    // Other types are kept opaque (docket refuses them), but a bare type is no key.
     return std::nullopt;
   }
   return SshPublicKey{std::string(*type), std::string(blob)};

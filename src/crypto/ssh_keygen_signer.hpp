@@ -1,25 +1,49 @@
 #pragma once
 // Signing through `ssh-keygen -Y sign`, as git does, for keys docket cannot use in-process:
-// encrypted key files (ssh-keygen asks for the passphrase) and keys held by ssh-agent.
+// encrypted key files (ssh-keygen asks for the passphrase), security keys (the authenticator
+// signs) and keys held by ssh-agent.
+//
+// Every run of a helper: no shell; never docket's stdin unless it is a terminal (where a person
+// can type a passphrase); a time limit (helper_time_limit); the helper dies with docket
+// (PR_SET_PDEATHSIG); SIGINT, SIGTERM and SIGHUP stop the helper and unwind docket normally.
+// Without a terminal, a key that would need a passphrase is signed by ssh-agent only (`-U`),
+// with the message on a memfd, so no file is written at all.
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
+#include <string>
 
 #include "docket/crypto/signer.hpp"
 
 namespace docket::crypto::detail {
 
-// What the file given to `ssh-keygen -f` holds; it decides what a failure's hint suggests.
+// What the file given to `ssh-keygen -f` holds; it decides how ssh-keygen is run and what a
+// failure's hint suggests.
 enum class KeyFileHolds {
   encrypted_private_key,  // ssh-keygen asks for the passphrase (or finds the key in ssh-agent)
+  security_key,           // an sk-* key handle: the authenticator signs (touch, maybe a PIN)
   public_key,             // the private half is in ssh-agent, or beside it without `.pub`
 };
 
-// `ssh-keygen -Y sign -n NS -f KEY_FILE MESSAGE_FILE`.
+// Time limits: a person at a terminal may type a passphrase or find their security key; a job
+// without one gets an answer from ssh-agent or an authenticator in seconds, or never.
+inline constexpr std::chrono::seconds helper_time_limit_terminal{300};
+inline constexpr std::chrono::seconds helper_time_limit_batch{60};
+inline constexpr std::chrono::seconds key_command_time_limit{10};
+
+// `ssh-keygen -Y sign -n NS -f KEY_FILE MESSAGE_FILE` with a terminal (or for a security key),
+// `ssh-keygen -Y sign -n NS -U -f /dev/fd/3` (agent only, message on stdin) otherwise.
 std::unique_ptr<Signer> make_ssh_keygen_signer(std::filesystem::path key_file, KeyFileHolds holds, SshPublicKey key);
 
-// `ssh-keygen -Y sign -n NS -f TEMP.pub -U`: `key` is written to a private temporary file kept
-// for the signer's lifetime, and only ssh-agent may sign (git's `key::ssh-ed25519 AAAA…`).
+// `ssh-keygen -Y sign -n NS -U -f /dev/fd/3`: only ssh-agent may sign (git's
+// `key::ssh-ed25519 AAAA…`).
 std::unique_ptr<Signer> make_ssh_agent_signer(SshPublicKey key);
+
+// Runs git's gpg.ssh.defaultKeyCommand as git does (split at blanks, no shell) and returns the
+// first line of its output, which must be a public key (`key::…` or `ssh-…`). Throws
+// docket::Error (ExitCode::key) naming the command when it cannot run, fails, exceeds
+// key_command_time_limit or prints no key.
+std::string run_default_key_command(const std::string& command);
 
 }  // namespace docket::crypto::detail

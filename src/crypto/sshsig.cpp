@@ -5,6 +5,7 @@
 #include "docket/core/error.hpp"
 #include "docket/crypto/base64.hpp"
 #include "openssl_handles.hpp"
+#include "ssh_algorithms.hpp"
 #include "ssh_wire.hpp"
 
 namespace docket::crypto {
@@ -57,10 +58,6 @@ std::string sshsig_signed_data(std::string_view ns, std::string_view hash_alg, s
 }
 
 std::string sshsig_armor(const SshSignature& sig) {
-  detail::SshWriter signature_blob;
-  signature_blob.string(sig.sig_type);
-  signature_blob.string(sig.signature);
-
   detail::SshWriter blob;
   blob.raw(magic);
   blob.u32(sshsig_version);
@@ -68,7 +65,7 @@ std::string sshsig_armor(const SshSignature& sig) {
   blob.string(sig.ns);
   blob.string("");  // reserved
   blob.string(sig.hash_alg);
-  blob.string(std::move(signature_blob).take());
+  blob.string(sig.signature_blob);
 
   const std::string encoded = base64_encode(std::move(blob).take());
   std::string armored;
@@ -112,37 +109,31 @@ std::optional<SshSignature> sshsig_parse(std::string_view armored) {
 
   detail::SshReader signature_reader(*signature_blob);
   const auto sig_type = signature_reader.string();
-  const auto signature = signature_reader.string();
-  if (!sig_type || !signature || !signature_reader.empty()) return std::nullopt;
-  if (key->type == detail::ed25519_key_type &&
-      (*sig_type != detail::ed25519_key_type || signature->size() != detail::ed25519_signature_size))
-    return std::nullopt;
+  if (!sig_type || !signature_reader.string()) return std::nullopt;
 
   return SshSignature{std::move(*key), std::string(*ns), std::string(*hash_alg), std::string(*sig_type),
-                      std::string(*signature)};
+                      std::string(*signature_blob)};
+}
+
+SshsigCheck sshsig_check(const SshSignature& sig, std::string_view message, std::string_view ns) {
+  // The namespace inside the signature must be the one the caller expects: a signature made for
+  // `file` must not pass as a commit signature.
+  if (sig.ns != ns)
+    return {SshsigVerdict::invalid, "the signature is for namespace \"" + sig.ns + "\", not \"" + std::string(ns) + "\""};
+  if (!message_digest_for(sig.hash_alg))
+    return {SshsigVerdict::unusable, "the signature hashes with " + sig.hash_alg + ", not sha256 or sha512"};
+  const detail::SignatureCheck check =
+      detail::verify_signature(sig.key, sig.signature_blob, sshsig_signed_data(ns, sig.hash_alg, message));
+  switch (check.verdict) {
+    case detail::SignatureVerdict::valid: return {SshsigVerdict::valid, {}};
+    case detail::SignatureVerdict::invalid: return {SshsigVerdict::invalid, check.problem};
+    case detail::SignatureVerdict::unusable: break;
+  }
+  return {SshsigVerdict::unusable, check.problem};
 }
 
 bool sshsig_verify(const SshSignature& sig, std::string_view message, std::string_view ns) {
-  // The namespace inside the signature must be the one the caller expects: a signature made for
-  // `file` must not pass as a commit signature.
-  if (sig.ns != ns || sig.key.type != detail::ed25519_key_type || sig.sig_type != detail::ed25519_key_type ||
-      sig.signature.size() != detail::ed25519_signature_size || !message_digest_for(sig.hash_alg))
-    return false;
-  const std::string raw_key = sig.key.ed25519_raw();
-  if (raw_key.size() != detail::ed25519_public_key_size) return false;
-
-  const detail::EvpPkey key(
-      EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, detail::as_uchars(raw_key), raw_key.size()));
-  const detail::EvpMdCtx context(EVP_MD_CTX_new());
-  const std::string signed_data = sshsig_signed_data(ns, sig.hash_alg, message);
-  const bool valid = key && context &&
-                     EVP_DigestVerifyInit(context.get(), nullptr, nullptr, nullptr, key.get()) == 1 &&
-                     EVP_DigestVerify(context.get(), detail::as_uchars(sig.signature), sig.signature.size(),
-                                      detail::as_uchars(signed_data), signed_data.size()) == 1;
-  // A failed verification leaves entries in the error queue; clear them so they do not show up
-  // in the text of some later, unrelated error.
-  if (!valid) ERR_clear_error();
-  return valid;
+  return sshsig_check(sig, message, ns).verdict == SshsigVerdict::valid;
 }
 
 }  // namespace docket::crypto

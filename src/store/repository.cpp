@@ -1,6 +1,8 @@
 // Finding, opening and creating repositories, and the bits of repository state docket reads or
 // sets outside its ref: config and HEAD.
 
+#include <git2/sys/repository.h>
+
 #include "git_error.hpp"
 #include "store_internal.hpp"
 
@@ -137,6 +139,41 @@ std::optional<std::string> Repository::config(const std::string& key) const {
   if (rc == GIT_ENOTFOUND) return std::nullopt;
   if (rc < 0) throw_git_error(rc, "cannot read git config '" + key + "' in '" + impl_->where + "'");
   return std::string(value);
+}
+
+void Repository::use_config_sources(const ConfigSources& sources) {
+  if (!sources.overrides()) return;
+  git_config* raw = nullptr;
+  check(git_config_new(&raw), "cannot prepare the git config of '" + impl_->where + "'");
+  detail::ConfigPtr config(raw);
+  const auto add = [&](const std::filesystem::path& file, git_config_level_t level, const char* variable) {
+    // A file that does not exist is simply empty, as in git.
+    const int rc = git_config_add_file_ondisk(config.get(), file.c_str(), level, impl_->repo.get(), /*force=*/0);
+    if (rc < 0 && rc != GIT_ENOTFOUND)
+      throw_git_error(rc, std::string("cannot read the git config file ") + quoted(file) +
+                              (variable ? std::string(" named by ") + variable : std::string()));
+  };
+  const auto add_default = [&](int (*find)(git_buf*), git_config_level_t level) {
+    detail::GitBuf found;
+    if (find(found.get()) == 0) add(found.c_str(), level, nullptr);
+  };
+  if (!sources.no_system) {
+    if (sources.system) {
+      if (!sources.system->empty()) add(*sources.system, GIT_CONFIG_LEVEL_SYSTEM, "GIT_CONFIG_SYSTEM");
+    } else {
+      add_default(git_config_find_system, GIT_CONFIG_LEVEL_SYSTEM);
+    }
+  }
+  if (sources.global) {
+    if (!sources.global->empty()) add(*sources.global, GIT_CONFIG_LEVEL_GLOBAL, "GIT_CONFIG_GLOBAL");
+  } else {
+    add_default(git_config_find_xdg, GIT_CONFIG_LEVEL_XDG);
+    add_default(git_config_find_global, GIT_CONFIG_LEVEL_GLOBAL);
+  }
+  detail::GitBuf local;
+  if (git_repository_item_path(local.get(), impl_->repo.get(), GIT_REPOSITORY_ITEM_CONFIG) == 0)
+    add(local.c_str(), GIT_CONFIG_LEVEL_LOCAL, nullptr);
+  check(git_repository_set_config(impl_->repo.get(), config.get()), "cannot use the git config of '" + impl_->where + "'");
 }
 
 void Repository::set_local_config(const std::string& key, const std::string& value) {

@@ -117,8 +117,11 @@ std::string resolve_ref(const Settings& settings, const store::Repository& repo)
 // Locates the repository: -C/DOCKET_REPO exactly, else discovery upward from cwd.
 store::Repository locate_repository(const Settings& settings);
 
-// The signing-key spec from settings or git config (user.signingkey with gpg.format=ssh).
-std::optional<std::string> signing_key_spec(const Settings& settings, const store::Repository& repo);
+// The signing-key spec for crypto::load_signer, as git finds it: --key / DOCKET_SIGNING_KEY,
+// else user.signingkey with gpg.format=ssh, else the key gpg.ssh.defaultKeyCommand prints;
+// `~/` expanded. Throws Error(ExitCode::key) when none is configured, or when user.signingkey
+// is set without gpg.format=ssh (saying so).
+std::string signing_key_spec(const Settings& settings, const store::Repository& repo);
 Actor resolve_actor(const Settings& settings, const store::Repository& repo);
 
 }  // namespace docket::app

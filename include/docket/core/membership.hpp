@@ -16,6 +16,8 @@ namespace docket::core {
 Policy add_member(const Policy& before, const Member& member, const Context& ctx);
 // Rules: admin-only, member-known, admin-required (the last admin cannot be removed).
 Policy remove_member(const Policy& before, const Email& email, const Context& ctx);
+// The member with `email`. Rule member-known when there is none.
+const Member& require_member_known(const Policy& policy, const Email& email);
 // The rules above, by name (part of core::rule_names()).
 const std::vector<std::string_view>& membership_rule_names();
 // The name docket writes as author and committer of a commit by `m`: the name recorded in

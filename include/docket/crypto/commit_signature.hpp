@@ -45,7 +45,7 @@ struct SignatureCheck {
   SignatureStatus status = SignatureStatus::unsigned_commit;
   std::optional<SshPublicKey> key;  // the key that signed, when the signature parsed
   std::string principal;            // the committer e-mail that was checked
-  std::string problem;              // for `malformed`: what is wrong, in one line
+  std::string problem;              // for `malformed` (and `bad` where known): what is wrong, in one line
 };
 
 // Verifies in namespace `git` over the payload, then asks `signers` whether the committer e-mail

@@ -20,6 +20,9 @@ public:
   static RevokedKeys parse(std::string_view text, std::string_view source = "revoked_keys");
 
   bool contains(const SshPublicKey& key) const;
+  // The comment of the line that revoked `key` (docket writes the former holder's e-mail
+  // there); "" when `key` is not revoked or the line has no comment.
+  std::string comment_of(const SshPublicKey& key) const;
   const std::vector<SshPublicKey>& keys() const noexcept { return keys_; }
   bool empty() const noexcept { return keys_.empty(); }
 
@@ -31,6 +34,7 @@ public:
 
 private:
   std::vector<SshPublicKey> keys_;
+  std::vector<std::string> comments_;  // one per key
 };
 
 }  // namespace docket::crypto

@@ -1,7 +1,9 @@
 #pragma once
-// Producing git's SSH signatures. An in-process Ed25519 signer for unencrypted OpenSSH and
-// PKCS#8 PEM keys; `ssh-keygen -Y sign -n git` (run without a shell) for encrypted keys and
-// keys held by an agent, exactly as git does.
+// Producing git's SSH signatures (OpenSSH PROTOCOL.sshsig). In-process with OpenSSL for
+// unencrypted OpenSSH and PEM keys of type Ed25519, RSA (rsa-sha2-512) and ECDSA P-256/384/521;
+// `ssh-keygen -Y sign -n git` (run without a shell, see ssh_keygen_signer.hpp) for encrypted
+// keys, security keys (sk-ssh-ed25519, sk-ecdsa-sha2-nistp256) and keys held by ssh-agent, as
+// git does.
 
 #include <filesystem>
 #include <memory>
@@ -23,16 +25,24 @@ public:
 
 // `spec` is what git's user.signingkey holds: a path to a private key (or to its `.pub`, as git
 // allows, in which case the private key beside it or the agent is used), or a literal public key
-// `key::ssh-ed25519 AAAA…` / `ssh-ed25519 AAAA…` whose private half is in ssh-agent.
-// The file's content, not its name, decides: unencrypted OpenSSH and PKCS#8 PEM keys sign
-// in-process; encrypted OpenSSH keys and public keys go through ssh-keygen, which is given the
-// message in a private temporary file (as git does) so a passphrase can still be typed on stdin.
+// `key::TYPE AAAA…` / `ssh-… AAAA…` whose private half is in ssh-agent.
+// The file's content, not its name, decides: unencrypted OpenSSH and PEM keys sign in-process
+// (so does a `.pub` whose unencrypted private key lies beside it); encrypted OpenSSH keys,
+// security keys and other public keys go through ssh-keygen. Without a terminal, a key that
+// would need a passphrase signs through ssh-agent only, and fails at once without one.
 // Throws docket::Error (ExitCode::key) naming the path when the key is missing, unreadable,
-// malformed or not Ed25519/usable, or when a private key file is readable by other users.
+// malformed or of a type or size docket refuses (unusable_key_reason), or when a private key
+// file is readable by other users.
 std::unique_ptr<Signer> load_signer(const std::string& spec);
 
 // Reads the public half of a key file: `*.pub` (OpenSSH line), an OpenSSH private key (public
-// part is stored unencrypted), or a PKCS#8 PEM private key. Throws docket::Error (ExitCode::key).
+// part is stored unencrypted), or a PEM private or public key. Throws docket::Error
+// (ExitCode::key). The key may still be one docket refuses: see unusable_key_reason.
 SshPublicKey load_public_key(const std::filesystem::path& path);
+
+// Runs git's gpg.ssh.defaultKeyCommand (split at blanks, no shell, no stdin, 10 s limit) and
+// returns the key it prints first, as `key::…` or `ssh-…`, for load_signer. Throws
+// docket::Error (ExitCode::key) naming the command when it fails or prints no key.
+std::string default_signing_key(const std::string& command);
 
 }  // namespace docket::crypto

@@ -16,6 +16,7 @@ namespace docket::crypto {
 // Rule names (stable; documented in docs/verify.md).
 inline constexpr std::string_view kSignersForm = "signers-form";
 inline constexpr std::string_view kKeyShared = "key-shared";
+inline constexpr std::string_view kKeyUnusable = "key-unusable";
 inline constexpr std::string_view kKeyRevoked = "key-revoked";
 inline constexpr std::string_view kRevokedKeysAppendOnly = "revoked-keys-append-only";
 inline constexpr std::string_view kRevocationMissing = "revocation-missing";
@@ -32,6 +33,8 @@ struct SignersFinding {
 // one line per principal. Rule signers-form: anything looser lets a line admit signers that
 // `docket member list` does not show. Rule key-shared: one key listed for two principals (a
 // key then signs as either person). Rule key-revoked: a key in `revoked` is listed again.
+// Rule key-unusable: a key docket cannot verify (unusable_key_reason: an unknown type, a short
+// RSA key, a point off its curve), so no commit it signs could ever be checked.
 // Returns every finding, in line order; empty when the file is in docket's form.
 std::vector<SignersFinding> check_docket_form(const AllowedSigners& signers, const std::vector<Email>& members,
                                               const RevokedKeys& revoked);
@@ -49,8 +52,9 @@ struct RevocationState {
 // `after` keeps a revoked_keys file, so stores older than the file still verify.
 std::vector<SignersFinding> check_revocation_change(const RevocationState& before, const RevocationState& after);
 
-// `member add` giving `key` to `member`: throws RuleViolation key-revoked when `key` was
-// revoked, key-shared when another principal holds it.
+// `member add` / `member key` giving `key` to `member`: throws RuleViolation key-unusable when
+// docket cannot verify signatures of `key`, key-revoked when `key` was revoked, key-shared
+// when another principal holds it.
 void require_key_assignable(const AllowedSigners& signers, const RevokedKeys& revoked, const Email& member,
                             const SshPublicKey& key);
 

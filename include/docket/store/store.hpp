@@ -36,6 +36,17 @@ public:
   LibGit2& operator=(const LibGit2&) = delete;
 };
 
+// Which config files git reads instead of its defaults, from git's own environment variables
+// (git-config(1) ENVIRONMENT): GIT_CONFIG_GLOBAL replaces ~/.gitconfig and
+// $XDG_CONFIG_HOME/git/config (an empty value: no global file), GIT_CONFIG_SYSTEM replaces
+// /etc/gitconfig, GIT_CONFIG_NOSYSTEM (a git boolean) skips the system file.
+struct ConfigSources {
+  std::optional<std::filesystem::path> global;
+  std::optional<std::filesystem::path> system;
+  bool no_system = false;
+  bool overrides() const noexcept { return global || system || no_system; }
+};
+
 // One open repository. A Repository, and every Snapshot, Store and BlobWriter made from it, is
 // used by one thread at a time; concurrent writers each open their own (the ref's compare-and-
 // swap keeps them consistent, as it does for separate processes).
@@ -64,6 +75,11 @@ public:
   bool is_bare() const;
   // Repository config (local, global, system as git reads them).
   std::optional<std::string> config(const std::string& key) const;
+  // Reads config from `sources` from now on: system (unless skipped), XDG and global (or the
+  // one file GIT_CONFIG_GLOBAL names), then the repository's own config, with includes, as
+  // git does. Does nothing when `sources` overrides nothing. Throws Error(ExitCode::store)
+  // naming a file that cannot be read or parsed.
+  void use_config_sources(const ConfigSources& sources);
   // Writes `key` into the repository's own (local) config.
   void set_local_config(const std::string& key, const std::string& value);
   // Points HEAD at `ref` (a symbolic ref; works while the ref is still unborn).
