@@ -6,6 +6,7 @@
 #include <array>
 #include <climits>
 
+#include "docket/crypto/base64.hpp"
 #include "docket/crypto/sha256.hpp"
 
 namespace docket::crypto::detail {
@@ -22,6 +23,7 @@ constexpr std::array<KeyTypeInfo, 7> key_types{{
     {"sk-ecdsa-sha2-nistp256@openssh.com", Algorithm::sk_ecdsa, "nistp256", "P-256", 32, "ECDSA-SK"},
 }};
 
+constexpr std::string_view webauthn_sig_type = "webauthn-sk-ecdsa-sha2-nistp256@openssh.com";
 // PROTOCOL.u2f: the authenticator's "user presence" flag.
 constexpr unsigned char sk_user_presence = 0x01;
 // OpenSSH reads at most 16384-bit numbers (SSHBUF_MAX_BIGNUM), plus a sign byte.
@@ -343,14 +345,43 @@ SignatureCheck verify_signature(const SshPublicKey& key, std::string_view signat
     }
     case Algorithm::sk_ed25519:
     case Algorithm::sk_ecdsa: {
-      if (*sig_type != info.name) return unusable("a " + std::string(*sig_type) + " signature from an " + key.type + " key");
+      // An sk-ecdsa key may also sign through a web browser (WebAuthn); OpenSSH verifies both.
+      const bool webauthn = info.algorithm == Algorithm::sk_ecdsa && *sig_type == webauthn_sig_type;
+      if (*sig_type != info.name && !webauthn)
+        return unusable("a " + std::string(*sig_type) + " signature from an " + key.type + " key");
       const auto flags = reader.raw(1);
       const auto counter = reader.raw(4);
-      if (!flags || !counter || !reader.empty()) return unusable("the security-key signature lacks its flags and counter");
-      // PROTOCOL.u2f: the authenticator signs SHA-256(application) || flags || counter ||
-      // SHA-256(message).
-      const std::string signed_by_key =
-          sha256_bytes(decoded->application) + std::string(*flags) + std::string(*counter) + sha256_bytes(data);
+      if (!flags || !counter) return unusable("the security-key signature lacks its flags and counter");
+      std::string message_hash = sha256_bytes(data);
+      std::string extensions;
+      if (webauthn) {
+        const auto origin = reader.string();
+        const auto client_data = reader.string();
+        const auto webauthn_extensions = reader.string();
+        if (!origin || !client_data || !webauthn_extensions)
+          return unusable("the WebAuthn signature lacks its origin, client data or extensions");
+        const unsigned char flag_bits = static_cast<unsigned char>(flags->front());
+        // As OpenSSH's webauthn_check_prepare_hash: no quote in the origin, no attested data,
+        // extensions exactly when the flag says so, and clientData must begin with the JSON
+        // text that names this challenge (the signed data) and origin, byte for byte.
+        if (origin->find('"') != std::string_view::npos || (flag_bits & 0x40U) != 0 ||
+            ((flag_bits & 0x80U) == 0) != webauthn_extensions->empty())
+          return unusable("the WebAuthn signature's origin or flags are malformed");
+        std::string challenge = base64_encode(data);
+        while (!challenge.empty() && challenge.back() == '=') challenge.pop_back();
+        for (char& c : challenge) c = c == '+' ? '-' : c == '/' ? '_' : c;
+        const std::string expected =
+            R"({"type":"webauthn.get","challenge":")" + challenge + R"(","origin":")" + std::string(*origin) + "\"";
+        if (!client_data->starts_with(expected))
+          return {SignatureVerdict::invalid, "the WebAuthn client data does not name the signed data and origin"};
+        message_hash = sha256_bytes(*client_data);
+        extensions = std::string(*webauthn_extensions);
+      }
+      if (!reader.empty()) return unusable("bytes follow the security-key signature");
+      // PROTOCOL.u2f: the authenticator signs SHA-256(application) || flags || counter
+      // [|| extensions, WebAuthn] || SHA-256(message).
+      const std::string signed_by_key = sha256_bytes(decoded->application) + std::string(*flags) +
+                                        std::string(*counter) + extensions + message_hash;
       bool valid = false;
       if (info.algorithm == Algorithm::sk_ed25519) {
         if (signature->size() != ed25519_signature_size) return unusable("the Ed25519 security-key signature is not 64 bytes");

@@ -66,8 +66,9 @@ struct SignatureCheck {
 };
 
 // OpenSSH's sshkey_verify for the types above: `signature_blob` is string(signature type)
-// string(signature) [byte flags, uint32 counter for security keys] and `data` is what was
-// signed. `invalid`: the signature does not verify, or a security key's signature lacks the
+// string(signature) [byte flags, uint32 counter for security keys; then string origin, string
+// clientData, string extensions for webauthn-sk-ecdsa-sha2-nistp256@openssh.com] and `data`
+// is what was signed. `invalid`: the signature does not verify, or a security key's signature lacks the
 // user-presence flag. `unusable`: the key is one docket refuses (see decode_public_key), the
 // blob is malformed, or the signature type does not belong to the key or is the SHA-1
 // `ssh-rsa` that OpenSSH refuses.

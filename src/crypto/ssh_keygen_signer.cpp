@@ -428,8 +428,13 @@ private:
 
   std::string agent_hint() const {
     const std::string file = agent_only_ ? std::string("PRIVATE_KEY_FILE") : private_file_guess();
-    return "start ssh-agent and add the key: eval \"$(ssh-agent -s)\" && ssh-add " + file +
-           " (ssh-add -L lists the keys it holds)";
+    std::string hint = "start ssh-agent and add the key: eval \"$(ssh-agent -s)\" && ssh-add " + file +
+                       " (ssh-add -L lists the keys it holds)";
+    if (holds_ == KeyFileHolds::encrypted_private_key)
+      hint += "; ssh-add asks for the passphrase once, or run docket in a terminal to type it";
+    if (holds_ == KeyFileHolds::public_key && !agent_only_)
+      hint = "keep the unencrypted private key beside " + key_file_.string() + " (same name without .pub), or " + hint;
+    return hint;
   }
 
   std::string private_file_guess() const {

@@ -188,6 +188,6 @@ TEST_CASE("member add refuses a revoked key and a key another member holds") {
 
 TEST_CASE("signer rule names are stable") {
   CHECK(signer_rule_names() ==
-        std::vector<std::string_view>{"signers-form", "key-shared", "key-revoked", "revoked-keys-append-only",
+        std::vector<std::string_view>{"signers-form", "key-shared", "key-unusable", "key-revoked", "revoked-keys-append-only",
                                       "revocation-missing"});
 }

@@ -80,7 +80,7 @@ TEST_CASE("a signature made by ssh-keygen parses and verifies with ours") {
   CHECK(signature->ns == "git");
   CHECK(signature->hash_alg == "sha512");
   CHECK(signature->sig_type == "ssh-ed25519");
-  CHECK(signature->signature.size() == 64);
+  CHECK(signature->signature_blob.size() == 4 + 11 + 4 + 64);  // string("ssh-ed25519") string(64 bytes)
   CHECK(signature->key == *parse_openssh_public_key(docket::test::public_key_line(key_path)));
   CHECK(sshsig_armor(*signature) == stock.out);
 
@@ -109,7 +109,7 @@ TEST_CASE("verification fails for a tampered message, a wrong namespace, another
   CHECK_FALSE(sshsig_verify(wrong_key, message));
 
   auto flipped = *signature;
-  flipped.signature[5] ^= 0x40;
+  flipped.signature_blob[30] ^= 0x40;
   CHECK_FALSE(sshsig_verify(flipped, message));
 }
 
