@@ -3,7 +3,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 
 #include "docket/core/error.hpp"
@@ -11,8 +16,6 @@
 #include "docket/core/time.hpp"
 #include "docket/store/store.hpp"
 
-#include <cctype>
-#include <cstdlib>
 
 namespace docket::cli {
 namespace {
@@ -115,6 +118,23 @@ app::Settings CommandContext::settings() const {
   return s;
 }
 
+// A reader that went away (`docket list | head`): stop quietly with git's status, 128 + SIGPIPE.
+constexpr int kClosedPipe = 128 + SIGPIPE;
+
+// Flushes standard output and turns a failed write into exit status 9 with a message (or a
+// quiet kClosedPipe for a closed pipe, as git does); else returns `code`.
+int finish_output(int code) {
+  errno = 0;
+  const bool flushed = !std::cout.flush().fail() && std::fflush(stdout) == 0 && !std::ferror(stdout);
+  if (flushed) return code;
+  const int error = errno;
+  if (error == EPIPE) return kClosedPipe;
+  std::cerr << "docket: error: cannot write the output to standard output"
+            << (error != 0 ? std::string(": ") + std::strerror(error) : std::string()) << "\n"
+            << "docket: hint: check the free space and the file or descriptor it goes to\n";
+  return static_cast<int>(ExitCode::output);
+}
+
 int run_cli(int argc, char** argv) {
   CLI::App app{"docket — exception workflows for non-human identities, kept as signed git history", "docket"};
   app.set_version_flag("--version", std::string("docket ") + DOCKET_VERSION);
@@ -135,10 +155,10 @@ int run_cli(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
       return handle_parse_error(app, e, argc, argv);
     }
-    std::cout.flush();
-    return ctx.exit_code;
+    return finish_output(ctx.exit_code);
   } catch (const Error& e) {
-    std::cout.flush();
+    const int code = finish_output(static_cast<int>(e.code()));
+    if (code == kClosedPipe) return code;
     print_error(e);
     return static_cast<int>(e.code());
   } catch (const std::exception& e) {

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cli.hpp"
+#include "docket/core/display.hpp"
 #include "command_support.hpp"
 #include "docket/app/exceptions.hpp"
 #include "docket/core/findings.hpp"
@@ -70,8 +71,8 @@ std::string render_check_text(const std::vector<core::Finding>& findings, const 
   for (const auto& f : findings) {
     const core::RecordSummary& r = *by_id.at(f.id);
     const bool fails = core::fails_build(f.kind, policy);
-    out << upper(core::to_string(f.kind)) << (fails ? " (fails)" : "") << "  " << f.id.str() << "  " << r.title << "\n"
-        << "  " << f.detail << "\n"
+    out << upper(core::to_string(f.kind)) << (fails ? " (fails)" : "") << "  " << f.id.str() << "  " << core::display_line(r.title) << "\n"
+        << "  " << core::display_line(f.detail) << "\n"
         << "  owners: " << (r.owners.empty() ? "none" : join(email_texts(r.owners)))
         << (r.assignee ? "; assignee: " + r.assignee->str() : "") << (fails ? "; escalate to: " + escalation : "")
         << "\n";

@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "docket/core/display.hpp"
 #include "command_support.hpp"
 #include "docket/app/log.hpp"
 #include "docket/core/time.hpp"
@@ -28,7 +29,7 @@ void attach_log(CLI::App& cmd, CommandContext& ctx) {
     }
     std::string text;
     for (const auto& e : entries)
-      text += e.commit.substr(0, 12) + "  " + format_rfc3339(e.at) + "  " + e.signature + "  " + e.by + "  " + e.action + "\n";
+      text += e.commit.substr(0, 12) + "  " + format_rfc3339(e.at) + "  " + e.signature + "  " + core::display_line(e.by) + "  " + core::display_line(e.action) + "\n";
     print_human(*ctx.out, text);
   });
 }

@@ -3,10 +3,17 @@
 #include <algorithm>
 
 #include "docket/codec/json.hpp"
+#include "docket/core/display.hpp"
 #include "docket/core/time.hpp"
 
 namespace docket::cli {
 namespace {
+
+// Record text on one line of the screen (core/display.hpp): it can never start a line of its own.
+std::string shown(std::string_view text) { return core::display_line(text); }
+// Multi-line record text (comments, notes, reasons): its lines stay lines, indented under
+// `indent` so none can pass for a history entry.
+std::string shown_block(std::string_view text, std::string_view indent) { return core::display_block(text, indent); }
 
 std::string stamp_text(const Stamp& s) { return format_rfc3339(s.at) + " by " + s.by.str(); }
 
@@ -40,7 +47,7 @@ void append_fit(std::string& out, std::string_view text, std::size_t width) {
 }  // namespace
 
 void render_record(std::ostream& out, const Record& r) {
-  out << r.id.str() << "  " << r.title << "\n";
+  out << r.id.str() << "  " << shown(r.title) << "\n";
   out << "  state:     " << to_string(r.state);
   if (r.outcome) {
     out << " (" << to_string(r.outcome->resolution);
@@ -48,10 +55,10 @@ void render_record(std::ostream& out, const Record& r) {
     out << ")";
   }
   out << "\n  severity:  " << to_string(r.severity) << "\n";
-  if (!r.template_name.empty()) out << "  template:  " << r.template_name << "\n";
+  if (!r.template_name.empty()) out << "  template:  " << shown(r.template_name) << "\n";
   if (!r.identity.empty()) {
-    out << "  identity:  " << r.identity.kind << (r.identity.kind.empty() ? "" : ":") << r.identity.name;
-    if (!r.identity.system.empty()) out << " on " << r.identity.system;
+    out << "  identity:  " << shown(r.identity.kind) << (r.identity.kind.empty() ? "" : ":") << shown(r.identity.name);
+    if (!r.identity.system.empty()) out << " on " << shown(r.identity.system);
     out << "\n";
   }
   out << "  owners:    " << emails(r.owners) << "\n";
@@ -60,15 +67,15 @@ void render_record(std::ostream& out, const Record& r) {
   if (r.due) out << "  due:       " << format_rfc3339(*r.due) << "\n";
   if (!r.source.empty()) {
     if (!r.source.tool.empty() || !r.source.rule.empty() || !r.source.location.empty()) {
-      out << "  source:    " << r.source.tool << (r.source.rule.empty() ? "" : " / " + r.source.rule);
-      if (!r.source.location.empty()) out << " at " << r.source.location;
+      out << "  source:    " << shown(r.source.tool) << (r.source.rule.empty() ? "" : " / " + shown(r.source.rule));
+      if (!r.source.location.empty()) out << " at " << shown(r.source.location);
       out << "\n";
     }
-    if (!r.source.fingerprint.empty()) out << "  fingerprint: " << r.source.fingerprint << "\n";
+    if (!r.source.fingerprint.empty()) out << "  fingerprint: " << shown(r.source.fingerprint) << "\n";
     if (r.source.missing_since)
       out << "  not seen since: " << format_rfc3339(*r.source.missing_since) << " (the scanner no longer reports it)\n";
   }
-  if (!r.frameworks.empty()) out << "  frameworks: " << join(r.frameworks) << "\n";
+  if (!r.frameworks.empty()) out << "  frameworks: " << shown(join(r.frameworks)) << "\n";
   if (!r.recurrence_of.empty()) {
     std::vector<std::string> ids;
     for (const auto& id : r.recurrence_of) ids.push_back(id.str());
@@ -77,12 +84,12 @@ void render_record(std::ostream& out, const Record& r) {
   if (!r.checklist.empty()) {
     out << "\nchecklist:\n";
     for (const auto& item : r.checklist) {
-      out << "  [" << (item.done ? "x" : " ") << "] " << item.id << " — " << item.text
+      out << "  [" << (item.done ? "x" : " ") << "] " << shown(item.id) << " — " << shown(item.text)
           << (item.evidence_required ? " (evidence required)" : "") << "\n";
       if (item.done) {
         out << "      done " << stamp_text(item.done->stamp);
         if (!item.done->evidence.empty()) out << ", " << item.done->evidence.size() << " evidence";
-        if (!item.done->note.empty()) out << ": " << item.done->note;
+        if (!item.done->note.empty()) out << ": " << shown_block(item.done->note, "        ");
         out << "\n";
       }
     }
@@ -90,8 +97,8 @@ void render_record(std::ostream& out, const Record& r) {
   if (!r.evidence.empty()) {
     out << "\nevidence:\n";
     for (const auto& e : r.evidence) {
-      out << "  " << e.digest.str().substr(0, 19) << "…  " << e.name << " (" << e.size << " bytes) added "
-          << stamp_text(e.added) << (e.note.empty() ? "" : ": " + e.note) << "\n";
+      out << "  " << e.digest.str().substr(0, 19) << "…  " << shown(e.name) << " (" << e.size << " bytes) added "
+          << stamp_text(e.added) << (e.note.empty() ? "" : ": " + shown_block(e.note, "    ")) << "\n";
     }
   }
   if (!r.requests.empty()) {
@@ -99,22 +106,22 @@ void render_record(std::ostream& out, const Record& r) {
     for (const auto& q : r.requests) {
       out << "  round " << q.round << ": " << to_string(q.resolution) << " requested " << stamp_text(q.requested);
       if (q.expires) out << ", until " << format_rfc3339(*q.expires);
-      out << "\n      reason: " << q.reason << "\n";
-      for (const auto& c : q.controls) out << "      control: " << c << "\n";
+      out << "\n      reason: " << shown_block(q.reason, "        ") << "\n";
+      for (const auto& c : q.controls) out << "      control: " << shown(c) << "\n";
       for (const auto& a : r.approvals)
         if (a.round == q.round)
           out << "      " << (a.decision == Decision::approve ? "approved" : "denied") << " " << stamp_text(a.stamp)
-              << (a.note.empty() ? "" : ": " + a.note) << "\n";
+              << (a.note.empty() ? "" : ": " + shown_block(a.note, "        ")) << "\n";
     }
   }
   if (r.outcome) {
     out << "\noutcome: " << to_string(r.outcome->resolution) << ", decided " << stamp_text(r.outcome->decided);
-    if (!r.outcome->reason.empty()) out << "\n  reason: " << r.outcome->reason;
+    if (!r.outcome->reason.empty()) out << "\n  reason: " << shown_block(r.outcome->reason, "    ");
     out << "\n";
   }
   if (r.review.due || r.review.done) {
     out << "\npost-closure review: ";
-    if (r.review.done) out << "recorded " << stamp_text(*r.review.done) << ": " << r.review.note << "\n";
+    if (r.review.done) out << "recorded " << stamp_text(*r.review.done) << ": " << shown_block(r.review.note, "  ") << "\n";
     else out << "due " << format_rfc3339(*r.review.due) << "\n";
   }
   if (!r.events.empty() || !r.comments.empty()) {
@@ -126,10 +133,12 @@ void render_record(std::ostream& out, const Record& r) {
     };
     std::vector<Line> lines;
     for (const auto& e : r.events)
-      lines.push_back({e.stamp.at, format_rfc3339(e.stamp.at) + "  " + e.stamp.by.str() + "  " + e.action +
-                                       (e.detail.empty() ? "" : ": " + e.detail)});
+      lines.push_back({e.stamp.at, format_rfc3339(e.stamp.at) + "  " + e.stamp.by.str() + "  " + shown(e.action) +
+                                       (e.detail.empty() ? "" : ": " + shown_block(e.detail, "      "))});
+    // A comment's own lines are indented deeper than any history entry starts.
     for (const auto& c : r.comments)
-      lines.push_back({c.stamp.at, format_rfc3339(c.stamp.at) + "  " + c.stamp.by.str() + "  comment: " + c.text});
+      lines.push_back({c.stamp.at, format_rfc3339(c.stamp.at) + "  " + c.stamp.by.str() + "  comment: " +
+                                       shown_block(c.text, "      ")});
     std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) { return a.at < b.at; });
     for (const auto& l : lines) out << "  " << l.text << "\n";
   }
@@ -168,7 +177,7 @@ void append_list_line(std::string& out, const app::ListedException& r, std::size
   out += "  ";
   append_fit(out, r.assignee.empty() ? "-" : r.assignee, 24);
   out += "  ";
-  out += r.title;
+  core::append_display_line(out, r.title);
   out += '\n';
 }
 

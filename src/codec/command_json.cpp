@@ -129,6 +129,22 @@ E enum_of(const json& j, const char* key, Parse parse) {
 
 }  // namespace
 
+namespace {
+
+// A replay line is JSON, which holds UTF-8 only: text that is not (a title or note typed in
+// another encoding) is bad input, refused before anything is written.
+std::string dump_replay(const json& line) {
+  try {
+    return line.dump();
+  } catch (const json::type_error&) {
+    const std::string verb = line.value("verb", std::string("command"));
+    throw Error(ExitCode::usage, "the text given to '" + verb + "' is not valid UTF-8 (a title, note, reason or other field)",
+                "pass text encoded as UTF-8");
+  }
+}
+
+}  // namespace
+
 std::string command_to_json(const ExceptionId& id, const core::Command& c) {
   json j = std::visit(
       overloaded{
@@ -161,7 +177,7 @@ std::string command_to_json(const ExceptionId& id, const core::Command& c) {
       c);
   j["verb"] = std::string(core::verb(c));
   j["id"] = id.str();
-  return j.dump();
+  return dump_replay(j);
 }
 
 std::string open_to_json(const ExceptionId& id, const ReplayOpen& o) {
@@ -169,7 +185,7 @@ std::string open_to_json(const ExceptionId& id, const ReplayOpen& o) {
   for (const auto& e : o.owners) owners.push_back(e.str());
   json recurrences = json::array();
   for (const auto& earlier : o.recurrence_of) recurrences.push_back(earlier.str());
-  return json{{"verb", "open"},
+  return dump_replay(json{{"verb", "open"},
               {"id", id.str()},
               {"title", o.title},
               {"template", o.template_name},
@@ -178,8 +194,7 @@ std::string open_to_json(const ExceptionId& id, const ReplayOpen& o) {
               {"owners", owners},
               {"source",
                {{"tool", o.source.tool}, {"rule", o.source.rule}, {"fingerprint", o.source.fingerprint}, {"location", o.source.location}}},
-              {"recurrence_of", recurrences}}
-      .dump();
+              {"recurrence_of", recurrences}});
 }
 
 namespace {

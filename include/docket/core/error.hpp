@@ -19,6 +19,7 @@ enum class ExitCode : int {
   store = 6,          // the repository or ref is unusable (not a docket store, git failure)
   key = 7,            // the signing key is missing, unreadable or not allowed
   untrusted = 8,      // the store's history does not verify (forged, rewound or replaced): nothing was done
+  output = 9,         // writing the output failed (disk full, closed descriptor); a change made is committed
   internal = 70,      // a bug in docket
 };
 
