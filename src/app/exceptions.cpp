@@ -11,6 +11,8 @@
 #include "docket/codec/yaml.hpp"
 #include "docket/core/error.hpp"
 #include "docket/core/id.hpp"
+#include "docket/core/lifecycle.hpp"
+#include "docket/store/files.hpp"
 #include "docket/core/secrets.hpp"
 #include "docket/core/suggest.hpp"
 #include "docket/crypto/sha256.hpp"
@@ -150,40 +152,78 @@ Record change_exception(Session& session, std::string_view query, const core::Co
   return commit_command(session, query, command, {});
 }
 
-Record attach_evidence(Session& session, std::string_view query, const AttachRequest& request) {
+namespace {
+
+// Files are read in chunks of this size: constant memory whatever the evidence size.
+constexpr std::size_t kAttachChunk = 1 << 16;
+// A spool file nobody wrote to for this long belongs to no live attach.
+constexpr std::chrono::seconds kAbandonedBlobAge{3600};
+
+}  // namespace
+
+Record attach_evidence(Session& session, std::string_view query, const AttachRequest& request, bool* already_held) {
+  if (already_held) *already_held = false;
   // Content goes into the object database first (outside the retry loop: blobs are immutable
   // and content-addressed, so a retry reuses them). Only the commit is retried.
   struct Stored {
     Evidence evidence;
     store::ObjectId blob;
   };
-  std::vector<Stored> stored;
+  // Every file is opened and checked before anything is written: regular files only, each within
+  // the store's evidence size limit.
+  const Policy policy = load_config(session.tip()).policy;
+  std::vector<store::InputFile> inputs;
   for (const auto& path : request.files) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-      throw Error(ExitCode::not_found, "cannot read evidence file " + path.string(), "check the path and its permissions");
-    if (std::filesystem::is_directory(path))
-      throw Error(ExitCode::usage, path.string() + " is a folder", "attach files, e.g. an archive of the folder");
+    inputs.push_back(store::InputFile::open_regular(path, "evidence file"));
+    core::require_evidence_size(path.string(), inputs.back().size(), policy);
+  }
+  // What a killed attach left in the object directory (libgit2's spool) goes now.
+  session.store().remove_abandoned_blob_files(kAbandonedBlobAge);
+  std::vector<Stored> stored;
+  std::vector<char> buffer(kAttachChunk);
+  for (std::size_t f = 0; f < inputs.size(); ++f) {
+    const std::filesystem::path& path = request.files[f];
     SecretScanner scanner;
+    crypto::Sha256 hash;
+    std::uint64_t size = 0;
     store::BlobWriter blob = session.store().blob_writer();
-    const auto digest = crypto::sha256_stream(in, [&](std::string_view chunk) {
+    while (const std::size_t got = inputs[f].read(buffer)) {
+      const std::string_view chunk(buffer.data(), got);
+      size += got;
+      // The file may grow while it is read: the limit holds for what is stored.
+      core::require_evidence_size(path.string(), size, policy);
       if (!request.allow_secret) scanner.feed(chunk);
+      hash.update(chunk);
       blob.write(chunk);
-    });
-    if (!in.eof())
-      throw Error(ExitCode::not_found, "reading " + path.string() + " failed part-way", "check the file and retry");
+    }
     if (const auto& secret = scanner.finding())
       throw Error(ExitCode::refused,
                   path.string() + " looks like it contains a live secret (" + secret->kind + " at byte " +
                       std::to_string(secret->offset) + ")",
                   "redact it first, or pass --allow-secret if this is a revoked value that must be kept");
     Evidence e;
-    e.digest = digest.digest;
+    e.digest = hash.finish();
     e.name = path.filename().string();
-    e.size = digest.size;
+    e.size = size;
     e.media_type = std::string(kEvidenceMediaType);
     e.note = request.note;
     stored.push_back(Stored{e, blob.finish()});
+  }
+  // The same content named twice (`attach ID f f`, or two copies) is one piece of evidence.
+  std::vector<Stored> unique;
+  for (auto& s : stored)
+    if (std::none_of(unique.begin(), unique.end(), [&](const Stored& u) { return u.evidence.digest == s.evidence.digest; }))
+      unique.push_back(std::move(s));
+  stored = std::move(unique);
+  // Content the exception already holds, with no checklist item to complete, changes nothing:
+  // no commit (a script that attaches again is idempotent).
+  if (!request.item) {
+    const store::Snapshot snap = session.tip();
+    Record current = load_record(snap, session.resolve_id(snap, query));
+    if (std::all_of(stored.begin(), stored.end(), [&](const Stored& s) { return current.has_evidence(s.evidence.digest); })) {
+      if (already_held) *already_held = true;
+      return current;
+    }
   }
   core::Attach cmd;
   for (const auto& s : stored) cmd.files.push_back(s.evidence);

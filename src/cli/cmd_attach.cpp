@@ -1,4 +1,6 @@
 // docket attach: add evidence files (streamed, hashed, scanned for secrets).
+#include <iostream>
+
 #include "cli.hpp"
 #include "command_support.hpp"
 #include "docket/app/exceptions.hpp"
@@ -24,7 +26,11 @@ void attach_attach(CLI::App& cmd, CommandContext& ctx) {
     req.note = extra->note;
     req.allow_secret = extra->allow_secret;
     app::Session session(ctx.settings());
-    print_record(ctx, app::attach_evidence(session, opts->id, req), opts->json);
+    bool already_held = false;
+    const Record record = app::attach_evidence(session, opts->id, req, &already_held);
+    if (already_held)
+      std::cerr << "docket: " << record.id.str() << " already holds this evidence; nothing was committed\n";
+    print_record(ctx, record, opts->json);
   });
 }
 

@@ -78,6 +78,9 @@ FieldMap severity_fields(const Field& field) {
 
 // A policy duration, at most kLongestPolicyDuration: a longer one would compute times docket
 // cannot write (rule time-range), so it is refused when the policy is read.
+// Evidence beyond 1 TiB is not a file anyone attaches to a ticket.
+constexpr std::uint64_t kLargestEvidenceLimit = 1ULL << 40;
+
 Duration policy_duration(const Field& field) {
   const Duration d = field.duration();
   if (d > kLongestPolicyDuration)
@@ -154,6 +157,7 @@ std::string policy_to_yaml(const Policy& p) {
   w.duration_field("review_after", p.review_after);
   w.duration_field("expiring_soon", p.expiring_soon);
   w.duration_field("clock_skew", p.clock_skew);
+  if (p.max_evidence_bytes != Policy{}.max_evidence_bytes) w.plain_field("max_evidence_size", format_byte_size(p.max_evidence_bytes));
   w.key("fail_on");
   if (p.fail_on.empty()) {
     w.empty_list();  // absent would mean the default findings
@@ -188,7 +192,8 @@ Policy policy_from_yaml(std::string_view text, std::string_view source) {
   const FieldMap fields =
       detail::top_level_fields(document, "a docket policy",
                                {"version", "id_prefix", "sla", "approvals", "max_acceptance", "review_after",
-                                "expiring_soon", "clock_skew", "fail_on", "teams", "escalation", "members"});
+                                "expiring_soon", "clock_skew", "max_evidence_size", "fail_on", "teams", "escalation",
+                                "members"});
   Policy p;
   const Field version = fields.required("version");
   p.version = version.integer(1, std::numeric_limits<int>::max());
@@ -207,6 +212,13 @@ Policy policy_from_yaml(std::string_view text, std::string_view source) {
   if (const auto value = fields.optional("review_after")) p.review_after = policy_duration(*value);
   if (const auto value = fields.optional("expiring_soon")) p.expiring_soon = policy_duration(*value);
   if (const auto value = fields.optional("clock_skew")) p.clock_skew = policy_duration(*value);
+  if (const auto value = fields.optional("max_evidence_size")) {
+    const auto bytes = parse_byte_size(value->text());
+    if (!bytes || *bytes > kLargestEvidenceLimit)
+      value->fail("'" + value->text() + "' is not a size between 1 and " + format_byte_size(kLargestEvidenceLimit),
+                  "write a whole number of bytes, KiB, MiB, GiB or TiB, e.g. 1GiB");
+    p.max_evidence_bytes = *bytes;
+  }
   // `fail_on: []` fails on nothing; an absent (or null) `fail_on` keeps the default findings.
   if (const auto value = fields.optional("fail_on")) p.fail_on = read_fail_on(*value);
   if (const auto teams = fields.optional("teams")) p.teams = read_teams(*teams);

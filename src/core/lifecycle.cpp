@@ -31,6 +31,7 @@ constexpr std::string_view kOneVotePerRound = "one-vote-per-round";
 constexpr std::string_view kEscalationTarget = "escalation-target";
 constexpr std::string_view kTextRequired = "text-required";
 constexpr std::string_view kSightingChange = "sighting-change";
+constexpr std::string_view kEvidenceSize = "evidence-size";
 
 [[noreturn]] void refuse(std::string_view rule, std::string what, std::string hint = {}) {
   throw RuleViolation(std::string(rule), std::move(what), std::move(hint));
@@ -156,6 +157,7 @@ Record apply_move(Record r, const Move& c, const Context& ctx) {
 
 Record apply_attach(Record r, const Attach& c, const Context& ctx) {
   if (c.files.empty()) refuse(kEvidenceRequired, "no evidence files were given", "name at least one FILE");
+  for (const auto& file : c.files) require_evidence_size(file.name, file.size, ctx.policy);
   ChecklistItem* item = nullptr;
   if (c.item) {
     require_not_closed(r, "completing a checklist item");
@@ -524,6 +526,14 @@ Record apply(const Record& before, const Command& cmd, const Context& ctx) {
                     cmd);
 }
 
+void require_evidence_size(std::string_view name, std::uint64_t bytes, const Policy& policy) {
+  if (bytes <= policy.max_evidence_bytes) return;
+  refuse(kEvidenceSize,
+         std::string(name) + " is larger than the store's evidence limit of " + format_byte_size(policy.max_evidence_bytes) +
+             " (max_evidence_size in docket.yaml)",
+         "attach a smaller excerpt or a compressed archive, or have an admin raise max_evidence_size");
+}
+
 const std::vector<std::string_view>& rule_names() {
   static const std::vector<std::string_view> names = [] {
     std::vector<std::string_view> all{
@@ -531,7 +541,7 @@ const std::vector<std::string_view>& rule_names() {
       kLifecycleTransition, kAssigneeMember,    kChecklistItemKnown, kChecklistItemOnce, kEvidenceRequired,
       kChecklistComplete,  kAcceptanceExpiry,   kAcceptanceMaxDuration, kAcceptanceControls, kApproverRole,
       kSeparationOfDuties, kOneVotePerRound,    kEscalationTarget,   kTextRequired,      kSightingChange,
-      kTimeRangeRule};
+      kTimeRangeRule,      kEvidenceSize};
     const auto& membership = membership_rule_names();
     all.insert(all.end(), membership.begin(), membership.end());
     return all;

@@ -120,4 +120,32 @@ std::string Sha256Digest::hex() const {
   return out;
 }
 
+namespace {
+constexpr std::array<std::pair<std::string_view, std::uint64_t>, 4> kSizeUnits{
+    {{"TiB", 1ULL << 40}, {"GiB", 1ULL << 30}, {"MiB", 1ULL << 20}, {"KiB", 1ULL << 10}}};
+}  // namespace
+
+std::optional<std::uint64_t> parse_byte_size(std::string_view text) {
+  std::uint64_t unit = 1;
+  for (const auto& [suffix, bytes] : kSizeUnits)
+    if (text.size() > suffix.size() && text.ends_with(suffix)) {
+      unit = bytes;
+      text.remove_suffix(suffix.size());
+      break;
+    }
+  if (text.empty() || text.size() > 19 || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return std::nullopt;
+  std::uint64_t number = 0;
+  for (char c : text) number = number * 10 + static_cast<std::uint64_t>(c - '0');
+  constexpr std::uint64_t limit = 1ULL << 63;
+  if (number == 0 || number > limit / unit) return std::nullopt;
+  return number * unit;
+}
+
+std::string format_byte_size(std::uint64_t bytes) {
+  for (const auto& [suffix, unit] : kSizeUnits)
+    if (bytes != 0 && bytes % unit == 0) return std::to_string(bytes / unit) + std::string(suffix);
+  return std::to_string(bytes);
+}
+
 }  // namespace docket

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <string>
+#include <utility>
 
 #include "docket/core/error.hpp"
 
@@ -53,6 +54,60 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
   if (::close(closing) != 0) fail(std::strerror(errno));
   if (::rename(file.name.c_str(), path.c_str()) != 0) fail(std::strerror(errno));
   file.keep = true;
+}
+
+namespace {
+
+std::string kind_of(mode_t mode) {
+  if (S_ISDIR(mode)) return "a folder";
+  if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  return "not a regular file";
+}
+
+}  // namespace
+
+InputFile InputFile::open_regular(const std::filesystem::path& path, std::string_view what) {
+  const std::string name = std::string(what) + " " + path.string();
+  // O_NONBLOCK: opening a FIFO with no writer would otherwise wait for one forever.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) {
+    const int error = errno;
+    if (error == ENXIO)  // a FIFO or socket nobody serves
+      throw Error(ExitCode::usage, name + " is not a regular file", "give a regular file; copy the data into one first");
+    throw Error(ExitCode::not_found, "cannot read " + name + ": " + std::strerror(error), "check the path and its permissions");
+  }
+  struct stat status{};
+  if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
+    const mode_t mode = status.st_mode;
+    ::close(fd);
+    throw Error(ExitCode::usage, name + " is " + kind_of(mode) + ", not a regular file",
+                S_ISDIR(mode) ? "attach files, e.g. an archive of the folder"
+                              : "give a regular file; copy the data into one first (e.g. head -c SIZE DEVICE > FILE)");
+  }
+  // Regular files never block; reads go back to blocking mode.
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  return InputFile(path, fd, static_cast<std::uint64_t>(status.st_size));
+}
+
+InputFile::~InputFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+InputFile::InputFile(InputFile&& other) noexcept
+    : path_(std::move(other.path_)), fd_(std::exchange(other.fd_, -1)), size_(other.size_) {}
+
+std::size_t InputFile::read(std::span<char> buffer) {
+  while (true) {
+    const ssize_t got = ::read(fd_, buffer.data(), buffer.size());
+    if (got >= 0) return static_cast<std::size_t>(got);
+    if (errno == EINTR) continue;
+    const int error = errno;
+    throw Error(ExitCode::not_found, "reading " + path_.string() + " failed part-way: " + std::strerror(error),
+                "check the file and retry");
+  }
 }
 
 }  // namespace docket::store

@@ -375,6 +375,23 @@ BlobWriter Store::blob_writer() {
   return BlobWriter(std::move(impl));
 }
 
+std::size_t Store::remove_abandoned_blob_files(std::chrono::seconds min_age) {
+  std::size_t removed = 0;
+  std::error_code error;
+  const auto now = std::filesystem::file_time_type::clock::now();
+  for (std::filesystem::directory_iterator it(repo_.common_dir() / "objects", error), end; !error && it != end;
+       it.increment(error)) {
+    const std::string name = it->path().filename().string();
+    if (!name.starts_with("streamed_git2_") && !name.starts_with("tmp_object_git2_")) continue;
+    std::error_code ignored;
+    if (!it->is_regular_file(ignored) || it->is_symlink(ignored)) continue;
+    const auto modified = it->last_write_time(ignored);
+    if (ignored || now - modified < min_age) continue;
+    if (std::filesystem::remove(it->path(), ignored)) ++removed;
+  }
+  return removed;
+}
+
 ObjectId Store::write_blob(std::string_view content) {
   git_oid id{};
   int rc = git_blob_create_from_buffer(&id, raw_repo(repo_), content.data(), content.size());

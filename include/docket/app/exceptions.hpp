@@ -43,8 +43,13 @@ struct AttachRequest {
   bool allow_secret = false;
 };
 // Streams each file into the store (SHA-256 and git blob in one pass, constant memory),
-// refusing files that look like they hold a live secret unless allow_secret.
-Record attach_evidence(Session& session, std::string_view query, const AttachRequest& request);
+// refusing files that look like they hold a live secret unless allow_secret. Only regular files
+// (Error(usage) for a folder, FIFO, socket or device, before anything is read), each within the
+// policy's max_evidence_size (rule evidence-size, before and while reading). The same content
+// twice is one piece of evidence; when the exception already holds all of it and no item is
+// named, nothing is committed and `*already_held` (when given) is set.
+Record attach_evidence(Session& session, std::string_view query, const AttachRequest& request,
+                       bool* already_held = nullptr);
 
 Record show_exception(Session& session, std::string_view query);
 

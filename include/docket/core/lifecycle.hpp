@@ -103,4 +103,8 @@ int approvals_in_current_round(const Record& r);
 // Names of every rule apply/open_record can refuse with, for documentation and tests.
 const std::vector<std::string_view>& rule_names();
 
+// Rule evidence-size: a file `name` of `bytes` bytes is within policy.max_evidence_bytes. apply
+// checks every attached file; `docket attach` checks before reading and as it reads.
+void require_evidence_size(std::string_view name, std::uint64_t bytes, const Policy& policy);
+
 }  // namespace docket::core

@@ -33,6 +33,9 @@ struct Policy {
   Duration expiring_soon{14 * 86400};
   // How far a commit's time may run ahead of the verifier's clock (docs/verify.md, time-future).
   Duration clock_skew{5 * 60};
+  // The largest evidence file `docket attach` takes (docket.yaml `max_evidence_size`, written
+  // only when not the default): larger files are refused before anything is written.
+  std::uint64_t max_evidence_bytes = 1ULL << 30;
   // Which `docket check` findings fail the build: expired, sla-breach, review-overdue, expiring-soon.
   std::set<std::string> fail_on{"expired", "sla-breach"};
   // Named groups that templates route to (`security`, `platform`), and escalation owners.

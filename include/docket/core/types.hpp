@@ -90,4 +90,11 @@ std::optional<Resolution> parse_resolution(std::string_view);
 std::optional<Role> parse_role(std::string_view);
 std::optional<Decision> parse_decision(std::string_view);
 
+// Sizes in bytes as docket.yaml writes them: a whole number of bytes, or of KiB, MiB, GiB or TiB
+// (IEC 80000-13 binary prefixes): `1GiB`, `512MiB`, `1048576`. nullopt when malformed, zero,
+// or above 2^63.
+std::optional<std::uint64_t> parse_byte_size(std::string_view text);
+// The exact size in the largest unit that divides it: `1GiB`, `1536KiB`, `1000`.
+std::string format_byte_size(std::uint64_t bytes);
+
 }  // namespace docket

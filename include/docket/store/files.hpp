@@ -1,7 +1,9 @@
 #pragma once
 // Files docket writes beside the object database (caches) and for users (reports).
 
+#include <cstdint>
 #include <filesystem>
+#include <span>
 #include <string_view>
 
 namespace docket::store {
@@ -11,5 +13,33 @@ namespace docket::store {
 // file or the whole new one. Caches that check their own content pass durable=false (no fsync).
 // Throws Error(usage) naming the path when the folder cannot be written.
 void write_file_atomically(const std::filesystem::path& path, std::string_view content, bool durable = true);
+
+// A file a user names as input (evidence), opened for streaming. Only regular files: the file
+// is opened without blocking (a FIFO with no writer, a terminal) and the kind of the opened file
+// itself is checked, so no rename between check and read can swap in a device.
+class InputFile {
+public:
+  // `what` names the file's role in messages ("evidence file"). Throws Error(usage) naming the
+  // path and its kind for a directory, FIFO, socket or device, and Error(not_found) when it is
+  // missing or cannot be read.
+  static InputFile open_regular(const std::filesystem::path& path, std::string_view what);
+  ~InputFile();
+  InputFile(InputFile&&) noexcept;
+  InputFile& operator=(InputFile&&) = delete;
+  InputFile(const InputFile&) = delete;
+  InputFile& operator=(const InputFile&) = delete;
+
+  // The size when opened, in bytes.
+  std::uint64_t size() const noexcept { return size_; }
+  // Reads up to `buffer.size()` bytes; returns 0 at the end. Throws Error(not_found) naming the
+  // path when reading fails.
+  std::size_t read(std::span<char> buffer);
+
+private:
+  InputFile(std::filesystem::path path, int fd, std::uint64_t size) : path_(std::move(path)), fd_(fd), size_(size) {}
+  std::filesystem::path path_;
+  int fd_ = -1;
+  std::uint64_t size_ = 0;
+};
 
 }  // namespace docket::store

@@ -249,6 +249,11 @@ public:
 
   BlobWriter blob_writer();
   ObjectId write_blob(std::string_view content);
+  // Removes what a blob writer killed mid-stream left in the object directory: libgit2's
+  // spool (`objects/streamed_git2_*`, which git's gc never removes) and unfinished objects
+  // (`objects/tmp_object_git2_*`), when not modified for `min_age` (a live writer keeps
+  // writing to its own). Returns how many files were removed; failures are ignored.
+  std::size_t remove_abandoned_blob_files(std::chrono::seconds min_age);
 
   // Builds the tree from `base` plus `changes`, makes the commit object with `base.commit()`
   // as its parent (none if empty), signs it with `signer`, and moves the ref by

@@ -912,6 +912,14 @@ TEST_CASE("every rule in rule_names() has a scenario that triggers it") {
       {"text-required", [&] { (void)w.apply_as(kRita, w.opened(), AddComment{""}); }},
       {"sighting-change", [&] { (void)w.apply_as(kCi, w.opened(), MarkSeen{"reported again"}); }},
       {"time-range", [&] { (void)core::apply(w.opened(), AddComment{"hi"}, Context{kRita, Timestamp{kLatestTime.seconds + 1}, policy}); }},
+      {"evidence-size", [&] {
+         Policy small = policy;
+         small.max_evidence_bytes = 10;
+         Evidence big;
+         big.name = "dump.bin";
+         big.size = 11;
+         (void)core::apply(w.opened(), Attach{{big}, std::nullopt, ""}, Context{kRita, w.now, small});
+       }},
       // core/membership
       {"admin-only", [&] { (void)add_member(policy, Member{kMallory, "M", {Role::reporter}}, w.as(kRita)); }},
       {"roles-required", [&] { (void)add_member(policy, Member{kMallory, "M", {}}, w.as(kAdmin)); }},
