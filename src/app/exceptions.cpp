@@ -100,7 +100,7 @@ OpenResult open_exception(Session& session, const OpenRequest& request) {
   try {
     session.commit([&](const store::Snapshot& snap) -> Session::Commit {
     const StoreConfig config = load_config(snap);
-    session.check_signer_allowed(config.signers);
+    session.check_signer_allowed(config);
     // Earlier records matter only for a fingerprint or an identity: without either, opening reads
     // nothing but the one path its new id takes.
     std::vector<core::RecordSummary> records;
@@ -132,7 +132,7 @@ Record commit_command(Session& session, std::string_view query, const core::Comm
   Record after;
   session.commit([&](const store::Snapshot& snap) -> Session::Commit {
     const StoreConfig config = load_config(snap);
-    session.check_signer_allowed(config.signers);
+    session.check_signer_allowed(config);
     const ExceptionId id = session.resolve_id(snap, query);
     const Record before = load_record(snap, id);
     after = core::apply(before, command, core::Context{session.actor().email, session.now(), config.policy});

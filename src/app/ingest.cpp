@@ -82,7 +82,7 @@ IngestResult ingest_reports(Session& session, const IngestRequest& request) {
     const store::ObjectId commit = session.commit([&](const store::Snapshot& snap) -> Session::Commit {
       result = IngestResult{};  // the transaction may run again after a lost race
       const StoreConfig config = load_config(snap);
-      session.check_signer_allowed(config.signers);
+      session.check_signer_allowed(config);
       for (const auto& [rule, name] : request.template_map) (void)find_template(config, name);
       const std::vector<core::RecordSummary> records = session.index().summaries(snap);
       const core::IngestPlan plan = core::plan_ingest(records, report);

@@ -58,7 +58,7 @@ Policy add_member(Session& session, const MemberAdd& request) {
   Policy after;
   session.commit([&](const store::Snapshot& snap) -> Session::Commit {
     const StoreConfig config = load_config(snap);
-    session.check_signer_allowed(config.signers);
+    session.check_signer_allowed(config);
     after = core::add_member(config.policy, Member{request.email, request.name, request.roles},
                              core::Context{session.actor().email, session.now(), config.policy});
     crypto::require_key_assignable(config.signers, config.revoked, request.email, key);
@@ -80,7 +80,7 @@ Policy rotate_member_key(Session& session, const Email& email, const std::filesy
   Policy policy;
   session.commit([&](const store::Snapshot& snap) -> Session::Commit {
     const StoreConfig config = load_config(snap);
-    session.check_signer_allowed(config.signers);
+    session.check_signer_allowed(config);
     policy = config.policy;
     core::require_admin(core::Context{session.actor().email, session.now(), config.policy}, "change members' keys");
     core::require_member_known(config.policy, email);
@@ -116,7 +116,7 @@ Policy remove_member(Session& session, const Email& email) {
   Policy after;
   session.commit([&](const store::Snapshot& snap) -> Session::Commit {
     const StoreConfig config = load_config(snap);
-    session.check_signer_allowed(config.signers);
+    session.check_signer_allowed(config);
     after = core::remove_member(config.policy, email, core::Context{session.actor().email, session.now(), config.policy});
     return {{{std::string(kPolicyPath), codec::policy_to_yaml(after)},
              {std::string(kSignersPath), without_principal(*snap.read(kSignersPath), email)},

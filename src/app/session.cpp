@@ -73,8 +73,13 @@ std::string signing_key_spec(const Settings& settings, const store::Repository& 
                   "run: git config gpg.format ssh (or pass --key / set DOCKET_SIGNING_KEY)");
     if (key) spec = key;
     // git asks gpg.ssh.defaultKeyCommand only when user.signingkey is unset.
-    if (!spec && ssh)
-      if (const auto command = repo.config("gpg.ssh.defaultKeyCommand")) spec = crypto::default_signing_key(*command);
+    if (!spec)
+      if (const auto command = repo.config("gpg.ssh.defaultKeyCommand")) {
+        if (!ssh)
+          throw Error(ExitCode::key, "git config gpg.ssh.defaultKeyCommand is set but gpg.format is not ssh, so git and docket ignore it",
+                      "run: git config gpg.format ssh");
+        spec = crypto::default_signing_key(*command);
+      }
   }
   if (!spec)
     throw Error(ExitCode::key, "no signing key is configured",
@@ -203,9 +208,15 @@ const crypto::Signer& Session::signer() {
   return *signer_;
 }
 
-void Session::check_signer_allowed(const crypto::AllowedSigners& signers) {
+void Session::check_signer_allowed(const StoreConfig& config) {
   const auto& key = signer().public_key();
-  if (!signers.allows(actor().email.str(), key, "git", now()))
+  if (config.revoked.contains(key))
+    throw Error(ExitCode::key,
+                "the signing key " + key.fingerprint() + " was revoked (replaced by docket member key, or its member removed)" +
+                    " and can never sign again",
+                "sign with your current key (docket member list shows it), or ask an admin for: docket member key " +
+                    actor().email.str() + " --key NEW.pub");
+  if (!config.signers.allows(actor().email.str(), key, "git", now()))
     throw Error(ExitCode::key,
                 "the signing key " + key.fingerprint() + " is not listed for " + actor().email.str() +
                     " in the store's allowed_signers",

@@ -210,7 +210,7 @@ private:
         throw Error(ExitCode::refused,
                     actor.str() + " is not a member on both sides of the sync, so may not sign the merge",
                     "ask another member to run docket sync, or an admin to add " + actor.str());
-    session_.check_signer_allowed(ours.signers);
+    session_.check_signer_allowed(ours);
   }
 
   // The fork rule: what either side brings must be allowed by the other's members, roles and keys.

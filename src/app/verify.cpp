@@ -203,7 +203,8 @@ private:
       case crypto::SignatureStatus::bad:
         violation("", "signature-invalid",
                   "the signature of the commit by " + who + " is " + std::string(crypto::to_string(check.status)) +
-                      ": it does not verify over the commit's bytes");
+                      ": it does not verify over the commit's bytes" +
+                      (check.problem.empty() ? std::string() : " (" + check.problem + ")"));
         return std::nullopt;
       case crypto::SignatureStatus::unknown_key: {
         const std::string key = check.key ? check.key->fingerprint() : std::string("?");

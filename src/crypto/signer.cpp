@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "docket/core/error.hpp"
+#include "docket/crypto/signer_rules.hpp"
 #include "docket/crypto/sshsig.hpp"
 #include "key_file.hpp"
 #include "openssl_handles.hpp"
@@ -158,6 +159,12 @@ SshPublicKey load_public_key(const std::filesystem::path& path) {
     throw Error(error.code(), error.what(), "give the path of the OpenSSH public key (the .pub file, ssh-ed25519 AAAA…)");
   }
   const std::string_view content = file.bytes.view();
+  // A key docket refuses is the same refusal whatever the file's format: rule key-unusable.
+  const auto unusable = [&](const std::string& reason) {
+    return RuleViolation(std::string(kKeyUnusable), "the key in " + path.string() + " is " + reason,
+                         "ask for an Ed25519 key (ssh-keygen -t ed25519), or an RSA (3072 bits) or ECDSA key; docket(1) "
+                         "KEYS lists what it accepts");
+  };
   switch (detail::detect_key_file_format(content)) {
     case detail::KeyFileFormat::openssh_private:
       return detail::parse_openssh_private_key(content, path, detail::PrivatePart::skip).public_key;
@@ -165,11 +172,22 @@ SshPublicKey load_public_key(const std::filesystem::path& path) {
       const bool is_public = trim(content).starts_with("-----BEGIN PUBLIC KEY-----");
       const detail::EvpPkey key =
           is_public ? detail::parse_pem_public_key(content, path) : detail::parse_pem_private_key(content, path);
-      return detail::public_key_of(key.get(), path.string());
+      try {
+        return detail::public_key_of(key.get(), path.string());
+      } catch (const Error& error) {
+        const char* type_name = EVP_PKEY_get0_type_name(key.get());
+        throw unusable(std::string("a ") + (type_name ? type_name : "non-SSH") +
+                       " key, a type SSH does not sign with");
+      }
     }
     case detail::KeyFileFormat::openssh_public: return *parse_openssh_public_key(content);
     case detail::KeyFileFormat::unknown: break;
   }
+  // `TYPE BASE64` whose fields do not fit the type (a compressed ECDSA point, another curve,
+  // trailing bytes): say so rather than "not a key".
+  const std::string_view line = trim(content).substr(0, trim(content).find('\n'));
+  const std::string_view type = line.substr(0, line.find(' '));
+  if (detail::key_type_info(type)) throw unusable("a malformed " + std::string(type) + " key (its fields do not fit the type)");
   throw Error(ExitCode::key, "key file " + path.string() + " is not an OpenSSH or PEM key",
               "give a .pub file, an OpenSSH private key or a PEM key");
 }

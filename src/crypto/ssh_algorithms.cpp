@@ -42,11 +42,19 @@ const EVP_MD* ecdsa_digest(const KeyTypeInfo& info) {
   return EVP_sha512();
 }
 
-// RFC 4251 §5 mpint: positive numbers only (OpenSSH's sshbuf_get_bignum2 refuses negatives).
+// RFC 4251 §5 mpint, as the RFC says it MUST be written: positive numbers only, and no
+// unnecessary leading zero byte. (OpenSSH strips such bytes, which would let one key, or one
+// ECDSA signature, have several spellings: different bytes, fingerprints and commit ids.)
+bool canonical_positive_mpint(std::string_view bytes) {
+  if (bytes.empty()) return true;  // zero
+  const auto first = static_cast<unsigned char>(bytes[0]);
+  if ((first & 0x80U) != 0) return false;  // negative
+  return first != 0 || (bytes.size() > 1 && (static_cast<unsigned char>(bytes[1]) & 0x80U) != 0);
+}
+
 Bignum read_mpint(SshReader& reader) {
   const auto bytes = reader.string();
-  if (!bytes || bytes->size() > max_mpint_bytes) return nullptr;
-  if (!bytes->empty() && (static_cast<unsigned char>(bytes->front()) & 0x80U) != 0) return nullptr;
+  if (!bytes || bytes->size() > max_mpint_bytes || !canonical_positive_mpint(*bytes)) return nullptr;
   return Bignum(BN_bin2bn(as_uchars(*bytes), static_cast<int>(bytes->size()), nullptr));
 }
 
@@ -230,7 +238,8 @@ bool well_formed_public_key_fields(const KeyTypeInfo& info, SshReader fields) no
     case Algorithm::rsa: {
       const auto e = fields.string();
       const auto n = fields.string();
-      return e && n && !e->empty() && !n->empty() && fields.empty();
+      return e && n && !e->empty() && !n->empty() && canonical_positive_mpint(*e) && canonical_positive_mpint(*n) &&
+             fields.empty();
     }
     case Algorithm::ecdsa:
     case Algorithm::sk_ecdsa: {
@@ -284,7 +293,10 @@ std::optional<DecodedPublicKey> decode_public_key(const SshPublicKey& key, std::
       RsaNumbers rsa;
       rsa.e = read_mpint(numbers);
       rsa.n = read_mpint(numbers);
-      if (!rsa.e || !rsa.n || !BN_is_odd(rsa.e.get()) || BN_is_one(rsa.e.get()) || !BN_is_odd(rsa.n.get())) {
+      // The public exponent: odd, at least 3, below 2^256 (NIST SP 800-56B Rev. 2 §6.2.1 bounds it
+      // so; OpenSSH also takes 3) and below the modulus.
+      if (!rsa.e || !rsa.n || !BN_is_odd(rsa.e.get()) || BN_is_one(rsa.e.get()) || !BN_is_odd(rsa.n.get()) ||
+          BN_num_bits(rsa.e.get()) > 256 || BN_cmp(rsa.e.get(), rsa.n.get()) >= 0) {
         problem = "a malformed ssh-rsa key (its exponent or modulus is not a valid RSA number)";
         return std::nullopt;
       }

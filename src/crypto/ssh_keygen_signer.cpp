@@ -218,10 +218,16 @@ std::optional<std::string> find_on_path(const std::string& program) {
 
 struct HelperRun {
   std::vector<std::string> argv;
-  int stdin_fd = -1;      // -1: /dev/null; STDIN_FILENO: docket's own (a terminal)
+  std::string purpose;    // for messages: "ssh-keygen, signing with KEY", "gpg.ssh.defaultKeyCommand (…)"
+  int stdin_fd = -1;      // -1: /dev/null
   int key_fd = -1;        // given to the child as descriptor 3 when >= 0
   bool capture_stderr = true;
+  // Without a terminal the helper leads its own process group, so a time limit or a signal
+  // stops everything it started (an askpass program, a background child), not just itself.
+  // At a terminal it stays in docket's (foreground) group, where it may read /dev/tty.
+  bool own_process_group = true;
   std::chrono::seconds time_limit{60};
+  std::string timeout_hint;
   std::vector<std::string> extra_environment;  // NAME=value entries added when NAME is unset
   std::string install_hint;
 };
@@ -267,6 +273,7 @@ HelperResult run_helper(const HelperRun& run) {
   const int key_fd = run.key_fd;
   const int out_fd = out_write.get();
 
+  const bool own_group = run.own_process_group;
   const InterruptCatcher interrupts;
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
@@ -274,6 +281,7 @@ HelperResult run_helper(const HelperRun& run) {
   if (pid == 0) {
     // The helper dies with docket, even when docket is killed with SIGKILL.
     if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent) ::_exit(127);
+    if (own_group && ::setpgid(0, 0) != 0) ::_exit(127);
     if (stdin_fd != STDIN_FILENO && ::dup2(stdin_fd, STDIN_FILENO) < 0) ::_exit(127);
     if (::dup2(out_fd, STDOUT_FILENO) < 0) ::_exit(127);
     if (capture_err >= 0 && ::dup2(capture_err, STDERR_FILENO) < 0) ::_exit(127);
@@ -281,23 +289,19 @@ HelperResult run_helper(const HelperRun& run) {
     ::execve(executable->c_str(), argv.data(), envp.data());
     ::_exit(127);
   }
+  if (own_group) ::setpgid(pid, pid);  // also from here, so the group exists before any kill
   out_write.reset();  // so reading sees end-of-file when the helper exits
   err_write.reset();
+  const auto stop_all = [&](int signal) { ::kill(own_group ? -pid : pid, signal); };
 
   HelperResult result;
   const auto deadline = std::chrono::steady_clock::now() + run.time_limit;
-  bool timed_out = false;
+  bool timed_out = false, exited = false;
+  int status = 0;
   std::vector<pollfd> fds{{out_read.get(), POLLIN, 0}, {err_read.get(), POLLIN, 0}};
-  while (fds[0].fd >= 0 || fds[1].fd >= 0) {
-    if (caught_signal != 0) break;
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      timed_out = true;
-      break;
-    }
-    const int ready = ::poll(fds.data(), fds.size(), static_cast<int>(left.count()));
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready < 0) break;
+  const auto drain = [&](int timeout_ms) {
+    const int ready = ::poll(fds.data(), fds.size(), timeout_ms);
+    if (ready <= 0) return false;
     for (std::size_t i = 0; i < fds.size(); ++i) {
       if (fds[i].fd < 0 || fds[i].revents == 0) continue;
       char buffer[4096];
@@ -310,19 +314,41 @@ HelperResult run_helper(const HelperRun& run) {
       std::string& sink = i == 0 ? result.output : result.diagnostics;
       if (sink.size() < (i == 0 ? max_output : max_diagnostics)) sink.append(buffer, static_cast<std::size_t>(got));
     }
+    return true;
+  };
+  while (!exited) {
+    if (caught_signal != 0) break;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      timed_out = true;
+      break;
+    }
+    if (fds[0].fd >= 0 || fds[1].fd >= 0)
+      drain(static_cast<int>(std::min<long long>(left.count(), 100)));
+    else
+      ::poll(nullptr, 0, static_cast<int>(std::min<long long>(left.count(), 50)));
+    // The helper is done when it exits, even if something it started still holds the pipes.
+    const pid_t waited = ::waitpid(pid, &status, WNOHANG);
+    if (waited == pid) exited = true;
+  }
+  if (exited) {
+    while ((fds[0].fd >= 0 || fds[1].fd >= 0) && drain(0)) {
+    }
+    if (own_group) stop_all(SIGKILL);  // whatever it left running in its group
   }
   const int interrupted = caught_signal;
-  if (timed_out || interrupted != 0) ::kill(pid, SIGKILL);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  if (!exited) {
+    stop_all(SIGKILL);
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
   }
-  if (interrupted != 0)
-    throw Error(ExitCode::key, program + " was stopped: docket received signal " + std::to_string(interrupted) + " (" +
+  if (!exited && interrupted != 0)
+    throw Error(ExitCode::key, run.purpose + " was stopped: docket received signal " + std::to_string(interrupted) + " (" +
                                    strsignal(interrupted) + ") while it ran");
   if (timed_out)
     throw Error(ExitCode::key,
-                program + " did not finish within " + std::to_string(run.time_limit.count()) + " s and was stopped",
-                "if it waits for a passphrase or a security key, run docket in a terminal, or add the key to ssh-agent");
+                run.purpose + " did not finish within " + std::to_string(run.time_limit.count()) + " s and was stopped",
+                run.timeout_hint);
   result.exited_zero = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   result.outcome = WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
                                      : "killed by signal " + std::to_string(WTERMSIG(status));
@@ -359,11 +385,18 @@ public:
     const bool agent_only = agent_only_ || (!terminal && holds_ != KeyFileHolds::security_key && !askpass_requested());
     if (agent_only && !std::getenv("SSH_AUTH_SOCK"))
       throw Error(ExitCode::key,
-                  describe_key() + " needs ssh-agent or a terminal" +
-                      (holds_ == KeyFileHolds::encrypted_private_key ? " to type its passphrase" : "") +
-                      ", and there is neither (SSH_AUTH_SOCK is not set; standard input is not a terminal)",
+                  describe_key() + (agent_only_ ? " can only be signed by ssh-agent" : " needs ssh-agent or a terminal" +
+                  std::string(holds_ == KeyFileHolds::encrypted_private_key ? " to type its passphrase" : "")) +
+                      ", and no agent is running (SSH_AUTH_SOCK is not set)" +
+                      (agent_only_ || terminal ? "" : "; standard input is not a terminal"),
                   agent_hint());
-    const std::string armored = agent_only ? sign_with_agent(message, ns) : sign_with_key_file(message, ns, terminal);
+    std::string armored;
+    if (agent_only)
+      armored = sign_with_agent(message, ns);
+    else if (terminal || holds_ != KeyFileHolds::security_key)
+      armored = sign_from_stdin(message, ns, terminal);
+    else
+      armored = sign_with_message_file(message, ns);
     const std::optional<SshSignature> signature = sshsig_parse(armored);
     if (!signature) throw Error(ExitCode::key, "ssh-keygen reported success but wrote no readable signature for " + describe_key());
     // Never hand out a signature that docket's own verification would reject.
@@ -377,49 +410,77 @@ public:
   }
 
 private:
+  HelperRun base_run(std::string_view ns, bool terminal) const {
+    HelperRun run;
+    run.argv = {"ssh-keygen", "-Y", "sign", "-n", std::string(ns)};
+    run.purpose = "ssh-keygen, signing with " + describe_key() + ",";
+    run.time_limit = terminal ? helper_time_limit_terminal : helper_time_limit_batch;
+    run.own_process_group = !terminal;
+    run.install_hint = std::string(ssh_keygen_hint);
+    return run;
+  }
+
   // No file at all: the public key and the message are memfds, the signature comes on stdout.
   std::string sign_with_agent(std::string_view message, std::string_view ns) const {
     const FileDescriptor key = memory_file("docket-key", public_key_.to_openssh() + "\n");
     const FileDescriptor input = memory_file("docket-message", message);
-    HelperRun run;
-    run.argv = {"ssh-keygen", "-Y", "sign", "-n", std::string(ns), "-U", "-f", "/dev/fd/" + std::to_string(key_fd_in_child)};
+    HelperRun run = base_run(ns, has_terminal());
+    run.argv.insert(run.argv.end(), {"-U", "-f", "/dev/fd/" + std::to_string(key_fd_in_child)});
     run.stdin_fd = input.get();
     run.key_fd = key.get();
-    run.time_limit = has_terminal() ? helper_time_limit_terminal : helper_time_limit_batch;
     run.extra_environment = {"SSH_ASKPASS_REQUIRE=never"};
-    run.install_hint = std::string(ssh_keygen_hint);
+    run.timeout_hint = "ssh-agent did not answer: check it with ssh-add -l (a security key held by the agent waits for a touch)";
     const HelperResult result = run_helper(run);
-    if (!result.exited_zero)
+    if (!result.exited_zero) {
+      const bool not_in_agent = result.diagnostics.find("find key in agent") != std::string::npos;
       throw Error(ExitCode::key,
                   "ssh-agent could not sign with " + describe_key() + " (ssh-keygen: " + result.outcome + "): " +
                       trimmed(result.diagnostics),
-                  agent_hint());
+                  not_in_agent ? "the agent does not hold this key: add it with ssh-add " +
+                                     (agent_only_ ? std::string("PRIVATE_KEY_FILE") : private_file_guess()) +
+                                     " (ssh-add -L lists the keys it holds)"
+                               : agent_hint());
+    }
     return result.output;
   }
 
-  // The message goes in a private temporary file, as git does, because ssh-keygen reads a
-  // passphrase or PIN from stdin.
-  std::string sign_with_key_file(std::string_view message, std::string_view ns, bool terminal) const {
+  // The message on stdin (a memfd) and the signature on stdout, as `ssh-keygen -Y sign` does
+  // when given no file: no file is written. At a terminal ssh-keygen then asks for a
+  // passphrase or PIN on /dev/tty (askpass only when the user asks for it); without one, only
+  // an askpass program the user configured can answer.
+  std::string sign_from_stdin(std::string_view message, std::string_view ns, bool terminal) const {
+    const FileDescriptor input = memory_file("docket-message", message);
+    HelperRun run = base_run(ns, terminal);
+    run.argv.insert(run.argv.end(), {"-f", key_file_.string()});
+    run.stdin_fd = input.get();
+    run.capture_stderr = !terminal;  // at a terminal its prompts and touch requests must show
+    run.extra_environment = {"SSH_ASKPASS_REQUIRE=never"};
+    run.timeout_hint = "type the passphrase (or touch the security key) sooner, or add the key to ssh-agent: ssh-add " +
+                       private_file_guess();
+    return checked_output(run_helper(run), run.capture_stderr);
+  }
+
+  // A security key without a terminal: its PIN would be read from stdin, so stdin is /dev/null
+  // and the message goes in a private temporary file, as git does.
+  std::string sign_with_message_file(std::string_view message, std::string_view ns) const {
     const PrivateTempDir work;
     const std::filesystem::path message_file = work.path() / "message";
     write_private_file(message_file, message);
-    HelperRun run;
-    run.argv = {"ssh-keygen", "-Y", "sign", "-n", std::string(ns), "-f", key_file_.string(), message_file.string()};
-    run.stdin_fd = terminal ? STDIN_FILENO : -1;
-    // At a terminal, stderr is where ssh-keygen prompts: it must stay visible.
-    run.capture_stderr = !terminal;
-    run.time_limit = terminal ? helper_time_limit_terminal : helper_time_limit_batch;
-    if (!terminal) run.extra_environment = {"SSH_ASKPASS_REQUIRE=never"};
-    run.install_hint = std::string(ssh_keygen_hint);
-    const HelperResult result = run_helper(run);
-    if (!result.exited_zero) {
-      std::string what = "ssh-keygen could not sign with " + describe_key() + " (" + result.outcome + ")";
-      what += run.capture_stderr ? ": " + trimmed(result.diagnostics) : "; its messages are above";
-      throw Error(ExitCode::key, std::move(what), failure_hint());
-    }
+    HelperRun run = base_run(ns, false);
+    run.argv.insert(run.argv.end(), {"-f", key_file_.string(), message_file.string()});
+    run.extra_environment = {"SSH_ASKPASS_REQUIRE=never"};
+    run.timeout_hint = "touch the security key when it blinks, or run docket in a terminal";
+    checked_output(run_helper(run), true);
     const std::optional<std::string> armored = read_small_file(message_file.string() + ".sig");
     if (!armored) throw Error(ExitCode::key, "ssh-keygen reported success but wrote no signature for " + describe_key());
     return *armored;
+  }
+
+  std::string checked_output(const HelperResult& result, bool captured) const {
+    if (result.exited_zero) return result.output;
+    std::string what = "ssh-keygen could not sign with " + describe_key() + " (" + result.outcome + ")";
+    what += captured ? ": " + trimmed(result.diagnostics) : "; its messages are above";
+    throw Error(ExitCode::key, std::move(what), failure_hint());
   }
 
   std::string describe_key() const {
@@ -486,7 +547,9 @@ std::string run_default_key_command(const std::string& command) {
   }
   const std::string shown = "git config gpg.ssh.defaultKeyCommand (\"" + command + "\")";
   if (run.argv.empty()) throw Error(ExitCode::key, shown + " is empty", "set it to a command that prints a public key, or unset it");
+  run.purpose = shown;
   run.time_limit = key_command_time_limit;
+  run.timeout_hint = "make the command print the key at once (ssh-add -L does), or set user.signingkey instead";
   run.extra_environment = {"SSH_ASKPASS_REQUIRE=never"};
   run.install_hint = "install " + run.argv.front() + ", or change gpg.ssh.defaultKeyCommand";
   const HelperResult result = run_helper(run);

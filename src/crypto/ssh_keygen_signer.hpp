@@ -3,11 +3,16 @@
 // encrypted key files (ssh-keygen asks for the passphrase), security keys (the authenticator
 // signs) and keys held by ssh-agent.
 //
-// Every run of a helper: no shell; never docket's stdin unless it is a terminal (where a person
-// can type a passphrase); a time limit (helper_time_limit); the helper dies with docket
-// (PR_SET_PDEATHSIG); SIGINT, SIGTERM and SIGHUP stop the helper and unwind docket normally.
-// Without a terminal, a key that would need a passphrase is signed by ssh-agent only (`-U`),
-// with the message on a memfd, so no file is written at all.
+// Every run of a helper: no shell; stdin is never docket's own (a memfd holding the message, or
+// /dev/null); a time limit (helper_time_limit_*); the helper dies with docket
+// (PR_SET_PDEATHSIG); SIGINT, SIGTERM and SIGHUP stop it and unwind docket normally; without a
+// terminal it leads its own process group, which is killed when it ends or is stopped.
+// The message goes to ssh-keygen on stdin and the signature comes back on stdout, so no file is
+// written: at a terminal ssh-keygen asks for a passphrase or PIN on /dev/tty; without one, a key
+// that would need a passphrase is signed by ssh-agent only (`-U`, the public key on a memfd as
+// /dev/fd/3), and fails at once with no agent. Only a security key without a terminal gets its
+// message in a private temporary folder (its PIN would otherwise be read from stdin); a folder
+// left by a docket killed with SIGKILL is removed by the next such run.
 
 #include <chrono>
 #include <filesystem>
@@ -32,8 +37,9 @@ inline constexpr std::chrono::seconds helper_time_limit_terminal{300};
 inline constexpr std::chrono::seconds helper_time_limit_batch{60};
 inline constexpr std::chrono::seconds key_command_time_limit{10};
 
-// `ssh-keygen -Y sign -n NS -f KEY_FILE MESSAGE_FILE` with a terminal (or for a security key),
-// `ssh-keygen -Y sign -n NS -U -f /dev/fd/3` (agent only, message on stdin) otherwise.
+// `ssh-keygen -Y sign -n NS -f KEY_FILE` (message on stdin) at a terminal or with an askpass
+// program the user asked for (SSH_ASKPASS_REQUIRE=force|prefer), `… -U -f /dev/fd/3` (agent
+// only) otherwise; a security key without a terminal: `… -f KEY_FILE MESSAGE_FILE`.
 std::unique_ptr<Signer> make_ssh_keygen_signer(std::filesystem::path key_file, KeyFileHolds holds, SshPublicKey key);
 
 // `ssh-keygen -Y sign -n NS -U -f /dev/fd/3`: only ssh-agent may sign (git's

@@ -147,6 +147,12 @@ void Repository::use_config_sources(const ConfigSources& sources) {
   check(git_config_new(&raw), "cannot prepare the git config of '" + impl_->where + "'");
   detail::ConfigPtr config(raw);
   const auto add = [&](const std::filesystem::path& file, git_config_level_t level, const char* variable) {
+    std::error_code ignored;
+    if (std::filesystem::is_directory(file, ignored))
+      throw Error(ExitCode::store,
+                  "the git config file " + quoted(file) + (variable ? std::string(" named by ") + variable : std::string()) +
+                      " is a folder",
+                  variable ? std::string("point ") + variable + " at a file, or unset it" : std::string("remove or rename it"));
     // A file that does not exist is simply empty, as in git.
     const int rc = git_config_add_file_ondisk(config.get(), file.c_str(), level, impl_->repo.get(), /*force=*/0);
     if (rc < 0 && rc != GIT_ENOTFOUND)

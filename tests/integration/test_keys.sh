@@ -171,6 +171,43 @@ for sig in TERM KILL; do
 done
 [ -z "$(ls -A "$TMPDIR")" ] && pass "no temporary files left" || fail "left in TMPDIR: $(ls -A "$TMPDIR")"
 
+# A key command that leaves a background child behind: docket takes its key when it exits and
+# stops what it left running.
+printf '#!/bin/sh\ncat "%s"\nsleep 4321 &\n' "$HOME/p521.pub" >"$WORK/bgkey"
+chmod +x "$WORK/bgkey"
+git config -f "$cfg" gpg.ssh.defaultKeyCommand "$WORK/bgkey"
+start=$(date +%s)
+expect_status 0 "a key command that backgrounds a child still signs" env GIT_CONFIG_GLOBAL="$cfg" SSH_AUTH_SOCK="$agent2_sock" \
+  DOCKET_ACTOR_EMAIL=p521@acme.example "$DOCKET_BIN" comment "$id" "bg key command" </dev/null
+[ $(($(date +%s) - start)) -le 5 ] && pass "at once" || fail "it waited for the background child"
+sleep 0.3
+if pgrep -f "sleep 4321" >/dev/null; then fail "the key command's background child was left running"; pkill -f "sleep 4321"; else pass "its background child was stopped"; fi
+
+# An askpass program that never answers, docket stopped with SIGTERM: ssh-keygen and askpass end.
+printf '#!/bin/sh\nexec sleep 4322\n' >"$WORK/slowpass"
+chmod +x "$WORK/slowpass"
+env -u SSH_AUTH_SOCK SSH_ASKPASS="$WORK/slowpass" SSH_ASKPASS_REQUIRE=force DISPLAY=none DOCKET_ACTOR_EMAIL=locked@acme.example \
+  DOCKET_SIGNING_KEY="$HOME/locked" "$DOCKET_BIN" comment "$id" "never" </dev/null >/dev/null 2>"$WORK/err" &
+pid=$!
+for _ in $(seq 50); do pgrep -f "sleep 4322" >/dev/null && break; sleep 0.1; done
+kill -TERM "$pid"
+status=0
+wait "$pid" || status=$?
+sleep 0.3
+[ "$status" = 7 ] && pass "SIGTERM while ssh-keygen asks askpass: exit 7" || fail "exit $status: $(cat "$WORK/err")"
+if pgrep -f "sleep 4322" >/dev/null; then fail "the askpass program was left running"; pkill -f "sleep 4322"; else pass "the askpass program was stopped too"; fi
+[ -z "$(ls -A "$TMPDIR")" ] && pass "still no temporary files" || fail "left in TMPDIR: $(ls -A "$TMPDIR")"
+
+# Keys docket refuses get one answer whatever their file format: rule key-unusable, exit 3.
+openssl genpkey -algorithm ED448 -out "$WORK/ed448.pem" 2>/dev/null
+openssl pkey -in "$WORK/ed448.pem" -pubout -out "$WORK/ed448.pub.pem" 2>/dev/null
+expect_status 3 "member add refuses an Ed448 PEM key" alice member add ed448@acme.example --key "$WORK/ed448.pub.pem" --role reporter
+expect_contains "$ERR" "key-unusable" "as key-unusable"
+if grep -q "docket_ed25519" <<<"$ERR"; then fail "the hint talks about your own key: $ERR"; else pass "the hint is about the member's key"; fi
+# The revoked key tries to sign: the message says it was revoked.
+expect_status 7 "a revoked key signing" as_key rsa "$HOME/rsa" comment "$id" "old key again"
+expect_contains "$ERR" "revoked" "the message says the key was revoked"
+
 # user.signingkey without gpg.format=ssh says so.
 cfg2="$WORK/openpgp.gitconfig"
 git config -f "$cfg2" user.signingkey "$HOME/alice_ed25519"

@@ -77,9 +77,10 @@ public:
   std::string commit_name(const store::Snapshot& parent);
   // The signing key, loaded once. Error(key) when none is configured or it cannot be used.
   const crypto::Signer& signer();
-  // Refuses (Error(key)) when the signer's key is not listed for the actor in `signers`: such a
-  // commit would fail `verify`, so it is never written.
-  void check_signer_allowed(const crypto::AllowedSigners& signers);
+  // Refuses (Error(key)) when the signer's key is not listed for the actor in `config.signers`
+  // (saying so when the key was revoked): such a commit would fail `verify`, so it is never
+  // written.
+  void check_signer_allowed(const StoreConfig& config);
 
   // Resolves a user-typed id or prefix against the records in `snap`. A query that names the
   // fan-out folder (two characters of the random part) reads that folder only.

@@ -377,3 +377,61 @@ TEST_CASE("RSA and ECDSA PEM private keys sign in-process too") {
     CHECK(stock_verifies(dir, signer->sign(message), message, signer->public_key()));
   }
 }
+
+TEST_CASE("one key, one spelling: numbers with extra leading zeros, and impossible RSA exponents, are refused") {
+  TempDir dir;
+  const auto path = dir / "rsa";
+  REQUIRE(run({"ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-N", "", "-f", path.string()}).status == 0);
+  const SshPublicKey key = load_public_key(path.string() + ".pub");
+  // Re-spell the modulus with one more leading zero byte: the same number, other bytes.
+  Wire fields;
+  {
+    const std::string& blob = key.blob;
+    std::size_t at = 0;
+    const auto next = [&] {
+      const std::uint32_t size = (static_cast<unsigned char>(blob[at]) << 24) | (static_cast<unsigned char>(blob[at + 1]) << 16) |
+                                 (static_cast<unsigned char>(blob[at + 2]) << 8) | static_cast<unsigned char>(blob[at + 3]);
+      std::string field = blob.substr(at + 4, size);
+      at += 4 + size;
+      return field;
+    };
+    const std::string type = next(), e = next(), n = next();
+    fields.str(type).str(e).str(std::string(1, '\0') + n);
+    CHECK_FALSE(parse_public_key_blob(fields.bytes));
+    CHECK_FALSE(parse_openssh_public_key("ssh-rsa " + base64_encode(fields.bytes)));
+    // An exponent above the modulus, or an enormous one, can never verify anything.
+    Wire big_e;
+    big_e.str(type).str(std::string(1, '\x01') + n).str(n);
+    const auto e_above_n = parse_public_key_blob(big_e.bytes);
+    REQUIRE(e_above_n);
+    CHECK(unusable_key_reason(*e_above_n));
+    Wire huge_e;
+    huge_e.str(type).str("\x01" + std::string(40, '\0') + "\x01").str(n);
+    const auto huge = parse_public_key_blob(huge_e.bytes);
+    REQUIRE(huge);
+    CHECK(unusable_key_reason(*huge));
+  }
+  // An ECDSA signature whose r has a needless leading zero is another spelling of the same
+  // signature (another commit id): refused.
+  const auto ec = dir / "ec";
+  REQUIRE(run({"ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", ec.string()}).status == 0);
+  const auto signature = sshsig_parse(load_signer(ec.string())->sign(message));
+  REQUIRE(signature);
+  Wire respelled;
+  {
+    const std::string& blob = signature->signature_blob;
+    // string(type) string(inner = mpint r, mpint s)
+    const std::size_t type_size = (static_cast<unsigned char>(blob[2]) << 8) | static_cast<unsigned char>(blob[3]);
+    const std::string inner = blob.substr(4 + type_size + 4);
+    const std::size_t r_size = (static_cast<unsigned char>(inner[2]) << 8) | static_cast<unsigned char>(inner[3]);
+    const std::string r = inner.substr(4, r_size), rest = inner.substr(4 + r_size);
+    Wire new_inner;
+    new_inner.str(std::string(1, '\0') + (static_cast<unsigned char>(r[0]) & 0x80 ? std::string(1, '\0') : std::string()) + r)
+        .raw(rest);
+    respelled.str(signature->sig_type).str(new_inner.bytes);
+  }
+  SshSignature changed = *signature;
+  changed.signature_blob = respelled.bytes;
+  CHECK(sshsig_check(changed, message).verdict == SshsigVerdict::unusable);
+  CHECK(sshsig_check(*signature, message).verdict == SshsigVerdict::valid);
+}
