@@ -25,6 +25,8 @@ std::string tail(std::size_t n, std::string_view alphabet) {
 constexpr std::string_view kUpperAlnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 constexpr std::string_view kAlnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 constexpr std::string_view kTokenChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-";
+constexpr std::string_view kBase64 = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/";
+constexpr std::string_view kHex = "0123456789abcdef";
 
 std::string aws_key() { return std::string("AK") + "IA" + tail(16, kUpperAlnum); }
 std::string pem_header(std::string_view kind) { return std::string("-----BEGIN ") + std::string(kind) + "-----"; }
@@ -32,6 +34,7 @@ std::string pem_header(std::string_view kind) { return std::string("-----BEGIN "
 struct Case {
   std::string text;
   std::string kind;
+  std::size_t at = 0;  // where in `text` the finding starts (a URL's is its host part)
 };
 
 std::vector<Case> one_of_each_kind() {
@@ -54,6 +57,27 @@ std::vector<Case> one_of_each_kind() {
       {std::string("sk_") + "live_" + tail(24, kAlnum), "Stripe secret key"},
       {std::string("AI") + "za" + tail(35, kTokenChars), "Google API key"},
       {std::string("np") + "m_" + tail(36, kAlnum), "npm token"},
+      {std::string("-----BEGIN PGP ") + "PRIVATE KEY BLOCK-----", "private key"},
+      {std::string("aws_secret") + "_access_key = " + tail(40, kBase64), "AWS secret access key"},
+      {std::string("\"Secret") + "AccessKey\": \"" + tail(40, kBase64) + "\"", "AWS secret access key", 1},
+      {std::string("GOC") + "SPX-" + tail(28, kTokenChars), "Google OAuth client secret"},
+      {std::string("Account") + "Key=" + tail(86, kBase64) + "==", "Azure storage account key"},
+      {std::string("abc1") + "Q~" + tail(32, kAlnum), "Azure client secret"},
+      {std::string("gh") + "u_" + tail(36, kAlnum), "GitHub user token"},
+      {std::string("gh") + "r_" + tail(36, kAlnum), "GitHub refresh token"},
+      {std::string("gl") + "dt-" + tail(20, kTokenChars), "GitLab deploy token"},
+      {std::string("gl") + "rt-" + tail(20, kTokenChars), "GitLab runner token"},
+      {std::string("xa") + "pp-" + tail(20, kTokenChars), "Slack app token"},
+      {std::string("https://hooks.slack.com/") + "services/T" + tail(9, kUpperAlnum) + "/B" + tail(9, kUpperAlnum) + "/" + tail(24, kAlnum),
+       "Slack webhook", 8},
+      {std::string("rk_") + "live_" + tail(24, kAlnum), "Stripe restricted key"},
+      {std::string("S") + "K" + tail(32, kHex), "Twilio API key"},
+      {std::string("S") + "G." + tail(22, kTokenChars) + "." + tail(43, kTokenChars), "SendGrid API key"},
+      {std::string("pypi-") + "AgEIcHlwaS5vcmc" + tail(60, kTokenChars), "PyPI token"},
+      {std::string("https://discord.com/api/") + "webhooks/" + tail(18, "0123456789") + "/" + tail(68, kTokenChars), "Discord webhook", 8},
+      {std::string("https://acme.webhook.office.com/") + "webhookb2/" + tail(36, "0123456789abcdef-") + "@" + tail(36, "0123456789abcdef") + "/IncomingWebhook/x",
+       "Microsoft Teams webhook", 12},
+      {std::string("ey") + "JhbGciOiJIUzI1NiJ9." + "ey" + "JzdWIiOiIxIn0." + tail(43, kTokenChars), "JWT"},
   };
 }
 
@@ -77,7 +101,7 @@ TEST_CASE("every kind of secret is found, with its kind and offset") {
     const auto f = find_secret(text);
     REQUIRE_MESSAGE(f, "missed: ", c.kind);
     CHECK(f->kind == c.kind);
-    CHECK(f->offset == std::string("config:\n  value: ").size());
+    CHECK(f->offset == std::string("config:\n  value: ").size() + c.at);
   }
 }
 
@@ -102,6 +126,46 @@ TEST_CASE("a token glued to a preceding word character is part of another identi
   // Punctuation, quotes and spaces do not glue.
   for (std::string_view before : {"=", "\"", "'", " ", ":", "\n", "/"})
     CHECK_MESSAGE(find_secret(std::string(before) + aws_key()), std::string(before));
+}
+
+TEST_CASE("each rule's near misses are not flagged") {
+  for (const std::string& benign : std::vector<std::string>{
+           std::string("aws_secret") + "_access_key = " + tail(39, kBase64),    // one character short
+           std::string("aws_secret") + "_access_key=REPLACE_ME",
+           std::string("GOC") + "SPX-" + tail(27, kTokenChars),
+           std::string("Account") + "Key=" + tail(40, kBase64),
+           std::string("abc1") + "Q~" + tail(20, kAlnum),
+           std::string("gh") + "u_" + tail(35, kAlnum),
+           std::string("gl") + "dt-" + tail(19, kTokenChars),
+           std::string("xa") + "pp-" + tail(19, kTokenChars),
+           std::string("https://hooks.slack.com/") + "services/",
+           std::string("https://hooks.slack.com/") + "services/T" + tail(9, kUpperAlnum) + "/B" + tail(9, kUpperAlnum) + "/short",
+           std::string("sk_") + "test_" + tail(24, kAlnum),                      // Stripe test keys are not secrets
+           std::string("rk_") + "live_" + tail(23, kAlnum),
+           std::string("S") + "K" + tail(31, kHex),
+           std::string("S") + "K" + tail(32, kHex) + "z",                         // part of a longer word
+           std::string("S") + "G." + tail(21, kTokenChars) + "." + tail(43, kTokenChars),
+           std::string("np") + "m_" + tail(35, kAlnum),
+           std::string("pypi-") + "AgEIcHlwaS5vcmc" + tail(10, kTokenChars),
+           std::string("https://discord.com/api/") + "webhooks/123/abc",
+           std::string("https://acme.webhook.office.com/") + "webhookb2/",
+           std::string("ey") + "JhbGciOiJIUzI1NiJ9",                            // one JWT segment is just JSON
+           std::string("ey") + "Jh.ey" + "Jz",                                  // segments too short
+       }) {
+    const auto f = find_secret(benign);
+    CHECK_MESSAGE(!f, "flagged: ", benign, " as ", f ? f->kind : std::string());
+  }
+  // The AWS secret's name may be followed by blanks alone.
+  CHECK(find_secret(std::string("aws_secret") + "_access_key " + tail(40, kBase64)));
+}
+
+TEST_CASE("private keys are found in PEM, OpenSSH and PKCS#8 armor, with CRLF line ends, and inside JSON") {
+  for (std::string_view kind : {"RSA PRIVATE KEY", "OPENSSH PRIVATE KEY", "PRIVATE KEY", "ENCRYPTED PRIVATE KEY"}) {
+    const std::string crlf = "key: |\r\n  " + pem_header(kind) + "\r\n  MIIEvQIBADANBg\r\n";
+    CHECK_MESSAGE(find_secret(crlf), kind);
+    const std::string json = R"({"type": "service_account", "private_key": ")" + pem_header(kind) + R"(\nMIIEvQIBADANBg\n"})";
+    CHECK_MESSAGE(find_secret(json), kind);
+  }
 }
 
 TEST_CASE("benign text is not flagged") {
@@ -161,11 +225,11 @@ TEST_CASE("every kind of secret survives every split point, and three-way splits
       const auto f = scan_in_pieces(text, {i});
       REQUIRE_MESSAGE(f, c.kind, " missed with a cut at ", i);
       CHECK(f->kind == c.kind);
-      CHECK(f->offset == 3);
+      CHECK(f->offset == 3 + c.at);
       for (std::size_t j = i; j <= text.size(); j += 3) {
         const auto g = scan_in_pieces(text, {i, j});
         REQUIRE_MESSAGE(g, c.kind, " missed with cuts at ", i, " and ", j);
-        CHECK(g->offset == 3);
+        CHECK(g->offset == 3 + c.at);
       }
     }
   }
