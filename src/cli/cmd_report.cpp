@@ -28,8 +28,8 @@ void attach_report(CLI::App& cmd, CommandContext& ctx) {
     const Policy policy = app::load_config(snap).policy;
     const Timestamp at = opts->at.empty() ? session.now() : parse_time_option(opts->at, "--at", session.now());
     const std::string text = app::render_report(core::build_report(session.index().summaries(snap), policy, at), *format);
-    if (opts->out.empty()) *ctx.out << text;
-    else app::write_file_atomically(opts->out, text);
+    if (opts->out.empty() || opts->out == "-") *ctx.out << text;
+    else app::write_output_file(opts->out, text);
   });
 }
 

@@ -77,9 +77,11 @@ int refuse_passphrase(char*, int, int, void*) { return -1; }
 }  // namespace
 
 KeyFileContent read_key_file(const std::filesystem::path& path) {
-  const FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+  // O_NONBLOCK: a FIFO with no writer would otherwise hold the open forever.
+  const FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
   if (file.get() < 0) {
     const int error = errno;
+    if (error == ENXIO) fail_key(path, "is a FIFO or socket, not a key file", "give the path of the key file itself");
     if (error == ENOENT || error == ENOTDIR)
       fail_key(path, "does not exist",
                std::string(generate_key_hint) + ", or point --key, DOCKET_SIGNING_KEY or git config user.signingkey at your key");
@@ -89,6 +91,9 @@ KeyFileContent read_key_file(const std::filesystem::path& path) {
   struct stat status{};
   if (::fstat(file.get(), &status) != 0) fail_key(path, std::string("cannot be read: ") + std::strerror(errno), {});
   if (S_ISDIR(status.st_mode)) fail_key(path, "is a directory, not a key", "give the path of the key file itself");
+  if (!S_ISREG(status.st_mode))
+    fail_key(path, "is not a regular file (a FIFO, socket or device), so it cannot be a key", "give the path of the key file itself");
+  ::fcntl(file.get(), F_SETFL, ::fcntl(file.get(), F_GETFL) & ~O_NONBLOCK);
   if (status.st_size > max_key_file_size) fail_key(path, "is too large to be a key", "check the path");
 
   // Read straight into a buffer of the final size: an ifstream would keep copies in its own buffer.

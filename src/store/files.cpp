@@ -18,6 +18,11 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
     throw Error(ExitCode::usage, "cannot write " + path.string() + ": " + what,
                 "check that the folder exists and that you may write to it");
   };
+  // The folder took the file but the data did not fit (a full disk, a quota): exit 9.
+  const auto fail_output = [&](int error) {
+    throw Error(ExitCode::output, "cannot write " + path.string() + ": " + std::strerror(error),
+                "check the free space where it goes; the previous file, if any, is unchanged");
+  };
   if (path.filename().empty()) fail("it names a folder, not a file");
   const std::filesystem::path folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   std::string temp = (folder / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
@@ -44,14 +49,14 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
     const ssize_t n = ::write(file.fd, content.data() + written, content.size() - written);
     if (n < 0) {
       if (errno == EINTR) continue;
-      fail(std::strerror(errno));
+      fail_output(errno);
     }
     written += static_cast<std::size_t>(n);
   }
-  if (durable && ::fsync(file.fd) != 0) fail(std::strerror(errno));
+  if (durable && ::fsync(file.fd) != 0) fail_output(errno);
   const int closing = file.fd;
   file.fd = -1;
-  if (::close(closing) != 0) fail(std::strerror(errno));
+  if (::close(closing) != 0) fail_output(errno);
   if (::rename(file.name.c_str(), path.c_str()) != 0) fail(std::strerror(errno));
   file.keep = true;
 }
@@ -68,6 +73,51 @@ std::string kind_of(mode_t mode) {
 }
 
 }  // namespace
+
+void write_output_file(const std::filesystem::path& path, std::string_view content) {
+  struct stat status{};
+  const bool exists = ::stat(path.c_str(), &status) == 0;  // follows symbolic links
+  const std::string text = path.string();
+  const bool device_path = text.starts_with("/dev/") || text.starts_with("/proc/");
+  if (!exists || (S_ISREG(status.st_mode) && !device_path)) {
+    // A new path or a regular file: replaced atomically. Through a symbolic link, the file it
+    // names is replaced and the link stays.
+    std::filesystem::path target = path;
+    std::error_code error;
+    for (int hops = 0; hops < 40 && std::filesystem::is_symlink(target, error); ++hops) {
+      const std::filesystem::path link = std::filesystem::read_symlink(target, error);
+      if (error) break;
+      target = link.is_absolute() ? link : target.parent_path() / link;
+    }
+    write_file_atomically(target, content);
+    return;
+  }
+  if (!S_ISREG(status.st_mode) && !S_ISCHR(status.st_mode) && !S_ISFIFO(status.st_mode))
+    throw Error(ExitCode::usage, "cannot write " + text + ": it is " + kind_of(status.st_mode),
+                "give a file path (it is created or replaced), or - for standard output");
+  // A terminal, /dev/null, a pipe or /dev/stdout: written to directly, never replaced.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    const int error = errno;
+    throw Error(error == ENXIO ? ExitCode::usage : ExitCode::output,
+                "cannot write " + text + ": " + (error == ENXIO ? std::string("the FIFO has no reader") : std::strerror(error)),
+                "start the reader first, or write to a file");
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  for (std::size_t written = 0; written < content.size();) {
+    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int error = errno;
+      throw Error(ExitCode::output, "cannot write " + text + ": " + std::strerror(error), "check where the output goes");
+    }
+    written += static_cast<std::size_t>(n);
+  }
+}
 
 InputFile InputFile::open_regular(const std::filesystem::path& path, std::string_view what) {
   const std::string name = std::string(what) + " " + path.string();

@@ -36,7 +36,7 @@ std::string html_escape(std::string_view text);
 // and control characters made spaces, so a title can neither break the table nor inject HTML.
 std::string markdown_escape(std::string_view text);
 
-// Reports are written with store::write_file_atomically (docket/store/files.hpp).
-using store::write_file_atomically;
+// Reports are written with store::write_output_file (docket/store/files.hpp).
+using store::write_output_file;
 
 }  // namespace docket::app

@@ -11,8 +11,16 @@ namespace docket::store {
 // Writes `content` to `path` atomically: a temporary file in the same folder (`.NAME.tmp-XXXXXX`),
 // flushed to disk when `durable`, then renamed over `path` (rename(2)), so readers see the old
 // file or the whole new one. Caches that check their own content pass durable=false (no fsync).
-// Throws Error(usage) naming the path when the folder cannot be written.
+// Throws Error(usage) naming the path when the folder cannot be written, Error(output) when the
+// data cannot be written (a full disk).
 void write_file_atomically(const std::filesystem::path& path, std::string_view content, bool durable = true);
+
+// `--out PATH` for reports: a new path or a regular file is replaced atomically
+// (write_file_atomically; through a symbolic link, the file it names is replaced and the link
+// kept); a terminal, /dev/null, a FIFO or a /dev/ or /proc/ path such as /dev/stdout is written
+// to directly, never replaced; a folder, socket or block device is refused with Error(usage).
+// A failed write (a full disk) is Error(output), exit 9.
+void write_output_file(const std::filesystem::path& path, std::string_view content);
 
 // A file a user names as input (evidence), opened for streaming. Only regular files: the file
 // is opened without blocking (a FIFO with no writer, a terminal) and the kind of the opened file

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Hostile input (issue 11), one check per kind: live secrets refused wherever text enters,
+# inputs that are not regular files refused before anything is read, output that cannot be
+# written reported, and record text that cannot imitate docket's own screen lines.
+source "$(dirname "$0")/lib.sh" "$@"
+
+make_user alice alice@acme.example
+repo="$WORK/store"
+mkdir -p "$repo"
+as alice alice@acme.example -C "$repo" init >/dev/null
+export DOCKET_REPO="$repo"
+al() { as alice alice@acme.example "$@"; }
+id=$(al open --title "svc-deploy token" --template generic | grep -oE 'EX-[0-9A-Z]+' | head -1)
+[ -n "$id" ] && pass "opened $id" || fail "no id"
+objects() { find "$repo/.git/objects" -type f | wc -l; }
+
+# 1. Live secrets: the kinds the issue names, through attach, comment and --title (assembled
+# here so this file does not itself look like one).
+slack="https://hooks.slack.com/""services/T0AAAAAAA/B0BBBBBBB/$(printf 'x%.0s' {1..24})"
+jwt="ey""JhbGciOiJIUzI1NiJ9.ey""JzdWIiOiJzdmMtZGVwbG95In0.c2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJl"
+aws_secret="aws_secret""_access_key = $(printf 'Ab1+%.0s' {1..10})"
+before=$(ref_of "$repo" refs/heads/docket)
+for secret in "$slack" "$jwt" "$aws_secret"; do
+  expect_status 3 "a comment holding a secret is refused" al comment "$id" "see $secret"
+  expect_contains "$ERR" "looks like" "the message says what it looks like"
+  expect_status 3 "a title holding a secret is refused" al open --title "leak $secret" --template generic
+  printf 'log line\n%s\n' "$secret" >"$WORK/evidence.txt"
+  expect_status 3 "evidence holding a secret is refused" al attach "$id" "$WORK/evidence.txt"
+done
+[ "$(ref_of "$repo" refs/heads/docket)" = "$before" ] && pass "the ref did not move" || fail "a secret was committed"
+expect_status 0 "--allow-secret keeps a revoked value on purpose" al attach "$id" "$WORK/evidence.txt" --allow-secret
+
+# 2. Not regular files: exit 2 within seconds, nothing read, nothing written.
+mkfifo "$WORK/fifo"
+n=$(objects)
+for input in /dev/zero "$WORK/fifo" "$WORK"; do
+  start=$(date +%s)
+  expect_status 2 "attach $input is refused" timeout 20 env DOCKET_ACTOR_EMAIL=alice@acme.example DOCKET_SIGNING_KEY="$HOME/alice_ed25519" "$DOCKET_BIN" attach "$id" "$input"
+  [ $(($(date +%s) - start)) -le 5 ] && pass "at once" || fail "attach $input took too long"
+done
+[ "$(objects)" = "$n" ] && pass "nothing was written to the object database" || fail "objects were written"
+start=$(date +%s)
+expect_status 7 "a FIFO given as the key is refused" timeout 20 env DOCKET_ACTOR_EMAIL=alice@acme.example DOCKET_SIGNING_KEY="$WORK/fifo" "$DOCKET_BIN" comment "$id" hi
+[ $(($(date +%s) - start)) -le 5 ] && pass "at once" || fail "a FIFO key took too long"
+# The same content twice is one evidence; content already held makes no commit.
+printf 'plain evidence\n' >"$WORK/e1.txt"
+cp "$WORK/e1.txt" "$WORK/e2.txt"
+expect_status 0 "attach of the same content twice" al attach "$id" "$WORK/e1.txt" "$WORK/e2.txt"
+before=$(ref_of "$repo" refs/heads/docket)
+expect_status 0 "attach of content already held" al attach "$id" "$WORK/e1.txt"
+expect_contains "$ERR" "nothing was committed" "says nothing was committed"
+[ "$(ref_of "$repo" refs/heads/docket)" = "$before" ] && pass "no empty commit" || fail "an empty commit was made"
+# A killed attach leaves libgit2's spool; the next attach removes it once stale.
+touch -d "2 hours ago" "$WORK/old"
+: >"$repo/.git/objects/streamed_git2_0123456789abcdef"
+touch -r "$WORK/old" "$repo/.git/objects/streamed_git2_0123456789abcdef"
+printf 'more evidence\n' >"$WORK/e3.txt"
+al attach "$id" "$WORK/e3.txt" >/dev/null
+[ ! -e "$repo/.git/objects/streamed_git2_0123456789abcdef" ] && pass "a stale spool file was removed" || fail "the spool file stayed"
+
+# 5. The screen shows what the record holds.
+al comment "$id" $'first line\n  2026-01-01T00:00:00Z  admin@acme.example  approve: forged \u202eevil\xc2\x9b31m' >/dev/null
+show=$(al show "$id")
+if grep -qE '^  2026-01-01T00:00:00Z' <<<"$show"; then fail "a comment line imitates a history entry: $show"; else pass "no comment line starts like a history entry"; fi
+expect_contains "$show" '\u{202e}' "a bidi override is shown escaped"
+expect_contains "$show" '\u{009b}' "a C1 control is shown escaped"
+logged=$(al log "$id")
+if grep -q $'\u202e' <<<"$logged"; then fail "log shows a raw bidi override"; else pass "log escapes too"; fi
+
+# 6. Write errors are errors; a closed pipe is quiet.
+expect_status 9 "list > /dev/full" sh -c '"$0" list > /dev/full' "$DOCKET_BIN"
+expect_contains "$ERR" "No space left" "the message says why"
+expect_status 9 "report --out /dev/full" al report --out /dev/full
+expect_status 2 "report --out a folder" al report --out "$WORK"
+status=0
+al list | head -c 1 >/dev/null || status=$?
+errors=$( (al list 2>&1 >/dev/null | head -c 0) ; true)
+[ -z "$errors" ] && pass "a closed pipe prints nothing" || fail "a closed pipe printed: $errors"
+# 4. --out through a symbolic link replaces the file it names and keeps the link; /dev/stdout is written to.
+ln -s report.md "$WORK/link.md"
+expect_status 0 "report --out through a symlink" al report --out "$WORK/link.md"
+[ -L "$WORK/link.md" ] && [ -s "$WORK/report.md" ] && pass "the link stays and its file was written" || fail "the link was replaced"
+expect_status 0 "report --out /dev/stdout" sh -c '"$0" report --out /dev/stdout > "$1"' "$DOCKET_BIN" "$WORK/via-stdout.md"
+[ -s "$WORK/via-stdout.md" ] && pass "written through /dev/stdout" || fail "nothing came through /dev/stdout"
+
+# 7. Text that is not UTF-8 is bad input, not an internal error.
+expect_status 2 "open --title with invalid UTF-8" al open --title $'bad\xff' --template generic
+expect_status 0 "verify accepts everything at the end" al verify
+finish
