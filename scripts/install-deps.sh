@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git openssh-client
   libgit2-dev libyaml-cpp-dev libcli11-dev doctest-dev libssl-dev nlohmann-json3-dev
-  man-db python3 python3-yaml zsh fish hyperfine time
+  man-db python3 python3-yaml zsh fish hyperfine time openssl procps
 )
 
 missing=()
