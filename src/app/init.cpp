@@ -51,7 +51,7 @@ InitResult init_store(const Settings& settings, const InitOptions& options) {
                 "use it as it is, or pass --ref NAME to create another store in this repository");
 
   const Actor actor = resolve_actor(settings, repo);
-  const auto signer = crypto::load_signer(signing_key_spec(settings, repo));
+  const auto signer = crypto::load_signer(signing_key_spec(settings, repo), settings.signing);
   result.admin = actor.email;
 
   std::vector<store::Change> changes;

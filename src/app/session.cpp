@@ -78,7 +78,7 @@ std::string signing_key_spec(const Settings& settings, const store::Repository& 
         if (!ssh)
           throw Error(ExitCode::key, "git config gpg.ssh.defaultKeyCommand is set but gpg.format is not ssh, so git and docket ignore it",
                       "run: git config gpg.format ssh");
-        spec = crypto::default_signing_key(*command);
+        spec = crypto::default_signing_key(*command, settings.signing);
       }
   }
   if (!spec)
@@ -203,7 +203,7 @@ std::string Session::commit_name(const store::Snapshot& parent) { return recorde
 
 const crypto::Signer& Session::signer() {
   if (!signer_) {
-    signer_ = crypto::load_signer(signing_key_spec(settings_, repo_));
+    signer_ = crypto::load_signer(signing_key_spec(settings_, repo_), settings_.signing);
   }
   return *signer_;
 }

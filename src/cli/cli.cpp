@@ -100,6 +100,10 @@ app::Settings CommandContext::settings() const {
   if (const char* v = std::getenv("GIT_CONFIG_GLOBAL")) s.git_config.global = std::filesystem::path(v);
   if (const char* v = std::getenv("GIT_CONFIG_SYSTEM")) s.git_config.system = std::filesystem::path(v);
   if (const char* v = std::getenv("GIT_CONFIG_NOSYSTEM")) s.git_config.no_system = git_env_bool("GIT_CONFIG_NOSYSTEM", v);
+  // What ssh-keygen and gpg.ssh.defaultKeyCommand need to be found and to reach ssh-agent.
+  if (const char* v = std::getenv("PATH")) s.signing.path = v;
+  s.signing.agent = env("SSH_AUTH_SOCK").has_value();
+  if (const char* v = std::getenv("SSH_ASKPASS_REQUIRE")) s.signing.askpass_require = std::string(v);
   s.actor_email = env("DOCKET_ACTOR_EMAIL");
   s.actor_name = env("DOCKET_ACTOR_NAME");
   if (auto v = env("DOCKET_INDEX")) {

@@ -87,7 +87,7 @@ void require_private_to_owner(const detail::KeyFileContent& file, const std::fil
 }
 
 // git's user.signingkey may hold the public key itself: `key::ssh-ed25519 AAAA…` or `ssh-…`.
-std::unique_ptr<Signer> load_literal_key(std::string_view literal) {
+std::unique_ptr<Signer> load_literal_key(std::string_view literal, const SigningEnvironment& environment) {
   const std::optional<SshPublicKey> key = parse_openssh_public_key(literal);
   if (!key) {
     const std::string shown = literal.size() > 40 ? std::string(literal.substr(0, 40)) + "…" : std::string(literal);
@@ -95,21 +95,21 @@ std::unique_ptr<Signer> load_literal_key(std::string_view literal) {
                 "give a key file path, or the whole line of a .pub file (ssh-ed25519 AAAA…)");
   }
   require_usable(*key, "signing key " + key->fingerprint());
-  return detail::make_ssh_agent_signer(*key);
+  return detail::make_ssh_agent_signer(*key, environment);
 }
 
 }  // namespace
 
-std::unique_ptr<Signer> load_signer(const std::string& spec) {
+std::unique_ptr<Signer> load_signer(const std::string& spec, const SigningEnvironment& environment) {
   std::string_view text = trim(spec);
   if (text.empty())
     throw Error(ExitCode::key, "no signing key is configured",
                 "pass --key, set DOCKET_SIGNING_KEY, or set git config user.signingkey (with gpg.format=ssh); or " +
                     std::string(detail::generate_key_hint));
-  if (text.starts_with("key::")) return load_literal_key(text.substr(5));
+  if (text.starts_with("key::")) return load_literal_key(text.substr(5), environment);
   // git also takes `ssh-… AAAA…` without `key::`; docket takes any public key line
   // (`ecdsa-sha2-nistp256 AAAA…` too), since no key file's path reads like one.
-  if (text.starts_with("ssh-") || parse_openssh_public_key(text)) return load_literal_key(text);
+  if (text.starts_with("ssh-") || parse_openssh_public_key(text)) return load_literal_key(text, environment);
 
   // `~/…` was already expanded by the caller (app::signing_key_spec), which owns the environment.
   const std::filesystem::path path(text);
@@ -124,9 +124,10 @@ std::unique_ptr<Signer> load_signer(const std::string& spec) {
       // authenticator can sign with a security key.
       if (key.encrypted)
         return detail::make_ssh_keygen_signer(path, detail::KeyFileHolds::encrypted_private_key,
-                                              std::move(key.public_key));
+                                              std::move(key.public_key), environment);
       if (is_security_key(key.public_key))
-        return detail::make_ssh_keygen_signer(path, detail::KeyFileHolds::security_key, std::move(key.public_key));
+        return detail::make_ssh_keygen_signer(path, detail::KeyFileHolds::security_key, std::move(key.public_key),
+                                              environment);
       return std::make_unique<InProcessSigner>(std::move(key.private_key), std::move(key.public_key));
     }
     case detail::KeyFileFormat::pem: {
@@ -142,7 +143,7 @@ std::unique_ptr<Signer> load_signer(const std::string& spec) {
       SshPublicKey key = *parse_openssh_public_key(content);
       require_usable(key, "key file " + path.string());
       if (auto beside = in_process_signer_beside(path, key)) return beside;
-      return detail::make_ssh_keygen_signer(path, detail::KeyFileHolds::public_key, std::move(key));
+      return detail::make_ssh_keygen_signer(path, detail::KeyFileHolds::public_key, std::move(key), environment);
     }
     case detail::KeyFileFormat::unknown: break;
   }
@@ -192,6 +193,8 @@ SshPublicKey load_public_key(const std::filesystem::path& path) {
               "give a .pub file, an OpenSSH private key or a PEM key");
 }
 
-std::string default_signing_key(const std::string& command) { return detail::run_default_key_command(command); }
+std::string default_signing_key(const std::string& command, const SigningEnvironment& environment) {
+  return detail::run_default_key_command(command, environment);
+}
 
 }  // namespace docket::crypto

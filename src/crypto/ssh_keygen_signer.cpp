@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <chrono>
@@ -202,10 +203,9 @@ private:
   std::array<struct sigaction, 3> saved_{};
 };
 
-std::optional<std::string> find_on_path(const std::string& program) {
+std::optional<std::string> find_on_path(const std::string& program, const std::string& path) {
   if (program.find('/') != std::string::npos) return program;
-  const char* path = std::getenv("PATH");
-  std::string_view dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  std::string_view dirs = path.empty() ? std::string_view("/usr/local/bin:/usr/bin:/bin") : std::string_view(path);
   while (true) {
     const std::size_t colon = dirs.find(':');
     const std::string dir(dirs.substr(0, colon));
@@ -228,8 +228,9 @@ struct HelperRun {
   bool own_process_group = true;
   std::chrono::seconds time_limit{60};
   std::string timeout_hint;
-  std::vector<std::string> extra_environment;  // NAME=value entries added when NAME is unset
+  std::vector<std::string> extra_environment;  // NAME=value entries added when NAME is not in the environment
   std::string install_hint;
+  std::string search_path;  // PATH
 };
 
 struct HelperResult {
@@ -242,7 +243,7 @@ struct HelperResult {
 // Runs a helper without a shell and waits for it within its time limit (see the file comment).
 HelperResult run_helper(const HelperRun& run) {
   const std::string& program = run.argv.front();
-  const std::optional<std::string> executable = find_on_path(program);
+  const std::optional<std::string> executable = find_on_path(program, run.search_path);
   if (!executable)
     throw Error(ExitCode::key, "cannot run " + program + ": it is not on PATH", run.install_hint);
 
@@ -261,8 +262,11 @@ HelperResult run_helper(const HelperRun& run) {
   // Everything the child needs is prepared here: after fork it may only make async-signal-safe calls.
   std::vector<std::string> environment;
   for (char** entry = environ; *entry; ++entry) environment.emplace_back(*entry);
-  for (const std::string& extra : run.extra_environment)
-    if (!std::getenv(extra.substr(0, extra.find('=')).c_str())) environment.push_back(extra);
+  for (const std::string& extra : run.extra_environment) {
+    const std::string name = extra.substr(0, extra.find('=') + 1);
+    if (std::none_of(environment.begin(), environment.end(), [&](const std::string& e) { return e.starts_with(name); }))
+      environment.push_back(extra);
+  }
   std::vector<char*> envp, argv;
   for (std::string& entry : environment) envp.push_back(entry.data());
   envp.push_back(nullptr);
@@ -366,15 +370,16 @@ constexpr std::string_view ssh_keygen_hint = "install OpenSSH's ssh-keygen (8.2 
 
 bool has_terminal() { return ::isatty(STDIN_FILENO) == 1; }
 
-bool askpass_requested() {
-  const char* require = std::getenv("SSH_ASKPASS_REQUIRE");
-  return require && (std::string_view(require) == "force" || std::string_view(require) == "prefer");
+bool askpass_requested(const SigningEnvironment& environment) {
+  return environment.askpass_require && (*environment.askpass_require == "force" || *environment.askpass_require == "prefer");
 }
 
 class SshKeygenSigner final : public Signer {
 public:
-  SshKeygenSigner(std::filesystem::path key_file, KeyFileHolds holds, SshPublicKey key, bool agent_only)
-      : key_file_(std::move(key_file)), holds_(holds), public_key_(std::move(key)), agent_only_(agent_only) {}
+  SshKeygenSigner(std::filesystem::path key_file, KeyFileHolds holds, SshPublicKey key, bool agent_only,
+                  SigningEnvironment environment)
+      : key_file_(std::move(key_file)), holds_(holds), public_key_(std::move(key)), agent_only_(agent_only),
+        environment_(std::move(environment)) {}
 
   const SshPublicKey& public_key() const override { return public_key_; }
 
@@ -382,8 +387,9 @@ public:
     const bool terminal = has_terminal();
     // Without a terminal nobody can type a passphrase: only ssh-agent may sign such a key
     // (or an askpass program the user asked for), and a security key signs on a touch.
-    const bool agent_only = agent_only_ || (!terminal && holds_ != KeyFileHolds::security_key && !askpass_requested());
-    if (agent_only && !std::getenv("SSH_AUTH_SOCK"))
+    const bool agent_only =
+        agent_only_ || (!terminal && holds_ != KeyFileHolds::security_key && !askpass_requested(environment_));
+    if (agent_only && !environment_.agent)
       throw Error(ExitCode::key,
                   describe_key() + (agent_only_ ? " can only be signed by ssh-agent" : " needs ssh-agent or a terminal" +
                   std::string(holds_ == KeyFileHolds::encrypted_private_key ? " to type its passphrase" : "")) +
@@ -417,6 +423,7 @@ private:
     run.time_limit = terminal ? helper_time_limit_terminal : helper_time_limit_batch;
     run.own_process_group = !terminal;
     run.install_hint = std::string(ssh_keygen_hint);
+    run.search_path = environment_.path;
     return run;
   }
 
@@ -520,19 +527,22 @@ private:
   KeyFileHolds holds_;
   SshPublicKey public_key_;
   bool agent_only_;  // a literal key: no file names it
+  SigningEnvironment environment_;
 };
 
 }  // namespace
 
-std::unique_ptr<Signer> make_ssh_keygen_signer(std::filesystem::path key_file, KeyFileHolds holds, SshPublicKey key) {
-  return std::make_unique<SshKeygenSigner>(std::move(key_file), holds, std::move(key), false);
+std::unique_ptr<Signer> make_ssh_keygen_signer(std::filesystem::path key_file, KeyFileHolds holds, SshPublicKey key,
+                                               SigningEnvironment environment) {
+  return std::make_unique<SshKeygenSigner>(std::move(key_file), holds, std::move(key), false, std::move(environment));
 }
 
-std::unique_ptr<Signer> make_ssh_agent_signer(SshPublicKey key) {
-  return std::make_unique<SshKeygenSigner>(std::filesystem::path(), KeyFileHolds::public_key, std::move(key), true);
+std::unique_ptr<Signer> make_ssh_agent_signer(SshPublicKey key, SigningEnvironment environment) {
+  return std::make_unique<SshKeygenSigner>(std::filesystem::path(), KeyFileHolds::public_key, std::move(key), true,
+                                           std::move(environment));
 }
 
-std::string run_default_key_command(const std::string& command) {
+std::string run_default_key_command(const std::string& command, const SigningEnvironment& environment) {
   // git splits the command at blanks (strvec_split) and runs it without a shell.
   HelperRun run;
   std::string_view rest = command;
@@ -548,6 +558,7 @@ std::string run_default_key_command(const std::string& command) {
   const std::string shown = "git config gpg.ssh.defaultKeyCommand (\"" + command + "\")";
   if (run.argv.empty()) throw Error(ExitCode::key, shown + " is empty", "set it to a command that prints a public key, or unset it");
   run.purpose = shown;
+  run.search_path = environment.path;
   run.time_limit = key_command_time_limit;
   run.timeout_hint = "make the command print the key at once (ssh-add -L does), or set user.signingkey instead";
   run.extra_environment = {"SSH_ASKPASS_REQUIRE=never"};

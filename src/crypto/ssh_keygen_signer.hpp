@@ -40,16 +40,17 @@ inline constexpr std::chrono::seconds key_command_time_limit{10};
 // `ssh-keygen -Y sign -n NS -f KEY_FILE` (message on stdin) at a terminal or with an askpass
 // program the user asked for (SSH_ASKPASS_REQUIRE=force|prefer), `… -U -f /dev/fd/3` (agent
 // only) otherwise; a security key without a terminal: `… -f KEY_FILE MESSAGE_FILE`.
-std::unique_ptr<Signer> make_ssh_keygen_signer(std::filesystem::path key_file, KeyFileHolds holds, SshPublicKey key);
+std::unique_ptr<Signer> make_ssh_keygen_signer(std::filesystem::path key_file, KeyFileHolds holds, SshPublicKey key,
+                                               SigningEnvironment environment);
 
 // `ssh-keygen -Y sign -n NS -U -f /dev/fd/3`: only ssh-agent may sign (git's
 // `key::ssh-ed25519 AAAA…`).
-std::unique_ptr<Signer> make_ssh_agent_signer(SshPublicKey key);
+std::unique_ptr<Signer> make_ssh_agent_signer(SshPublicKey key, SigningEnvironment environment);
 
 // Runs git's gpg.ssh.defaultKeyCommand as git does (split at blanks, no shell) and returns the
 // first line of its output, which must be a public key (`key::…` or `ssh-…`). Throws
 // docket::Error (ExitCode::key) naming the command when it cannot run, fails, exceeds
 // key_command_time_limit or prints no key.
-std::string run_default_key_command(const std::string& command);
+std::string run_default_key_command(const std::string& command, const SigningEnvironment& environment);
 
 }  // namespace docket::crypto::detail

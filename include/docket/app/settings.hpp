@@ -7,6 +7,7 @@
 #include <string>
 
 #include "docket/core/types.hpp"
+#include "docket/crypto/signer.hpp"
 #include "docket/store/store.hpp"
 
 namespace docket::app {
@@ -20,6 +21,7 @@ struct Settings {
   std::optional<std::string> actor_name;      // DOCKET_ACTOR_NAME (else user.name)
   std::optional<Timestamp> now;               // DOCKET_NOW, for replaying and tests; else the clock
   std::optional<std::filesystem::path> home;  // HOME, to expand `~/` in key paths as git does
+  crypto::SigningEnvironment signing;         // PATH, SSH_AUTH_SOCK, SSH_ASKPASS_REQUIRE for ssh-keygen
   store::ConfigSources git_config;            // GIT_CONFIG_GLOBAL, GIT_CONFIG_SYSTEM, GIT_CONFIG_NOSYSTEM
   bool use_index = true;                      // DOCKET_INDEX=off reads every record, bypassing the local index
 };

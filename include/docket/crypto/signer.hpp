@@ -7,12 +7,22 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "docket/crypto/ssh_key.hpp"
 
 namespace docket::crypto {
+
+// What the signing helpers need from docket's environment, gathered by the CLI (nothing below
+// it reads environment variables). The helpers themselves inherit the whole environment, as
+// git's do.
+struct SigningEnvironment {
+  std::string path;                             // PATH, to find ssh-keygen and the key command
+  bool agent = false;                           // SSH_AUTH_SOCK is set: an ssh-agent may sign
+  std::optional<std::string> askpass_require;   // SSH_ASKPASS_REQUIRE, when set
+};
 
 class Signer {
 public:
@@ -33,7 +43,7 @@ public:
 // Throws docket::Error (ExitCode::key) naming the path when the key is missing, unreadable,
 // malformed or of a type or size docket refuses (unusable_key_reason), or when a private key
 // file is readable by other users.
-std::unique_ptr<Signer> load_signer(const std::string& spec);
+std::unique_ptr<Signer> load_signer(const std::string& spec, const SigningEnvironment& environment);
 
 // Reads the public half of a key file: `*.pub` (OpenSSH line), an OpenSSH private key (public
 // part is stored unencrypted), or a PEM private or public key. Throws docket::Error
@@ -43,6 +53,6 @@ SshPublicKey load_public_key(const std::filesystem::path& path);
 // Runs git's gpg.ssh.defaultKeyCommand (split at blanks, no shell, no stdin, 10 s limit) and
 // returns the key it prints first, as `key::…` or `ssh-…`, for load_signer. Throws
 // docket::Error (ExitCode::key) naming the command when it fails or prints no key.
-std::string default_signing_key(const std::string& command);
+std::string default_signing_key(const std::string& command, const SigningEnvironment& environment);
 
 }  // namespace docket::crypto

@@ -98,12 +98,12 @@ TEST_CASE("reports are written atomically, replacing the old file whole") {
   docket::test::TempDir dir;
   const auto path = dir / "report.html";
   docket::test::write_file(path, "old");
-  app::write_file_atomically(path, "new content");
+  app::write_output_file(path, "new content");
   CHECK(docket::test::read_file(path) == "new content");
   std::size_t files = 0;
   for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path())) ++files;
   CHECK(files == 1);  // no temporary left behind
-  CHECK_THROWS_AS(app::write_file_atomically(dir / "missing" / "r.html", "x"), docket::Error);
+  CHECK_THROWS_AS(app::write_output_file(dir / "missing" / "r.html", "x"), docket::Error);
 }
 
 TEST_CASE("the JSON report written row by row is byte for byte the whole document dumped") {

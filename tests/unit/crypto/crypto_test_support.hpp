@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "../test_support.hpp"
+#include "docket/crypto/signer.hpp"
 
 namespace docket::test {
 
@@ -57,6 +58,20 @@ public:
 private:
   int saved_;
 };
+
+// The signing environment as the CLI gathers it, from this process's (EnvGuard-controlled)
+// environment, and load_signer with it.
+inline crypto::SigningEnvironment signing_environment() {
+  crypto::SigningEnvironment environment;
+  if (const char* v = std::getenv("PATH")) environment.path = v;
+  const char* sock = std::getenv("SSH_AUTH_SOCK");
+  environment.agent = sock && *sock;
+  if (const char* v = std::getenv("SSH_ASKPASS_REQUIRE")) environment.askpass_require = std::string(v);
+  return environment;
+}
+inline std::unique_ptr<crypto::Signer> load_signer(const std::string& spec) {
+  return crypto::load_signer(spec, signing_environment());
+}
 
 // `ssh-keygen -t ed25519` into dir/name (and name.pub); an empty passphrase leaves it unencrypted.
 inline std::filesystem::path make_ssh_key(const TempDir& dir, const std::string& name,

@@ -9,6 +9,7 @@
 #include "docket/crypto/sshsig.hpp"
 
 using namespace docket::crypto;
+using docket::test::load_signer;
 using docket::test::read_file;
 using docket::test::run_isolated;
 using docket::test::TempDir;

@@ -16,6 +16,7 @@
 #include "docket/crypto/sshsig.hpp"
 
 using namespace docket::crypto;
+using docket::test::load_signer;
 using docket::Error;
 using docket::ExitCode;
 using docket::test::EnvGuard;
@@ -259,10 +260,12 @@ TEST_CASE("an encrypted OpenSSH key goes to ssh-keygen, which asks for the passp
     ::chmod(askpass.c_str(), 0700);
     const EnvGuard program("SSH_ASKPASS", askpass.string());
     const EnvGuard required("SSH_ASKPASS_REQUIRE", std::string("force"));
-    CHECK(verifies(*signer));
+    // The environment is read when the signer is made (the CLI gathers it once).
+    const auto with_askpass = load_signer(key_path.string());
+    CHECK(verifies(*with_askpass));
     // Same key, same message: the same deterministic signature as the unencrypted copy.
     REQUIRE(run({"ssh-keygen", "-q", "-p", "-P", "secret", "-N", "", "-f", key_path.string()}).status == 0);
-    CHECK(signer->sign(message) == load_signer(key_path.string())->sign(message));
+    CHECK(with_askpass->sign(message) == load_signer(key_path.string())->sign(message));
   }
   SUBCASE("without a terminal, an agent or an askpass program it fails at once, saying how to fix it") {
     const EnvGuard never("SSH_ASKPASS_REQUIRE", std::string("never"));

@@ -9,6 +9,7 @@
 #include "docket/crypto/signer_rules.hpp"
 
 using namespace docket::crypto;
+using docket::test::load_signer;
 using docket::Email;
 using docket::test::run;
 using docket::test::TempDir;

@@ -22,6 +22,7 @@
 #include "docket/crypto/sshsig.hpp"
 
 using namespace docket::crypto;
+using docket::test::load_signer;
 using docket::test::read_file;
 using docket::test::run;
 using docket::test::TempDir;

@@ -75,7 +75,7 @@ struct TestKey {
   TestKey(const std::filesystem::path& dir, std::string principal) : path(dir / "id_ed25519"), email(std::move(principal)) {
     std::filesystem::create_directories(dir);
     run_ok({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", email, "-f", path.string()});
-    signer = crypto::load_signer(path.string());
+    signer = crypto::load_signer(path.string(), {});
   }
   std::string allowed_signers_line() const {
     std::string pub = trim(read_file(path.string() + ".pub"));

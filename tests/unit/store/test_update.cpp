@@ -109,7 +109,7 @@ TEST_CASE("of writers racing to create the ref, exactly one wins") {
   std::vector<std::unique_ptr<crypto::Signer>> signers;
   for (auto& s : stores) {
     empty_tips.push_back(s->tip());
-    signers.push_back(crypto::load_signer(world.alice.path.string()));
+    signers.push_back(crypto::load_signer(world.alice.path.string(), {}));
   }
 
   for (int round = 0; round < rounds; ++round) {
@@ -159,7 +159,7 @@ TEST_CASE("concurrent updates from several threads lose nothing") {
         // Each writer has its own repository handle and key, as separate processes would.
         store::Repository repo = store::Repository::open(world.repo_dir);
         store::Store store(repo, kRef);
-        auto signer = crypto::load_signer(world.alice.path.string());
+        auto signer = crypto::load_signer(world.alice.path.string(), {});
         for (int i = 0; i < commits_per_thread; ++i) {
           std::string path = "exceptions/T" + std::to_string(t) + "/EX-" + std::to_string(i) + ".yaml";
           store.update(
