@@ -76,6 +76,35 @@ int handle_parse_error(CLI::App& app, const CLI::ParseError& e, int argc, char**
   if (typed && std::find(names.begin(), names.end(), *typed) == names.end()) {
     message = "'" + *typed + "' is not a docket command";
     if (const auto guess = closest_match(*typed, names)) hint = "did you mean 'docket " + *guess + "'?";
+  } else if (typed) {
+    // A command with subcommands (ingest FORMAT, member add|remove|key|list): name the word
+    // that is not one of them, and the ones it takes.
+    CLI::App* command = app.get_subcommand(*typed);
+    std::vector<std::string> subs;
+    for (const CLI::App* sub : command->get_subcommands({})) subs.push_back(sub->get_name());
+    if (!subs.empty()) {
+      std::optional<std::string> word;
+      bool seen_command = false;
+      for (int i = 1; i < argc && !word; ++i) {
+        const std::string arg = argv[i];
+        if (!seen_command) {
+          if (arg == "-C" || arg == "--ref" || arg == "--key") ++i;
+          else if (arg == *typed) seen_command = true;
+        } else if (!arg.starts_with("-")) {
+          word = arg;
+        }
+      }
+      std::string list;
+      for (const auto& sub : subs) list += (list.empty() ? "" : ", ") + sub;
+      if (word && std::find(subs.begin(), subs.end(), *word) == subs.end()) {
+        message = "'" + *word + "' is not one of what 'docket " + *typed + "' takes: " + list;
+        if (const auto guess = closest_match(*word, subs)) hint = "did you mean 'docket " + *typed + " " + *guess + "'?";
+        else hint = "see docket " + *typed + " --help";
+      } else if (!word) {
+        message = "'docket " + *typed + "' needs one of: " + list;
+        hint = "see docket " + *typed + " --help";
+      }
+    }
   }
   std::cerr << "docket: error: " << message << "\ndocket: hint: " << hint << "\n";
   return static_cast<int>(ExitCode::usage);

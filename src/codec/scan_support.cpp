@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "docket/codec/sarif.hpp"
+#include "docket/core/display.hpp"
 #include "docket/core/error.hpp"
 #include "docket/core/secrets.hpp"
 #include "docket/crypto/sha256.hpp"
@@ -91,6 +92,23 @@ std::vector<std::string_view> top_level_json_values(std::string_view text, std::
                "split the scan into several reports");
   std::vector<std::string_view> values;
   std::size_t i = 0;
+  // A UTF-8 byte-order mark (some Windows tools write one) is skipped, as JSON parsers may
+  // (RFC 8259 §8.1); nlohmann's parser skips it too. UTF-16 and UTF-32 are not read.
+  if (text.starts_with("\xEF\xBB\xBF")) i = 3;
+  else if (text.starts_with("\xFE\xFF") || text.starts_with("\xFF\xFE") || text.starts_with(std::string_view("\0\0\xFE\xFF", 4)))
+    bad_report(source, "is UTF-16 or UTF-32 text (it starts with a byte-order mark); docket reads UTF-8 reports",
+               "convert it first, e.g. iconv -f UTF-16 -t UTF-8 REPORT > REPORT.utf8.json");
+  // Text that does not even start like JSON is named as such, not as "2 JSON values".
+  {
+    std::size_t first = i;
+    while (first < text.size() && json_space(text[first])) ++first;
+    if (first < text.size() && text[first] != '{' && text[first] != '[') {
+      std::string_view start = text.substr(first, 40);
+      start = start.substr(0, start.find_first_of("\r\n"));
+      bad_report(source, "is not JSON: it starts with \"" + core::display_line(start) + "\"",
+                 "give the scanner's JSON report (for SARIF, e.g. gitleaks --report-format sarif)");
+    }
+  }
   while (true) {
     while (i < text.size() && json_space(text[i])) ++i;
     if (i >= text.size()) break;

@@ -83,7 +83,19 @@ expect_status 0 "report --out through a symlink" al report --out "$WORK/link.md"
 expect_status 0 "report --out /dev/stdout" sh -c '"$0" report --out /dev/stdout > "$1"' "$DOCKET_BIN" "$WORK/via-stdout.md"
 [ -s "$WORK/via-stdout.md" ] && pass "written through /dev/stdout" || fail "nothing came through /dev/stdout"
 
-# 7. Text that is not UTF-8 is bad input, not an internal error.
+# 7. Refusals that name the real problem.
+sarif=$(find "$SOURCE_DIR/../shared/fixtures" -name '*.sarif' | sort | head -1)
+{ printf '\xef\xbb\xbf'; cat "$sarif"; } >"$WORK/bom.sarif"
+expect_status 0 "a SARIF log with a UTF-8 byte-order mark is read" al ingest sarif "$WORK/bom.sarif"
+printf 'hello world\n' >"$WORK/plain.txt"
+expect_status 2 "plain text given as SARIF" al ingest sarif "$WORK/plain.txt"
+expect_contains "$ERR" "is not JSON: it starts with \"hello world\"" "says it is not JSON"
+printf '\xff\xfe{\0}\0' >"$WORK/utf16.json"
+expect_status 2 "a UTF-16 report" al ingest sarif "$WORK/utf16.json"
+expect_contains "$ERR" "UTF-16" "names the encoding"
+expect_status 2 "an unknown ingest format" al ingest nessus "$WORK/plain.txt"
+expect_contains "$ERR" "'nessus' is not one of what 'docket ingest' takes: sarif, gitleaks, trufflehog" "names the formats"
+# Text that is not UTF-8 is bad input, not an internal error.
 expect_status 2 "open --title with invalid UTF-8" al open --title $'bad\xff' --template generic
 expect_status 0 "verify accepts everything at the end" al verify
 finish
