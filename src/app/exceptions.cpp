@@ -31,9 +31,49 @@ std::uint64_t random_u64() {
 }  // namespace
 
 // Titles, fingerprints and notes come from people and scanners, and the store is forever.
+// Every text field of `r` as typed, one per line: what the secret scan reads. (The YAML escapes
+// quotes and tabs inside double-quoted text, which would hide a secret's surroundings.)
+std::string record_texts(const Record& r) {
+  std::string all;
+  const auto add = [&](std::string_view text) {
+    all.append(text);
+    all.push_back('\n');
+  };
+  for (std::string_view text : {std::string_view(r.title), std::string_view(r.template_name), std::string_view(r.identity.kind),
+                                std::string_view(r.identity.name), std::string_view(r.identity.system),
+                                std::string_view(r.source.tool), std::string_view(r.source.rule),
+                                std::string_view(r.source.fingerprint), std::string_view(r.source.location),
+                                std::string_view(r.review.note)})
+    add(text);
+  for (const auto& f : r.frameworks) add(f);
+  for (const auto& item : r.checklist) {
+    add(item.id);
+    add(item.text);
+    if (item.done) add(item.done->note);
+  }
+  for (const auto& e : r.evidence) {
+    add(e.name);
+    add(e.note);
+  }
+  for (const auto& q : r.requests) {
+    add(q.reason);
+    for (const auto& c : q.controls) add(c);
+  }
+  for (const auto& a : r.approvals) add(a.note);
+  if (r.outcome) add(r.outcome->reason);
+  for (const auto& c : r.comments) add(c.text);
+  for (const auto& e : r.events) {
+    add(e.action);
+    add(e.detail);
+  }
+  return all;
+}
+
 store::Change record_change(const Record& r) {
   std::string yaml = codec::record_to_yaml(r);
-  if (const auto secret = find_secret(yaml))
+  auto secret = find_secret(record_texts(r));
+  if (!secret) secret = find_secret(yaml);
+  if (secret)
     throw Error(ExitCode::refused,
                 "the record " + r.id.str() + " would contain something that looks like a " + secret->kind,
                 "remove the secret from titles, notes and fingerprints; store a hash or a reference instead");

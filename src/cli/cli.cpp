@@ -11,6 +11,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "docket/core/display.hpp"
 #include "docket/core/error.hpp"
 #include "docket/core/suggest.hpp"
 #include "docket/core/time.hpp"
@@ -41,11 +42,14 @@ bool git_env_bool(const std::string& name, const char* value) {
 }
 
 void print_error(const Error& e) {
+  // Messages quote names and text from records and arguments: escaped like any record text, so
+  // none can paint the terminal or start a line of its own.
+  const std::string what = core::display_block(e.what(), "  ");
   if (const auto* rule = dynamic_cast<const RuleViolation*>(&e))
-    std::cerr << "docket: refused by rule '" << rule->rule() << "': " << e.what() << "\n";
+    std::cerr << "docket: refused by rule '" << rule->rule() << "': " << what << "\n";
   else
-    std::cerr << "docket: error: " << e.what() << "\n";
-  if (!e.hint().empty()) std::cerr << "docket: hint: " << e.hint() << "\n";
+    std::cerr << "docket: error: " << what << "\n";
+  if (!e.hint().empty()) std::cerr << "docket: hint: " << core::display_block(e.hint(), "  ") << "\n";
 }
 
 // CLI11's own exit codes start at 100; docket maps every parse error to 2 (usage).

@@ -1,11 +1,14 @@
 #include "docket/store/files.hpp"
 
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -74,28 +77,71 @@ std::string kind_of(mode_t mode) {
 
 }  // namespace
 
+namespace {
+
+// `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`: another name for a descriptor
+// docket already holds. Reopening it would lose its offset and O_APPEND (`>> log`), so it is
+// written through the descriptor itself.
+std::optional<int> descriptor_alias(const std::string& path) {
+  if (path == "/dev/stdout") return STDOUT_FILENO;
+  if (path == "/dev/stderr") return STDERR_FILENO;
+  for (std::string_view prefix : {"/dev/fd/", "/proc/self/fd/"}) {
+    if (!path.starts_with(prefix)) continue;
+    const std::string_view digits = std::string_view(path).substr(prefix.size());
+    if (digits.empty() || digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+    return std::stoi(std::string(digits));
+  }
+  return std::nullopt;
+}
+
+void write_all_to(int fd, std::string_view content, const std::string& name) {
+  for (std::size_t written = 0; written < content.size();) {
+    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int error = errno;
+      throw Error(ExitCode::output, "cannot write " + name + ": " + std::strerror(error), "check where the output goes");
+    }
+    written += static_cast<std::size_t>(n);
+  }
+}
+
+}  // namespace
+
 void write_output_file(const std::filesystem::path& path, std::string_view content) {
-  struct stat status{};
-  const bool exists = ::stat(path.c_str(), &status) == 0;  // follows symbolic links
   const std::string text = path.string();
-  const bool device_path = text.starts_with("/dev/") || text.starts_with("/proc/");
-  if (!exists || (S_ISREG(status.st_mode) && !device_path)) {
+  if (const auto fd = descriptor_alias(text)) {
+    write_all_to(*fd, content, text);
+    return;
+  }
+  struct stat status{};
+  bool exists = true;
+  if (::stat(path.c_str(), &status) != 0) {  // follows symbolic links
+    const int error = errno;
+    if (error != ENOENT)
+      throw Error(ExitCode::usage, "cannot write " + text + ": " + std::strerror(error),
+                  error == ELOOP ? "the symbolic links loop: point --out at a file" : "check the path");
+    exists = false;
+  }
+  if (!exists || S_ISREG(status.st_mode)) {
     // A new path or a regular file: replaced atomically. Through a symbolic link, the file it
     // names is replaced and the link stays.
     std::filesystem::path target = path;
     std::error_code error;
-    for (int hops = 0; hops < 40 && std::filesystem::is_symlink(target, error); ++hops) {
+    for (int hops = 0; std::filesystem::is_symlink(target, error); ++hops) {
       const std::filesystem::path link = std::filesystem::read_symlink(target, error);
-      if (error) break;
+      if (error || hops == 40)
+        throw Error(ExitCode::usage, "cannot write " + text + ": its symbolic links loop or cannot be read",
+                    "point --out at a file");
       target = link.is_absolute() ? link : target.parent_path() / link;
     }
     write_file_atomically(target, content);
     return;
   }
-  if (!S_ISREG(status.st_mode) && !S_ISCHR(status.st_mode) && !S_ISFIFO(status.st_mode))
+  if (!S_ISCHR(status.st_mode) && !S_ISFIFO(status.st_mode))
     throw Error(ExitCode::usage, "cannot write " + text + ": it is " + kind_of(status.st_mode),
                 "give a file path (it is created or replaced), or - for standard output");
-  // A terminal, /dev/null, a pipe or /dev/stdout: written to directly, never replaced.
+  // A terminal, /dev/null or a FIFO: written to directly, never replaced.
   const int fd = ::open(path.c_str(), O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
     const int error = errno;
@@ -108,15 +154,7 @@ void write_output_file(const std::filesystem::path& path, std::string_view conte
     ~Closer() { ::close(fd); }
   } closer{fd};
   ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-  for (std::size_t written = 0; written < content.size();) {
-    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int error = errno;
-      throw Error(ExitCode::output, "cannot write " + text + ": " + std::strerror(error), "check where the output goes");
-    }
-    written += static_cast<std::size_t>(n);
-  }
+  write_all_to(fd, content, text);
 }
 
 InputFile InputFile::open_regular(const std::filesystem::path& path, std::string_view what) {
@@ -136,6 +174,14 @@ InputFile InputFile::open_regular(const std::filesystem::path& path, std::string
     throw Error(ExitCode::usage, name + " is " + kind_of(mode) + ", not a regular file",
                 S_ISDIR(mode) ? "attach files, e.g. an archive of the folder"
                               : "give a regular file; copy the data into one first (e.g. head -c SIZE DEVICE > FILE)");
+  }
+  // procfs and sysfs files claim to be regular but are the kernel talking: some block forever
+  // (/proc/kmsg), most report size 0.
+  struct statfs filesystem{};
+  if (::fstatfs(fd, &filesystem) == 0 && (filesystem.f_type == PROC_SUPER_MAGIC || filesystem.f_type == SYSFS_MAGIC)) {
+    ::close(fd);
+    throw Error(ExitCode::usage, name + " is a kernel file (procfs or sysfs), not a regular file",
+                "copy what it shows into a regular file first (e.g. cat FILE > copy.txt)");
   }
   // Regular files never block; reads go back to blocking mode.
   ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);

@@ -27,6 +27,10 @@ for secret in "$slack" "$jwt" "$aws_secret"; do
   printf 'log line\n%s\n' "$secret" >"$WORK/evidence.txt"
   expect_status 3 "evidence holding a secret is refused" al attach "$id" "$WORK/evidence.txt"
 done
+# Pasted JSON (quotes the record's YAML would escape) and a tab before the value.
+key40=$(printf 'Ab1+%.0s' {1..10})
+expect_status 3 "a secret inside pasted multi-line JSON is refused" al comment "$id" "$(printf '{\n  "Secret''AccessKey": "%s"\n}' "$key40")"
+expect_status 3 "a secret after a tab is refused" al comment "$id" "$(printf 'aws_secret''_access_key:\t%s' "$key40")"
 [ "$(ref_of "$repo" refs/heads/docket)" = "$before" ] && pass "the ref did not move" || fail "a secret was committed"
 expect_status 0 "--allow-secret keeps a revoked value on purpose" al attach "$id" "$WORK/evidence.txt" --allow-secret
 
@@ -38,6 +42,7 @@ for input in /dev/zero "$WORK/fifo" "$WORK"; do
   expect_status 2 "attach $input is refused" timeout 20 env DOCKET_ACTOR_EMAIL=alice@acme.example DOCKET_SIGNING_KEY="$HOME/alice_ed25519" "$DOCKET_BIN" attach "$id" "$input"
   [ $(($(date +%s) - start)) -le 5 ] && pass "at once" || fail "attach $input took too long"
 done
+expect_status 2 "attach of a procfs file is refused" timeout 20 env DOCKET_ACTOR_EMAIL=alice@acme.example DOCKET_SIGNING_KEY="$HOME/alice_ed25519" "$DOCKET_BIN" attach "$id" /proc/self/status
 [ "$(objects)" = "$n" ] && pass "nothing was written to the object database" || fail "objects were written"
 start=$(date +%s)
 expect_status 7 "a FIFO given as the key is refused" timeout 20 env DOCKET_ACTOR_EMAIL=alice@acme.example DOCKET_SIGNING_KEY="$WORK/fifo" "$DOCKET_BIN" comment "$id" hi
@@ -82,6 +87,17 @@ expect_status 0 "report --out through a symlink" al report --out "$WORK/link.md"
 [ -L "$WORK/link.md" ] && [ -s "$WORK/report.md" ] && pass "the link stays and its file was written" || fail "the link was replaced"
 expect_status 0 "report --out /dev/stdout" sh -c '"$0" report --out /dev/stdout > "$1"' "$DOCKET_BIN" "$WORK/via-stdout.md"
 [ -s "$WORK/via-stdout.md" ] && pass "written through /dev/stdout" || fail "nothing came through /dev/stdout"
+
+seq 1 3000 >"$WORK/app.log"
+expect_status 0 "report --out /dev/stdout appended to a log" sh -c '"$0" report --out /dev/stdout >> "$1"' "$DOCKET_BIN" "$WORK/app.log"
+[ "$(head -1 "$WORK/app.log")" = 1 ] && pass "the log's start is intact (O_APPEND kept)" || fail "the log was overwritten"
+ln -s loop-b "$WORK/loop-a"
+ln -s loop-a "$WORK/loop-b"
+expect_status 2 "report --out a symbolic link loop" al report --out "$WORK/loop-a"
+[ -L "$WORK/loop-a" ] && pass "the link was not replaced" || fail "the link was replaced"
+# Names from arguments and records are escaped in error messages too.
+expect_status 3 "attach --item with a terminal escape and a line break" al attach "$id" "$WORK/e1.txt" --item "$(printf 'zz\e[31mRED\n2026-11-30T16:00:00Z  bob@acme.example  approve')"
+if grep -q $'\e' <<<"$ERR" || grep -q '^2026-11-30T16' <<<"$ERR"; then fail "the message printed raw text: $ERR"; else pass "the message escapes it"; fi
 
 # 7. Refusals that name the real problem.
 sarif=$(find "$SOURCE_DIR/../shared/fixtures" -name '*.sarif' | sort | head -1)

@@ -15,11 +15,12 @@ namespace docket::store {
 // data cannot be written (a full disk).
 void write_file_atomically(const std::filesystem::path& path, std::string_view content, bool durable = true);
 
-// `--out PATH` for reports: a new path or a regular file is replaced atomically
-// (write_file_atomically; through a symbolic link, the file it names is replaced and the link
-// kept); a terminal, /dev/null, a FIFO or a /dev/ or /proc/ path such as /dev/stdout is written
-// to directly, never replaced; a folder, socket or block device is refused with Error(usage).
-// A failed write (a full disk) is Error(output), exit 9.
+// `--out PATH` for reports: `/dev/stdout`, `/dev/stderr`, `/dev/fd/N` and `/proc/self/fd/N`
+// are written through that descriptor (its offset and O_APPEND kept); a new path or a regular
+// file is replaced atomically (write_file_atomically; through a symbolic link, the file it names
+// is replaced and the link kept); a terminal, /dev/null or a FIFO is written to directly, never
+// replaced; a folder, socket, block device or looping symbolic link is refused with
+// Error(usage). A failed write (a full disk) is Error(output), exit 9.
 void write_output_file(const std::filesystem::path& path, std::string_view content);
 
 // A file a user names as input (evidence), opened for streaming. Only regular files: the file
@@ -28,7 +29,7 @@ void write_output_file(const std::filesystem::path& path, std::string_view conte
 class InputFile {
 public:
   // `what` names the file's role in messages ("evidence file"). Throws Error(usage) naming the
-  // path and its kind for a directory, FIFO, socket or device, and Error(not_found) when it is
+  // path and its kind for a directory, FIFO, socket, device or procfs/sysfs file, and Error(not_found) when it is
   // missing or cannot be read.
   static InputFile open_regular(const std::filesystem::path& path, std::string_view what);
   ~InputFile();
