@@ -211,7 +211,10 @@ Record attach_evidence(Session& session, std::string_view query, const AttachReq
   };
   // Every file is opened and checked before anything is written: regular files only, each within
   // the store's evidence size limit.
-  const Policy policy = load_config(session.tip()).policy;
+  // One verified tip for the checks before the commit (the commit itself starts from the tip
+  // current then, as every command's does).
+  const store::Snapshot tip = session.tip();
+  const Policy policy = load_config(tip).policy;
   std::vector<store::InputFile> inputs;
   for (const auto& path : request.files) {
     inputs.push_back(store::InputFile::open_regular(path, "evidence file"));
@@ -258,8 +261,7 @@ Record attach_evidence(Session& session, std::string_view query, const AttachReq
   // Content the exception already holds, with no checklist item to complete, changes nothing:
   // no commit (a script that attaches again is idempotent).
   if (!request.item) {
-    const store::Snapshot snap = session.tip();
-    Record current = load_record(snap, session.resolve_id(snap, query));
+    Record current = load_record(tip, session.resolve_id(tip, query));
     if (std::all_of(stored.begin(), stored.end(), [&](const Stored& s) { return current.has_evidence(s.evidence.digest); })) {
       if (already_held) *already_held = true;
       return current;

@@ -53,16 +53,16 @@ void print_error(const Error& e) {
 }
 
 // CLI11's own exit codes start at 100; docket maps every parse error to 2 (usage).
-// The word the user typed where a command belongs: the first argument that is neither an
-// option nor the value of a global option.
-std::optional<std::string> typed_command(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
+// Where the user typed a command: the index in argv of the first argument at or after `from`
+// that is neither an option nor the value of a global option.
+std::optional<int> typed_word(int argc, char** argv, int from = 1) {
+  for (int i = from; i < argc; ++i) {
+    const std::string_view arg = argv[i];
     if (arg == "-C" || arg == "--ref" || arg == "--key") {
       ++i;
       continue;
     }
-    if (!arg.starts_with("-")) return arg;
+    if (!arg.starts_with("-")) return i;
   }
   return std::nullopt;
 }
@@ -76,7 +76,8 @@ int handle_parse_error(CLI::App& app, const CLI::ParseError& e, int argc, char**
   std::string hint = "see docket --help";
   std::vector<std::string> names;
   for (const auto& spec : command_table()) names.emplace_back(spec.name);
-  const auto typed = typed_command(argc, argv);
+  const std::optional<int> command_at = typed_word(argc, argv);
+  const std::optional<std::string> typed = command_at ? std::optional<std::string>(argv[*command_at]) : std::nullopt;
   if (typed && std::find(names.begin(), names.end(), *typed) == names.end()) {
     message = "'" + *typed + "' is not a docket command";
     if (const auto guess = closest_match(*typed, names)) hint = "did you mean 'docket " + *guess + "'?";
@@ -87,17 +88,8 @@ int handle_parse_error(CLI::App& app, const CLI::ParseError& e, int argc, char**
     std::vector<std::string> subs;
     for (const CLI::App* sub : command->get_subcommands({})) subs.push_back(sub->get_name());
     if (!subs.empty()) {
-      std::optional<std::string> word;
-      bool seen_command = false;
-      for (int i = 1; i < argc && !word; ++i) {
-        const std::string arg = argv[i];
-        if (!seen_command) {
-          if (arg == "-C" || arg == "--ref" || arg == "--key") ++i;
-          else if (arg == *typed) seen_command = true;
-        } else if (!arg.starts_with("-")) {
-          word = arg;
-        }
-      }
+      const std::optional<int> word_at = typed_word(argc, argv, *command_at + 1);
+      const std::optional<std::string> word = word_at ? std::optional<std::string>(argv[*word_at]) : std::nullopt;
       std::string list;
       for (const auto& sub : subs) list += (list.empty() ? "" : ", ") + sub;
       if (word && std::find(subs.begin(), subs.end(), *word) == subs.end()) {

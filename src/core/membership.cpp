@@ -76,10 +76,9 @@ const Member& require_member_known(const Policy& policy, const Email& email) {
 
 Policy remove_member(const Policy& before, const Email& email, const Context& ctx) {
   require_admin(ctx, "remove members");
+  require_member_known(before, email);
   Policy after = before;
   auto it = std::find_if(after.members.begin(), after.members.end(), [&](const Member& m) { return m.email == email; });
-  if (it == after.members.end())
-    throw RuleViolation(std::string(kMemberKnown), email.str() + " is not a member of this store", "see docket member list");
   if (it->roles.count(Role::admin) && !has_other_admin(after, email))
     throw RuleViolation(std::string(kAdminRequired), email.str() + " is the last admin and cannot be removed",
                         "make another member admin first");

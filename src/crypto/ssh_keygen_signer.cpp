@@ -68,7 +68,7 @@ private:
 
 // Moves `fd` above the standard descriptors (so the child's dup2 calls never clobber each
 // other) and marks it close-on-exec.
-// A negative `fd` reports errno as the failure of `what`.
+// A negative `fd` (the failed call's result) reports errno as the failure of `what`.
 FileDescriptor high_fd(int fd, const std::string& what) {
   if (fd < 0) {
     const int error = errno;
@@ -248,9 +248,15 @@ HelperResult run_helper(const HelperRun& run) {
     throw Error(ExitCode::key, "cannot run " + program + ": it is not on PATH", run.install_hint);
 
   int out_pipe[2], err_pipe[2];
-  if (::pipe2(out_pipe, O_CLOEXEC) != 0) high_fd(-1, "cannot create a pipe for " + program);
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0) {
+    const int error = errno;
+    fail_system(error, "cannot create a pipe for " + program);
+  }
   FileDescriptor out_read = high_fd(out_pipe[0], "cannot create a pipe"), out_write = high_fd(out_pipe[1], "cannot create a pipe");
-  if (::pipe2(err_pipe, O_CLOEXEC) != 0) high_fd(-1, "cannot create a pipe for " + program);
+  if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
+    const int error = errno;
+    fail_system(error, "cannot create a pipe for " + program);
+  }
   FileDescriptor err_read = high_fd(err_pipe[0], "cannot create a pipe"), err_write = high_fd(err_pipe[1], "cannot create a pipe");
   FileDescriptor null_input;
   int stdin_fd = run.stdin_fd;
@@ -281,7 +287,10 @@ HelperResult run_helper(const HelperRun& run) {
   const InterruptCatcher interrupts;
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
-  if (pid < 0) high_fd(-1, "cannot start " + program);
+  if (pid < 0) {
+    const int error = errno;
+    fail_system(error, "cannot start " + program);
+  }
   if (pid == 0) {
     // The helper dies with docket, even when docket is killed with SIGKILL.
     if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent) ::_exit(127);

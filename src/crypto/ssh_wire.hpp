@@ -64,12 +64,4 @@ private:
   std::string_view rest_;
 };
 
-// The wire blob of an Ed25519 public key: string("ssh-ed25519") string(32 key bytes).
-inline std::string ed25519_public_key_blob(std::string_view raw_key) {
-  SshWriter blob;
-  blob.string(ed25519_key_type);
-  blob.string(raw_key);
-  return std::move(blob).take();
-}
-
 }  // namespace docket::crypto::detail

@@ -16,15 +16,32 @@
 
 namespace docket::store {
 
+namespace {
+
+// Writes all of `content` to `fd`; a failure (a full disk) is Error(output) naming `name`.
+void write_all_to(int fd, std::string_view content, const std::string& name, const std::string& hint) {
+  for (std::size_t written = 0; written < content.size();) {
+    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int error = errno;
+      throw Error(ExitCode::output, "cannot write " + name + ": " + std::strerror(error), hint);
+    }
+    written += static_cast<std::size_t>(n);
+  }
+}
+
+}  // namespace
+
 void write_file_atomically(const std::filesystem::path& path, std::string_view content, bool durable) {
   const auto fail = [&](const std::string& what) {
     throw Error(ExitCode::usage, "cannot write " + path.string() + ": " + what,
                 "check that the folder exists and that you may write to it");
   };
   // The folder took the file but the data did not fit (a full disk, a quota): exit 9.
+  const std::string kept_hint = "check the free space where it goes; the previous file, if any, is unchanged";
   const auto fail_output = [&](int error) {
-    throw Error(ExitCode::output, "cannot write " + path.string() + ": " + std::strerror(error),
-                "check the free space where it goes; the previous file, if any, is unchanged");
+    throw Error(ExitCode::output, "cannot write " + path.string() + ": " + std::strerror(error), kept_hint);
   };
   if (path.filename().empty()) fail("it names a folder, not a file");
   const std::filesystem::path folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
@@ -48,14 +65,7 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
   const mode_t mask = ::umask(0);
   ::umask(mask);
   if (::fchmod(file.fd, 0666 & ~mask) != 0) fail(std::strerror(errno));
-  for (std::size_t written = 0; written < content.size();) {
-    const ssize_t n = ::write(file.fd, content.data() + written, content.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail_output(errno);
-    }
-    written += static_cast<std::size_t>(n);
-  }
+  write_all_to(file.fd, content, path.string(), kept_hint);
   if (durable && ::fsync(file.fd) != 0) fail_output(errno);
   const int closing = file.fd;
   file.fd = -1;
@@ -94,24 +104,12 @@ std::optional<int> descriptor_alias(const std::string& path) {
   return std::nullopt;
 }
 
-void write_all_to(int fd, std::string_view content, const std::string& name) {
-  for (std::size_t written = 0; written < content.size();) {
-    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int error = errno;
-      throw Error(ExitCode::output, "cannot write " + name + ": " + std::strerror(error), "check where the output goes");
-    }
-    written += static_cast<std::size_t>(n);
-  }
-}
-
 }  // namespace
 
 void write_output_file(const std::filesystem::path& path, std::string_view content) {
   const std::string text = path.string();
   if (const auto fd = descriptor_alias(text)) {
-    write_all_to(*fd, content, text);
+    write_all_to(*fd, content, text, "check where the output goes");
     return;
   }
   struct stat status{};
@@ -154,7 +152,7 @@ void write_output_file(const std::filesystem::path& path, std::string_view conte
     ~Closer() { ::close(fd); }
   } closer{fd};
   ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-  write_all_to(fd, content, text);
+  write_all_to(fd, content, text, "check where the output goes");
 }
 
 InputFile InputFile::open_regular(const std::filesystem::path& path, std::string_view what) {

@@ -46,11 +46,16 @@ for who in rsa p256 p384 p521; do
 done
 
 # From ssh-agent: the private files are moved away so only the agent can sign.
+# start_agent SOCKET: an ssh-agent in the foreground on SOCKET, stopped when the test ends.
+agent_pids=()
+start_agent() {
+  ssh-agent -D -a "$1" >/dev/null 2>&1 &
+  agent_pids+=($!)
+  trap 'kill ${agent_pids[*]} 2>/dev/null || true; cleanup' EXIT
+  for _ in $(seq 50); do [ -S "$1" ] && break; sleep 0.1; done
+}
 agent_sock="$WORK/agent.sock"
-ssh-agent -D -a "$agent_sock" >/dev/null 2>&1 &
-agent_pid=$!
-trap 'kill $agent_pid 2>/dev/null || true; cleanup' EXIT
-for _ in $(seq 50); do [ -S "$agent_sock" ] && break; sleep 0.1; done
+start_agent "$agent_sock"
 export SSH_AUTH_SOCK="$agent_sock"
 mkdir -p "$WORK/away"
 for who in rsa p256 p384; do
@@ -61,10 +66,7 @@ for who in rsa p256 p384; do
 done
 # gpg.ssh.defaultKeyCommand, as git runs it (no shell): the agent's first key.
 agent2_sock="$WORK/agent2.sock"
-ssh-agent -D -a "$agent2_sock" >/dev/null 2>&1 &
-agent2_pid=$!
-trap 'kill $agent_pid $agent2_pid 2>/dev/null || true; cleanup' EXIT
-for _ in $(seq 50); do [ -S "$agent2_sock" ] && break; sleep 0.1; done
+start_agent "$agent2_sock"
 SSH_AUTH_SOCK="$agent2_sock" ssh-add -q "$HOME/p521" 2>/dev/null
 cfg="$WORK/keycmd.gitconfig"
 git config -f "$cfg" gpg.format ssh
