@@ -333,6 +333,7 @@ CheckResult check_exceptions(Session& session, const store::Snapshot& snap, cons
   };
   if (!session.index().enabled()) {
     from_summaries();
+    out.unreadable = session.index().unreadable();
     return out;
   }
   session.index().with_table(snap, [&](const codec::IndexTable& table) {
@@ -354,6 +355,7 @@ CheckResult check_exceptions(Session& session, const store::Snapshot& snap, cons
       from_summaries();
       break;
     }
+  out.unreadable = session.index().unreadable();
   return out;
 }
 

@@ -28,6 +28,7 @@ struct RecordIndex::Folder {
   std::string name;  // the fan-out folder's name under exceptions/
   store::ObjectId tree;
   codec::IndexFolder index;
+  bool complete = true;  // false: a record in it could not be parsed (left out, not cached)
 };
 
 namespace {
@@ -165,6 +166,7 @@ RecordIndex::Folder RecordIndex::build_folder(const std::string& name, const sto
         }
   }
   std::vector<codec::IndexEntryInput> inputs;
+  bool complete = true;
   for (const auto& entry : store_.read_tree(tree)) {
     if (entry.folder() || entry.mode == 0160000) continue;
     const auto id = record_file_id(entry.name);
@@ -179,20 +181,24 @@ RecordIndex::Folder RecordIndex::build_folder(const std::string& name, const sto
       input.json = std::move(old->second.second);
     } else {
       const std::string path = std::string(kExceptions) + "/" + name + "/" + entry.name;
-      const Record r = codec::record_from_yaml(store_.read_blob(entry.id), path);
-      if (r.id != *id)
-        throw Error(ExitCode::usage, path + ": field 'id': '" + r.id.str() + "' does not match the file name",
-                    "the record was edited by hand; run docket verify");
-      input.summary = core::summarize(r);
-      input.json = record_json(r);
+      try {
+        const Record r = parse_record(store_.read_blob(entry.id), path, *id);
+        input.summary = core::summarize(r);
+        input.json = record_json(r);
+      } catch (const Error& e) {
+        if (e.code() == ExitCode::internal) throw;
+        note_unreadable({path, e.what()});
+        complete = false;
+        continue;
+      }
     }
     inputs.push_back(std::move(input));
   }
   std::string file = codec::encode_index_folder(tree.hex, inputs);
-  write_cache(dir / tree.hex, file);
+  if (complete) write_cache(dir / tree.hex, file);
   auto parsed = codec::IndexFolder::parse(std::move(file), tree.hex);
   if (!parsed) throw Error(ExitCode::internal, "the record index wrote a folder file it cannot read back");
-  return Folder{name, tree, std::move(*parsed)};
+  return Folder{name, tree, std::move(*parsed), complete};
 }
 
 std::vector<RecordIndex::Folder> RecordIndex::folders(const store::Snapshot& snap) {
@@ -242,7 +248,7 @@ void RecordIndex::visit_folders(const store::Snapshot& snap, const std::function
 }
 
 std::vector<core::RecordSummary> RecordIndex::summaries(const store::Snapshot& snap) {
-  if (!enabled_) return core::summarize(load_records(snap));
+  if (!enabled_) return core::summarize(load_records(snap, &unreadable_));
   std::vector<Folder> all = folders(snap);
   std::size_t count = 0;
   for (const auto& folder : all) count += folder.index.entries().size();
@@ -272,9 +278,21 @@ std::vector<core::RecordSummary> RecordIndex::summaries(const store::Snapshot& s
 std::map<ExceptionId, core::RecordSummary> RecordIndex::summaries_of_rebuilt(const store::Snapshot& snap,
                                                                              const std::vector<ExceptionId>& ids) {
   std::map<ExceptionId, core::RecordSummary> out;
-  for (const auto& id : ids)
-    if (snap.blob_id(record_path(id))) out.emplace(id, core::summarize(load_record(snap, id)));
+  for (const auto& id : ids) {
+    if (!snap.blob_id(record_path(id))) continue;
+    try {
+      out.emplace(id, core::summarize(load_record(snap, id)));
+    } catch (const Error& e) {
+      if (e.code() == ExitCode::internal) throw;
+      note_unreadable({record_path(id), e.what()});
+    }
+  }
   return out;
+}
+
+void RecordIndex::note_unreadable(UnreadableRecord record) {
+  if (std::find(unreadable_.begin(), unreadable_.end(), record) == unreadable_.end())
+    unreadable_.push_back(std::move(record));
 }
 
 namespace {
@@ -433,7 +451,10 @@ std::string RecordIndex::build_table(const store::Snapshot& snap, const store::O
   std::string bytes = codec::encode_index_table(top.hex, base ? *base : codec::IndexTable{},
                                                 [&](const codec::IndexRow& row) { return unchanged.count(row.folder) > 0; },
                                                 std::move(added));
-  if (cached) {
+  // A table missing an unreadable record is never cached: the next reader meets the record
+  // (and reports it) again.
+  const bool complete = std::all_of(changed.begin(), changed.end(), [](const Folder& f) { return f.complete; });
+  if (cached && complete) {
     write_cache(dir / table_name(top), bytes);
     if (read_head(head) != top) write_cache(head, top.hex + "\n");
     prune_cache(dir, unchanged.size() + changed.size());
@@ -494,7 +515,7 @@ std::map<ExceptionId, core::RecordSummary> RecordIndex::summaries_of(const store
 void RecordIndex::stream_json(const store::Snapshot& snap, const std::function<bool(State)>& keep,
                               const std::function<void(std::string_view)>& sink) {
   if (!enabled_) {
-    auto records = load_records(snap);
+    auto records = load_records(snap, &unreadable_);
     std::sort(records.begin(), records.end(), [](const Record& a, const Record& b) {
       return std::pair(a.opened.at, a.id) < std::pair(b.opened.at, b.id);
     });

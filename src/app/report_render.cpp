@@ -129,6 +129,16 @@ std::string render_markdown(const ReportData& d) {
                                        {"closed", std::to_string(d.closed)},
                                        {"overdue (SLA breached)", std::to_string(d.overdue)},
                                        {"acceptances in force", std::to_string(d.accepted.size())}});
+  if (!d.unreadable.empty()) {
+    std::vector<std::vector<std::string>> lines;
+    for (const auto& u : d.unreadable) lines.push_back({m(u.path), m(u.reason)});
+    out << "\n## Unreadable records\n\n" << d.unreadable.size()
+        << " record file" << (d.unreadable.size() == 1 ? "" : "s")
+        << " could not be read and " << (d.unreadable.size() == 1 ? "is" : "are")
+        << " left out of every figure in this report. Run `docket verify` and have an admin repair "
+        << (d.unreadable.size() == 1 ? "it" : "them") << ".\n\n"
+        << md_table({"path", "reason"}, lines);
+  }
 
   std::vector<std::vector<std::string>> rows;
   for (const State s : kAllStates) rows.push_back({std::string(to_string(s)), std::to_string(count_of(d.by_state, s))});
@@ -378,6 +388,15 @@ std::string render_html(const ReportData& d) {
               d.accepted.size(), expired ? "warn" : "")
       << "</div>\n";
 
+  if (!d.unreadable.empty()) {
+    out << "<h2>Unreadable records</h2><div class=\"panel\"><p>" << d.unreadable.size() << " record file"
+        << (d.unreadable.size() == 1 ? "" : "s") << " could not be read and "
+        << (d.unreadable.size() == 1 ? "is" : "are")
+        << " left out of every figure in this report. Run <code>docket verify</code> and have an admin repair "
+        << (d.unreadable.size() == 1 ? "it" : "them") << ".</p><table><tr><th>path</th><th>reason</th></tr>";
+    for (const auto& u : d.unreadable) out << "<tr><td>" << h(u.path) << "</td><td>" << h(u.reason) << "</td></tr>";
+    out << "</table></div>\n";
+  }
   std::vector<Bar> bars;
   for (const State s : kAllStates) bars.push_back({std::string(to_string(s)), count_of(d.by_state, s), state_color(s)});
   out << "<h2>Where the exceptions are</h2><div class=\"grid2\"><div class=\"panel\"><h3>By state (all)</h3>"
@@ -495,7 +514,10 @@ json report_json_head(const ReportData& d) {
     for (const auto& [ref, n] : f.by_id) ids[ref] = n;
     frameworks.push_back({{"family", f.family}, {"records", f.records}, {"by_id", std::move(ids)}});
   }
+  json unreadable = json::array();
+  for (const auto& u : d.unreadable) unreadable.push_back({{"path", u.path}, {"reason", u.reason}});
   return {{"at", format_rfc3339(d.at)},
+          {"unreadable", std::move(unreadable)},
           {"totals", {{"total", d.total}, {"open", d.open}, {"closed", d.closed}, {"overdue", d.overdue}}},
           {"by_state", std::move(by_state)},
           {"by_severity", std::move(by_severity)},

@@ -149,20 +149,35 @@ std::vector<ExceptionId> record_ids(const store::Snapshot& snap) {
   return ids;
 }
 
-Record load_record(const store::Snapshot& snap, const ExceptionId& id) {
-  const std::string path = record_path(id);
-  const auto text = snap.read(path);
-  if (!text) throw Error(ExitCode::not_found, "no exception " + id.str() + " in this store", "see docket list");
-  Record r = codec::record_from_yaml(*text, path);
+Record parse_record(std::string_view yaml, const std::string& path, const ExceptionId& id) {
+  Record r = codec::record_from_yaml(yaml, path);
   if (r.id != id)
     throw Error(ExitCode::usage, path + ": field 'id': '" + r.id.str() + "' does not match the file name",
                 "the record was edited by hand; run docket verify");
   return r;
 }
 
-std::vector<Record> load_records(const store::Snapshot& snap) {
+Record load_record(const store::Snapshot& snap, const ExceptionId& id) {
+  const std::string path = record_path(id);
+  const auto text = snap.read(path);
+  if (!text) throw Error(ExitCode::not_found, "no exception " + id.str() + " in this store", "see docket list");
+  return parse_record(*text, path, id);
+}
+
+std::vector<Record> load_records(const store::Snapshot& snap, std::vector<UnreadableRecord>* unreadable) {
   std::vector<Record> records;
-  for (const auto& id : record_ids(snap)) records.push_back(load_record(snap, id));
+  for (const auto& id : record_ids(snap)) {
+    if (!unreadable) {
+      records.push_back(load_record(snap, id));
+      continue;
+    }
+    try {
+      records.push_back(load_record(snap, id));
+    } catch (const Error& e) {
+      if (e.code() == ExitCode::internal) throw;
+      unreadable->push_back({record_path(id), e.what()});
+    }
+  }
   return records;
 }
 

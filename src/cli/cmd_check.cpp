@@ -33,7 +33,7 @@ std::string upper(std::string_view text) {
 }
 
 void render_check_json(std::ostream& out, const std::vector<core::Finding>& findings, const std::map<ExceptionId, const core::RecordSummary*>& by_id,
-                       const Policy& policy, Timestamp at, bool failed) {
+                       const std::vector<core::UnreadableRecord>& unreadable, const Policy& policy, Timestamp at, bool failed) {
   nlohmann::json list = nlohmann::json::array();
   nlohmann::json counts = nlohmann::json::object();
   for (const auto kind : core::kFindingKinds) counts[std::string(core::to_string(kind))] = 0;
@@ -53,8 +53,11 @@ void render_check_json(std::ostream& out, const std::vector<core::Finding>& find
                     {"assignee", r.assignee ? nlohmann::json(r.assignee->str()) : nlohmann::json(nullptr)},
                     {"escalation", escalation}});
   }
+  nlohmann::json unreadable_list = nlohmann::json::array();
+  for (const auto& u : unreadable) unreadable_list.push_back({{"path", u.path}, {"reason", u.reason}, {"fails_build", true}});
   out << nlohmann::json{{"at", format_rfc3339(at)},
                         {"failed", failed},
+                        {"unreadable", std::move(unreadable_list)},
                         {"fail_on", policy.fail_on},
                         {"escalation", escalation},
                         {"counts", std::move(counts)},
@@ -64,8 +67,12 @@ void render_check_json(std::ostream& out, const std::vector<core::Finding>& find
 }
 
 std::string render_check_text(const std::vector<core::Finding>& findings, const std::map<ExceptionId, const core::RecordSummary*>& by_id,
-                              const Policy& policy, Timestamp at, bool failed) {
+                              const std::vector<core::UnreadableRecord>& unreadable, const Policy& policy, Timestamp at,
+                              bool failed) {
   std::ostringstream out;
+  for (const auto& u : unreadable)
+    out << "UNREADABLE (fails)  " << core::display_line(u.path) << "\n  " << core::display_line(u.reason)
+        << "\n  docket cannot judge this record: run docket verify, and have an admin repair it\n";
   const std::string escalation =
       policy.escalation.empty() ? "no escalation owners in docket.yaml" : join(email_texts(policy.escalation));
   for (const auto& f : findings) {
@@ -82,8 +89,10 @@ std::string render_check_text(const std::vector<core::Finding>& findings, const 
   std::vector<std::string> parts;
   for (const auto kind : core::kFindingKinds)
     if (counts[kind]) parts.push_back(std::to_string(counts[kind]) + " " + std::string(core::to_string(kind)));
-  out << (findings.empty() ? "" : "\n") << (failed ? "FAILED" : "ok") << ": " << findings.size() << " finding"
-      << (findings.size() == 1 ? "" : "s") << (parts.empty() ? "" : " (" + join(parts) + ")") << " at "
+  out << (findings.empty() && unreadable.empty() ? "" : "\n") << (failed ? "FAILED" : "ok") << ": " << findings.size()
+      << " finding" << (findings.size() == 1 ? "" : "s") << (parts.empty() ? "" : " (" + join(parts) + ")")
+      << (unreadable.empty() ? "" : ", " + std::to_string(unreadable.size()) + " unreadable record" + (unreadable.size() == 1 ? "" : "s"))
+      << " at "
       << format_rfc3339(at) << "; fail_on: "
       << (policy.fail_on.empty() ? "nothing" : join({policy.fail_on.begin(), policy.fail_on.end()})) << "\n";
   if (failed) out << "escalate to: " << escalation << "\n";
@@ -108,12 +117,12 @@ void attach_check(CLI::App& cmd, CommandContext& ctx) {
     const Timestamp at = opts->at.empty() ? session.now() : parse_time_option(opts->at, "--at", session.now());
     const auto result = app::check_exceptions(session, snap, policy, at);
     const auto& findings = result.findings;
-    const bool failed = core::fails_build(findings, policy);
+    const bool failed = core::fails_build(findings, policy, result.unreadable.size());
     ctx.exit_code = failed ? 1 : 0;
     std::map<ExceptionId, const core::RecordSummary*> by_id;
     for (const auto& [id, r] : result.records) by_id[id] = &r;
-    if (opts->json) render_check_json(*ctx.out, findings, by_id, policy, at, failed);
-    else print_human(*ctx.out, render_check_text(findings, by_id, policy, at, failed));
+    if (opts->json) render_check_json(*ctx.out, findings, by_id, result.unreadable, policy, at, failed);
+    else print_human(*ctx.out, render_check_text(findings, by_id, result.unreadable, policy, at, failed));
   });
 }
 

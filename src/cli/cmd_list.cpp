@@ -29,6 +29,7 @@ void attach_list(CLI::App& cmd, CommandContext& ctx) {
         first = false;
       });
       *ctx.out << (first ? "[]\n" : "\n]\n");
+      warn_unreadable(session.index().unreadable());
       return;
     }
     // Streamed in chunks: memory stays flat however large the store.
@@ -38,7 +39,8 @@ void attach_list(CLI::App& cmd, CommandContext& ctx) {
         session, filter,
         [&](std::size_t count, std::size_t id_width) {
           width = id_width;
-          text = count == 0 ? "no exceptions\n" : list_header(width);
+          // With unreadable records, "no exceptions" would be false: the warnings say why.
+          text = count > 0 ? list_header(width) : session.index().unreadable().empty() ? "no exceptions\n" : "";
         },
         [&](const app::ListedException& r) {
           append_list_line(text, r, width);
@@ -48,6 +50,7 @@ void attach_list(CLI::App& cmd, CommandContext& ctx) {
           }
         });
     print_human(*ctx.out, text);
+    warn_unreadable(session.index().unreadable());
   });
 }
 

@@ -27,7 +27,10 @@ void attach_report(CLI::App& cmd, CommandContext& ctx) {
     const store::Snapshot snap = session.tip();
     const Policy policy = app::load_config(snap).policy;
     const Timestamp at = opts->at.empty() ? session.now() : parse_time_option(opts->at, "--at", session.now());
-    const std::string text = app::render_report(core::build_report(session.index().summaries(snap), policy, at), *format);
+    core::ReportData data = core::build_report(session.index().summaries(snap), policy, at);
+    data.unreadable = session.index().unreadable();
+    const std::string text = app::render_report(data, *format);
+    warn_unreadable(data.unreadable);
     if (opts->out.empty() || opts->out == "-") *ctx.out << text;
     else app::write_output_file(opts->out, text);
   });

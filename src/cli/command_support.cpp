@@ -1,9 +1,11 @@
 #include "command_support.hpp"
 
 #include <algorithm>
+#include <iostream>
 #include <sstream>
 
 #include "docket/app/exceptions.hpp"
+#include "docket/core/display.hpp"
 #include "docket/core/error.hpp"
 #include "docket/core/suggest.hpp"
 #include "docket/core/time.hpp"
@@ -52,9 +54,21 @@ Role parse_role_option(const std::string& text) {
 }
 
 Timestamp parse_time_option(const std::string& text, const std::string& option, Timestamp now) {
-  if (const auto t = parse_time_or_duration(text, now)) return *t;
+  if (const auto t = parse_time_or_duration(text, now)) {
+    if (!in_time_range(*t))
+      throw Error(ExitCode::usage,
+                  option + " '" + text + "' is outside 1970-01-01 .. 9999-12-31, the times docket reads and writes",
+                  "give a time in that range, e.g. 2026-12-31T00:00:00Z or 30d");
+    return *t;
+  }
   throw Error(ExitCode::usage, option + " '" + text + "' is neither an RFC 3339 time nor a duration",
               "use e.g. 2026-12-31T00:00:00Z, 2026-12-31, 72h or 30d");
+}
+
+void warn_unreadable(const std::vector<core::UnreadableRecord>& records) {
+  for (const auto& r : records)
+    std::cerr << "docket: warning: cannot read " << core::display_line(r.path) << ", left out: "
+              << core::display_line(r.reason) << "\ndocket: hint: run docket verify, and have an admin repair the record\n";
 }
 
 void print_human(std::ostream& out, std::string_view text) {

@@ -7,6 +7,7 @@
 
 #include "cli.hpp"
 #include "docket/core/lifecycle.hpp"
+#include "docket/core/summary.hpp"
 
 namespace docket::cli {
 
@@ -17,6 +18,10 @@ State parse_state_option(const std::string& text);
 Resolution parse_resolution_option(const std::string& text);
 Role parse_role_option(const std::string& text);
 Timestamp parse_time_option(const std::string& text, const std::string& option, Timestamp now);
+
+// Prints one warning line on standard error for each record file a read could not parse
+// (core::UnreadableRecord): its path, the reason, and what to do. The command goes on.
+void warn_unreadable(const std::vector<core::UnreadableRecord>& records);
 
 // Prints `text` for a terminal with control characters (escape sequences from hostile
 // records) made visible instead of interpreted.

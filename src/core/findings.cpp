@@ -158,6 +158,10 @@ std::vector<Finding> find_findings(const std::vector<Record>& records, const Pol
 
 bool fails_build(FindingKind kind, const Policy& policy) { return policy.fail_on.count(std::string(to_string(kind))) > 0; }
 
+bool fails_build(const std::vector<Finding>& findings, const Policy& policy, std::size_t unreadable_records) {
+  return unreadable_records > 0 || fails_build(findings, policy);
+}
+
 bool fails_build(const std::vector<Finding>& findings, const Policy& policy) {
   return std::any_of(findings.begin(), findings.end(), [&](const Finding& f) { return fails_build(f.kind, policy); });
 }

@@ -114,4 +114,49 @@ expect_contains "$ERR" "'nessus' is not one of what 'docket ingest' takes: sarif
 # Text that is not UTF-8 is bad input, not an internal error.
 expect_status 2 "open --title with invalid UTF-8" al open --title $'bad\xff' --template generic
 expect_status 0 "verify accepts everything at the end" al verify
+# 3. One unreadable record does not take list, check and report down. A record that an older
+# docket accepted and this one refuses is made here by plain git (signed by alice) and then
+# marked verified, as an older docket would have left it.
+bad="$WORK/bad"
+mkdir -p "$bad"
+as alice alice@acme.example -C "$bad" init >/dev/null
+b() { as alice alice@acme.example -C "$bad" "$@"; }
+good_id=$(b open --title "readable one" --template generic | grep -oE 'EX-[0-9A-Z]+' | head -1)
+bad_id=$(b open --title "to be broken" --template generic | grep -oE 'EX-[0-9A-Z]+' | head -1)
+bad_path=$(git -C "$bad" ls-tree -r --name-only refs/heads/docket exceptions/ | grep "/$bad_id.yaml$")
+git -C "$bad" worktree add -q -f "$WORK/bad-wt" docket
+sed -i 's/^severity: .*/severity: catastrophic/' "$WORK/bad-wt/$bad_path"
+git -C "$WORK/bad-wt" -c user.name=alice -c user.email=alice@acme.example -c gpg.format=ssh \
+  -c user.signingkey="$HOME/alice_ed25519" commit -q -S -am "edit by hand"
+git -C "$bad" config docket.refs/heads/docket.verifiedtip "$(git -C "$bad" rev-parse refs/heads/docket)"
+for index in on off; do
+  expect_status 0 "list (index $index) goes on past an unreadable record" env DOCKET_INDEX=$index "$DOCKET_BIN" -C "$bad" list
+  expect_contains "$OUT" "$good_id" "list (index $index) shows the readable record"
+  expect_contains "$ERR" "cannot read $bad_path" "list (index $index) names the unreadable record's path"
+  expect_contains "$ERR" "catastrophic" "list (index $index) says why"
+  expect_status 0 "list --json (index $index) goes on" env DOCKET_INDEX=$index "$DOCKET_BIN" -C "$bad" list --json
+  expect_contains "$OUT" "$good_id" "list --json (index $index) holds the readable record"
+  expect_contains "$ERR" "cannot read $bad_path" "list --json (index $index) names the path"
+  expect_status 1 "check (index $index) fails closed on an unreadable record" env DOCKET_INDEX=$index "$DOCKET_BIN" -C "$bad" check
+  expect_contains "$OUT" "UNREADABLE (fails)  $bad_path" "check (index $index) names the record"
+  expect_status 1 "check --json (index $index) fails closed" env DOCKET_INDEX=$index "$DOCKET_BIN" -C "$bad" check --json
+  if python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["failed"] and d["unreadable"][0]["path"]==sys.argv[1]' "$bad_path" <<<"$OUT"; then
+    pass "check --json (index $index) lists it as unreadable"
+  else fail "check --json: $OUT"; fi
+  for format in md html json; do
+    expect_status 0 "report --format $format (index $index) goes on" env DOCKET_INDEX=$index "$DOCKET_BIN" -C "$bad" report --format $format
+    expect_contains "$OUT" "$bad_path" "the $format report names the unreadable record"
+    expect_contains "$OUT" "$good_id" "the $format report holds the readable one"
+  done
+done
+# Twice: the unreadable record is never hidden by a cache.
+expect_status 1 "check again (cached index)" "$DOCKET_BIN" -C "$bad" check
+expect_contains "$OUT" "UNREADABLE" "a second check names it again"
+expect_status 2 "show of the unreadable record names its path" "$DOCKET_BIN" -C "$bad" show "$bad_id"
+expect_contains "$ERR" "$bad_path" "show names the path"
+expect_status 0 "show of the readable record" "$DOCKET_BIN" -C "$bad" show "$good_id"
+# Times out of range are refused at the command, not written.
+expect_status 2 "check --at before 1970" al check --at 1969-12-31
+expect_contains "$ERR" "outside 1970-01-01 .. 9999-12-31" "names the range"
+expect_status 2 "check --at past 9999 through an offset" al check --at 9999-12-31T23:59:59-01:00
 finish

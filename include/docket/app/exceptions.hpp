@@ -79,8 +79,10 @@ void list_exceptions(Session& session, const ListFilter& filter,
 struct CheckResult {
   std::vector<core::Finding> findings;               // core::find_findings's result and order
   std::map<ExceptionId, core::RecordSummary> records;  // every record a finding names
+  std::vector<core::UnreadableRecord> unreadable;       // record files that could not be read
 };
-// Judged from the record index's table as it is read. Should the table name a record its folders
+// Judged from the record index's table as it is read. A record that cannot be read is left out
+// of the findings and named in `unreadable` (core::fails_build fails the gate on it). Should the table name a record its folders
 // do not hold (a cache damaged or forged by another hand), the table is discarded and every
 // summary judged instead, so the result is always the full parse's.
 CheckResult check_exceptions(Session& session, const store::Snapshot& snap, const Policy& policy, Timestamp at);

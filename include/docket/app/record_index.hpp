@@ -30,6 +30,8 @@
 
 namespace docket::app {
 
+using core::UnreadableRecord;
+
 class RecordIndex {
 public:
   // The index of `store`'s repository. With `enabled` false nothing is cached: every call parses
@@ -39,8 +41,13 @@ public:
   RecordIndex(const RecordIndex&) = delete;
   RecordIndex& operator=(const RecordIndex&) = delete;
 
+  // Every read below skips a record whose YAML cannot be parsed (a record an older docket wrote
+  // and a stricter one refuses, say): it is left out of the result and added to unreadable(),
+  // and the folder holding it (and the table) is never cached, so it is found again on the next
+  // read and stays visible until repaired.
+
   // The summaries of every record in `snap`, in path order. Parses the records that are not
-  // indexed yet and caches them. Throws what load_record throws for a malformed record.
+  // indexed yet and caches them.
   std::vector<core::RecordSummary> summaries(const store::Snapshot& snap);
 
   // Whether the index is used (false with DOCKET_INDEX=off: callers then read summaries, which
@@ -53,8 +60,7 @@ public:
   // table when `snap` has no exceptions). The table is one file named by the `exceptions` tree
   // id, mapped read-only; when it is missing, it is built from the previous tip's table and the
   // folders that changed since (or from every folder), written, and the tables no store's tip
-  // names are removed. Requires enabled(); throws what load_record throws for a malformed record
-  // it has to parse.
+  // names are removed. Requires enabled().
   void with_table(const store::Snapshot& snap, const std::function<void(const codec::IndexTable&)>& use);
 
   // Removes the table of `snap` (one found to disagree with the folder files): the next reader
@@ -77,6 +83,9 @@ public:
   void record_commit(const store::Snapshot& before, const store::Snapshot& after,
                      const std::vector<std::pair<store::ObjectId, const Record*>>& written);
 
+  // The records the reads so far could not parse, each once, in the order met.
+  const std::vector<UnreadableRecord>& unreadable() const { return unreadable_; }
+
   // The folder holding the cache files (`<git dir>/docket/index`).
   std::filesystem::path directory() const;
 
@@ -97,11 +106,14 @@ private:
   void prune_cache(const std::filesystem::path& dir, std::size_t folders);
   Folder build_folder(const std::string& name, const store::ObjectId& tree, const std::optional<store::ObjectId>& previous);
   std::map<ExceptionId, core::RecordSummary> summaries_of_rebuilt(const store::Snapshot& snap, const std::vector<ExceptionId>& ids);
+  // Adds `record` to unreadable_ unless it is there already.
+  void note_unreadable(UnreadableRecord record);
 
   store::Store& store_;
   bool enabled_;
   // Blob id → the record a commit just wrote, during record_commit only (owned by the caller).
   std::unordered_map<std::string, const Record*> known_;
+  std::vector<UnreadableRecord> unreadable_;
 };
 
 }  // namespace docket::app

@@ -45,11 +45,17 @@ std::optional<ExceptionId> record_file_id(std::string_view name);
 // Ids of every record in `snap`, from the paths alone (no parsing): the files at their id's own
 // path (record_path), nothing else.
 std::vector<ExceptionId> record_ids(const store::Snapshot& snap);
+// Parses the YAML of the record file at `path` (record_path(id)), which must hold record `id`.
+// Throws Error(usage) naming `path` and the field when the text is malformed or names another id.
+Record parse_record(std::string_view yaml, const std::string& path, const ExceptionId& id);
 // Reads and parses one record; Error(not_found) when absent.
 Record load_record(const store::Snapshot& snap, const ExceptionId& id);
+
 // Every record, parsed from its YAML (commands that read many records use the RecordIndex's
-// summaries instead; this is the reference path the index is tested against).
-std::vector<Record> load_records(const store::Snapshot& snap);
+// summaries instead; this is the reference path the index is tested against). With
+// `unreadable`, a record that fails to parse is appended there and skipped; without it, its
+// Error propagates.
+std::vector<Record> load_records(const store::Snapshot& snap, std::vector<UnreadableRecord>* unreadable = nullptr);
 
 struct Actor {
   Email email;

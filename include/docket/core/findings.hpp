@@ -76,5 +76,9 @@ std::vector<Finding> find_findings(const std::vector<Record>& records, const Pol
 // Whether any finding's kind is named in `policy.fail_on` (the CI gate).
 bool fails_build(const std::vector<Finding>& findings, const Policy& policy);
 bool fails_build(FindingKind kind, const Policy& policy);
+// The gate over a whole store: fails on the findings as above, and on any record docket could
+// not read (`unreadable_records` > 0) whatever fail_on says: a record nobody can judge might be
+// an expired acceptance, so the gate fails closed.
+bool fails_build(const std::vector<Finding>& findings, const Policy& policy, std::size_t unreadable_records);
 
 }  // namespace docket::core

@@ -105,6 +105,9 @@ struct ReportData {
   std::vector<RecurrenceGroup> recurrence;
   std::vector<FrameworkFamily> frameworks;
   std::vector<ReportRow> rows;         // every record, oldest first
+  // Record files that could not be read: left out of every figure above, named in the report
+  // (set by the caller; build_report sees only what was read).
+  std::vector<UnreadableRecord> unreadable;
   bool operator==(const ReportData&) const = default;
 };
 

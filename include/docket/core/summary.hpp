@@ -14,6 +14,15 @@
 
 namespace docket::core {
 
+// A record file that could not be read (its YAML is malformed, or names another id): its path in
+// the store and why (the parse error's message). Commands that read every record leave it out,
+// name it, and go on; `docket check` fails on it whatever fail_on says.
+struct UnreadableRecord {
+  std::string path;
+  std::string reason;
+  bool operator==(const UnreadableRecord&) const = default;
+};
+
 struct RecordSummary {
   ExceptionId id;
   std::string title;

@@ -157,6 +157,16 @@ TEST_CASE("the build fails only on the kinds the policy's fail_on names") {
   CHECK_FALSE(fails_build(expired, policy));
 }
 
+TEST_CASE("an unreadable record fails the build whatever fail_on says") {
+  Policy policy;
+  policy.fail_on.clear();
+  CHECK(fails_build(std::vector<Finding>{}, policy, 1));
+  CHECK_FALSE(fails_build(std::vector<Finding>{}, policy, 0));
+  policy.fail_on = {"expired"};
+  const std::vector<Finding> expired{{FindingKind::expired, *ExceptionId::parse("EX-AAAAAAAAAA"), "", std::nullopt}};
+  CHECK(fails_build(expired, policy, 0));
+}
+
 TEST_CASE("rough durations keep the largest unit") {
   CHECK(format_rough_duration(Duration{3 * kDay + 5 * 3600}) == "3d");
   CHECK(format_rough_duration(Duration{5 * 3600 + 59 * 60}) == "5h");
