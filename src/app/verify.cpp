@@ -374,9 +374,11 @@ private:
       violation(change.path, "unexpected-path", change.path + " is not evidence/<2 hex>/<sha256 hex>");
       return;
     }
-    const auto content = snap.read(change.path);
+    // Hashed as it streams: memory stays constant whatever the evidence's size.
+    crypto::Sha256 hash;
+    const auto size = snap.read_stream(change.path, [&](std::string_view chunk) { hash.update(chunk); });
     ++report_.evidence;
-    if (!content || crypto::sha256(*content) != *digest)
+    if (!size || hash.finish() != *digest)
       violation(change.path, "evidence-digest", "the content does not hash to " + digest->str());
     if (!attached.count(change.path))
       violation(change.path, "evidence-unreferenced", "evidence was added without an attach replay line that lists it");
@@ -502,15 +504,15 @@ private:
   // docket records (core::kEvidenceMediaType).
   void check_attached(const store::Snapshot& snap, const ExceptionId& id, const core::Attach& attach) {
     for (const auto& f : attach.files) {
-      const auto content = snap.read(evidence_path(f.digest));
-      if (!content) {
+      const auto size = snap.blob_size(evidence_path(f.digest));  // from the object's header: nothing inflated
+      if (!size) {
         violation(id.str(), "evidence-missing", "evidence " + f.digest.str() + " is listed but no blob is stored at " + evidence_path(f.digest));
         continue;
       }
-      if (f.size != content->size())
+      if (f.size != *size)
         violation(id.str(), "evidence-metadata",
                   "evidence " + f.digest.str() + " is listed with size " + std::to_string(f.size) + " but the stored blob is " +
-                      std::to_string(content->size()) + " bytes");
+                      std::to_string(*size) + " bytes");
       if (f.media_type != kEvidenceMediaType)
         violation(id.str(), "evidence-metadata",
                   "evidence " + f.digest.str() + " is listed as '" + f.media_type + "'; docket records every evidence file as " +

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -13,6 +14,7 @@
 
 #include "docket/core/error.hpp"
 #include "docket/store/remote.hpp"
+#include "store_internal.hpp"
 
 extern char** environ;
 
@@ -105,7 +107,8 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
 }
 
 // Reads both pipes until both reach end of file, so neither can fill up and block the child.
-void drain(Fd& out_fd, Fd& err_fd, GitRun& run) {
+// With `on_out`, standard output goes there chunk by chunk instead of into run.out.
+void drain(Fd& out_fd, Fd& err_fd, GitRun& run, const std::function<void(std::string_view)>* on_out) {
   char buf[8192];
   while (out_fd.get() >= 0 || err_fd.get() >= 0) {
     pollfd fds[2] = {{out_fd.get(), POLLIN, 0}, {err_fd.get(), POLLIN, 0}};
@@ -123,6 +126,10 @@ void drain(Fd& out_fd, Fd& err_fd, GitRun& run) {
         fd.reset();
         continue;
       }
+      if (i == 0 && on_out) {
+        (*on_out)(std::string_view(buf, static_cast<std::size_t>(n)));
+        continue;
+      }
       if (sink.size() < kMaxCapture) sink.append(buf, std::min(static_cast<std::size_t>(n), kMaxCapture - sink.size()));
     }
   }
@@ -137,7 +144,14 @@ std::string git_message(const GitRun& run) {
 }  // namespace
 
 GitRun run_git(const Repository& repo, const std::vector<std::string>& args) {
-  std::vector<std::string> argv{"git", "--git-dir=" + repo.git_dir().string()};
+  return detail::run_git_in(repo.git_dir(), args, nullptr);
+}
+
+namespace detail {
+
+GitRun run_git_in(const std::filesystem::path& git_dir, const std::vector<std::string>& args,
+                  const std::function<void(std::string_view)>* on_out) {
+  std::vector<std::string> argv{"git", "--git-dir=" + git_dir.string()};
   argv.insert(argv.end(), args.begin(), args.end());
   const bool interactive = ::isatty(0) == 1;
   std::vector<std::string> env = child_environment(interactive);
@@ -161,13 +175,23 @@ GitRun run_git(const Repository& repo, const std::vector<std::string>& args) {
   err.write.reset();
 
   GitRun run;
-  drain(out.read, err.read, run);
+  try {
+    drain(out.read, err.read, run, on_out);
+  } catch (...) {
+    // `on_out` refused the output (or a read failed): stop git and reap it before unwinding.
+    ::kill(pid, SIGKILL);
+    while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    throw;
+  }
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0)
     if (errno != EINTR) throw Error(ExitCode::store, std::string("cannot wait for git: ") + std::strerror(errno));
   run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return run;
 }
+
+}  // namespace detail
 
 bool pack_if_needed(const Repository& repo) {
   try {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 
+#include "docket/core/error.hpp"
 #include "git_error.hpp"
 #include "store_internal.hpp"
 
@@ -72,6 +73,73 @@ std::optional<std::string> Snapshot::read(std::string_view path) const {
   detail::BlobPtr blob(raw);
   if (rc < 0) throw_git_error(rc, "cannot read '" + std::string(path) + "' at commit " + impl_->commit.hex + " in '" + impl_->where + "'");
   return std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())), git_blob_rawsize(blob.get()));
+}
+
+std::optional<std::uint64_t> Snapshot::blob_size(std::string_view path) const {
+  const auto id = blob_id(path);
+  if (!id) return std::nullopt;
+  git_odb* raw_odb = nullptr;
+  int rc = git_repository_odb(&raw_odb, impl_->repo);
+  if (rc < 0) throw_git_error(rc, "cannot open the object database of '" + impl_->where + "'");
+  detail::OdbPtr odb(raw_odb);
+  std::size_t size = 0;
+  git_object_t type = GIT_OBJECT_INVALID;
+  const git_oid oid = detail::to_oid(*id);
+  rc = git_odb_read_header(&size, &type, odb.get(), &oid);
+  if (rc < 0) throw_git_error(rc, "cannot read '" + std::string(path) + "' at commit " + impl_->commit.hex + " in '" + impl_->where + "'");
+  return size;
+}
+
+std::optional<std::uint64_t> Snapshot::read_stream(std::string_view path,
+                                                   const std::function<void(std::string_view)>& sink) const {
+  const auto id = blob_id(path);
+  if (!id) return std::nullopt;
+  const std::string what = "'" + std::string(path) + "' at commit " + impl_->commit.hex + " in '" + impl_->where + "'";
+  git_odb* raw_odb = nullptr;
+  int rc = git_repository_odb(&raw_odb, impl_->repo);
+  if (rc < 0) throw_git_error(rc, "cannot open the object database of '" + impl_->where + "'");
+  detail::OdbPtr odb(raw_odb);
+  const git_oid oid = detail::to_oid(*id);
+  std::size_t size = 0;
+  git_object_t type = GIT_OBJECT_INVALID;
+  rc = git_odb_read_header(&size, &type, odb.get(), &oid);
+  if (rc < 0) throw_git_error(rc, "cannot read " + what);
+  std::uint64_t seen = 0;
+  const auto count = [&](std::string_view chunk) {
+    seen += chunk.size();
+    if (seen > size) throw Error(ExitCode::store, "cannot read " + what + ": the object holds more than the " + std::to_string(size) + " bytes its header says");
+    sink(chunk);
+  };
+  git_odb_stream* raw_stream = nullptr;
+  std::size_t stream_size = 0;  // its own out-parameters: a failed open may write them
+  git_object_t stream_type = GIT_OBJECT_INVALID;
+  if (git_odb_open_rstream(&raw_stream, &stream_size, &stream_type, odb.get(), &oid) == 0) {
+    // A loose object: inflated chunk by chunk.
+    detail::OdbStreamPtr stream(raw_stream);
+    std::string buffer(64 * 1024, '\0');
+    for (;;) {
+      const int n = stream->read(stream.get(), buffer.data(), buffer.size());
+      if (n < 0) throw_git_error(n, "cannot read " + what);
+      if (n == 0) break;
+      count(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+    }
+  } else if (size <= kWholeBlobRead) {
+    git_blob* raw = nullptr;
+    rc = git_blob_lookup(&raw, impl_->repo, &oid);
+    detail::BlobPtr blob(raw);
+    if (rc < 0) throw_git_error(rc, "cannot read " + what);
+    count(std::string_view(static_cast<const char*>(git_blob_rawcontent(blob.get())), git_blob_rawsize(blob.get())));
+  } else {
+    const std::function<void(std::string_view)> on_out = count;
+    const GitRun run = detail::run_git_in(git_repository_path(impl_->repo), {"cat-file", "blob", id->hex}, &on_out);
+    if (run.status != 0)
+      throw Error(ExitCode::store, "cannot read " + what + ": git cat-file: " + (run.err.empty() ? "exit status " + std::to_string(run.status) : run.err),
+                  "check the repository with git fsck");
+  }
+  if (seen != size)
+    throw Error(ExitCode::store, "cannot read " + what + ": the object holds " + std::to_string(seen) + " of the " + std::to_string(size) + " bytes its header says",
+                "check the repository with git fsck");
+  return seen;
 }
 
 std::optional<ObjectId> Snapshot::blob_id(std::string_view path) const {

@@ -4,10 +4,14 @@
 
 #include <git2.h>
 
+#include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 
+#include "docket/store/remote.hpp"
 #include "docket/store/store.hpp"
 #include "git_handles.hpp"
 
@@ -46,6 +50,12 @@ std::optional<git_oid> read_ref(const Repository& repo, const std::string& ref);
 
 // Throws Error(ExitCode::usage) unless `ref` is a valid full reference name under refs/.
 void require_valid_ref_name(const std::string& ref);
+
+// run_git (docket/store/remote.hpp) on the git dir `git_dir`; with `on_out`, git's standard
+// output is handed to it chunk by chunk (at most 8 KiB each) instead of being captured, so a
+// large output costs no memory. An exception from `on_out` kills git and propagates.
+GitRun run_git_in(const std::filesystem::path& git_dir, const std::vector<std::string>& args,
+                  const std::function<void(std::string_view)>* on_out);
 
 }  // namespace detail
 }  // namespace docket::store

@@ -159,4 +159,26 @@ expect_status 0 "show of the readable record" "$DOCKET_BIN" -C "$bad" show "$goo
 expect_status 2 "check --at before 1970" al check --at 1969-12-31
 expect_contains "$ERR" "outside 1970-01-01 .. 9999-12-31" "names the range"
 expect_status 2 "check --at past 9999 through an offset" al check --at 9999-12-31T23:59:59-01:00
+# 7. verify hashes evidence as it streams: an 80 MiB evidence file, packed as git packs it, costs
+# verify no more memory than a store without it (reading it whole would cost 80 MiB or more).
+mem="$WORK/mem"
+mkdir -p "$mem"
+as alice alice@acme.example -C "$mem" init >/dev/null
+mem_id=$(as alice alice@acme.example -C "$mem" open --title "large evidence" --template generic | grep -oE 'EX-[0-9A-Z]+' | head -1)
+peak_kb() { /usr/bin/time -f '%M' -o "$WORK/peak" "$DOCKET_BIN" -C "$mem" verify >/dev/null 2>&1 && cat "$WORK/peak"; }
+before_kb=$(peak_kb)
+head -c 60M /dev/urandom | base64 -w 76 >"$WORK/large.txt"
+truncate -s 80M "$WORK/large.txt"
+expect_status 0 "attach of 80 MiB of evidence" as alice alice@acme.example -C "$mem" attach "$mem_id" "$WORK/large.txt"
+rm -f "$WORK/large.txt"
+loose_kb=$(peak_kb)
+git -C "$mem" repack -a -d -q && git -C "$mem" prune-packed
+packed_kb=$(peak_kb)
+echo "# verify peak memory: ${before_kb} KiB without the evidence, ${loose_kb} KiB loose (compressed file mapped), ${packed_kb} KiB packed"
+if [ -n "$before_kb" ] && [ -n "$packed_kb" ] && [ $((packed_kb - before_kb)) -lt $((32 * 1024)) ]; then
+  pass "verify of packed 80 MiB evidence grows memory by less than 32 MiB"
+else
+  fail "verify read the packed evidence whole: ${before_kb} -> ${packed_kb} KiB"
+fi
+expect_status 0 "verify accepts the large evidence" "$DOCKET_BIN" -C "$mem" verify
 finish

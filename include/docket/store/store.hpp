@@ -111,6 +111,18 @@ public:
   // Contents of the blob at `path` (slash-separated); nullopt when absent or not a blob.
   std::optional<std::string> read(std::string_view path) const;
   std::optional<ObjectId> blob_id(std::string_view path) const;
+  // Hands the blob at `path` to `sink` in chunks, in order, and returns its size in bytes;
+  // nullopt when absent or not a blob. Memory stays constant whatever the blob's size: a loose
+  // object is inflated through libgit2's read stream; a packed one (libgit2 has no read stream
+  // for packs) of up to kWholeBlobRead bytes is read whole, a larger one through `git cat-file
+  // blob`, which streams it (git stores blobs past core.bigFileThreshold undeltified). Throws
+  // Error(ExitCode::store) when the object cannot be read or is shorter or longer than its header
+  // says; an exception from `sink` propagates.
+  std::optional<std::uint64_t> read_stream(std::string_view path, const std::function<void(std::string_view)>& sink) const;
+  static constexpr std::uint64_t kWholeBlobRead = 64ULL << 20;
+  // The size in bytes of the blob at `path`, from the object's header (the content is not read);
+  // nullopt when absent or not a blob.
+  std::optional<std::uint64_t> blob_size(std::string_view path) const;
   // Names of the entries directly under the folder `dir` ("" for the root), sorted.
   std::vector<std::string> list(std::string_view dir) const;
   struct FileEntry {

@@ -168,3 +168,37 @@ TEST_CASE("at() refuses an unknown or malformed commit id") {
   REQUIRE(blob);
   CHECK_THROWS_AS(world.store.at(*blob), Error);
 }
+
+TEST_CASE("read_stream hands a blob over in chunks, loose or packed, and blob_size reads only the header") {
+  StoreWorld world;
+  // 1 MiB and a bit, every byte value, so it arrives in several chunks.
+  std::string content;
+  for (int i = 0; i < (1 << 20) + 4097; ++i) content.push_back(static_cast<char>((i * 131 + i / 13) & 0xff));
+  world.commit(world.store.tip(), {{"evidence/ab/big", content}, {"small", "x\n"}}, "evidence");
+  const auto read_all = [&](std::string_view path, std::size_t& chunks) {
+    std::string out;
+    chunks = 0;
+    const auto size = world.store.tip().read_stream(path, [&](std::string_view chunk) {
+      out.append(chunk);
+      ++chunks;
+    });
+    REQUIRE(size);
+    CHECK(*size == out.size());
+    return out;
+  };
+  std::size_t chunks = 0;
+  CHECK(read_all("evidence/ab/big", chunks) == content);  // loose: libgit2's read stream
+  CHECK(chunks > 1);
+  CHECK(world.store.tip().blob_size("evidence/ab/big") == content.size());
+  CHECK_FALSE(world.store.tip().read_stream("absent", [](std::string_view) {}));
+  CHECK_FALSE(world.store.tip().blob_size("evidence"));  // a folder is not a blob
+
+  world.git({"repack", "-a", "-d", "-q"});
+  world.git({"prune-packed"});
+  CHECK(read_all("evidence/ab/big", chunks) == content);  // packed: read whole (under kWholeBlobRead)
+  CHECK(world.store.tip().blob_size("evidence/ab/big") == content.size());
+  CHECK(read_all("small", chunks) == "x\n");
+
+  // An exception from the sink propagates.
+  CHECK_THROWS_AS(world.store.tip().read_stream("small", [](std::string_view) { throw Error(ExitCode::usage, "stop"); }), Error);
+}
