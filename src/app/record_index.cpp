@@ -145,6 +145,21 @@ void write_cache(const std::filesystem::path& path, std::string_view content) {
   }
 }
 
+// Whether the record file `file` (`<ID>.yaml`) belongs in the fan-out folder `folder`: only
+// such files are records (record_ids).
+bool in_own_folder(std::string_view file, std::string_view folder) {
+  const auto id = record_file_id(file);
+  return id && id->suffix().substr(0, 2) == folder;
+}
+
+// A folder file is named by its tree id alone, and two folders may hold the same tree (a record
+// copied by hand into another folder): the file is this folder's only when each of its entries
+// belongs here.
+bool entries_belong(const codec::IndexFolder& index, std::string_view folder) {
+  return std::all_of(index.entries().begin(), index.entries().end(),
+                     [&](const codec::IndexFolder::Entry& e) { return in_own_folder(e.name, folder); });
+}
+
 }  // namespace
 
 RecordIndex::Folder RecordIndex::build_folder(const std::string& name, const store::ObjectId& tree,
@@ -171,6 +186,9 @@ RecordIndex::Folder RecordIndex::build_folder(const std::string& name, const sto
     if (entry.folder() || entry.mode == 0160000) continue;
     const auto id = record_file_id(entry.name);
     // Only a file at its id's own path is a record (as record_ids): not one in another folder.
+    // A folder holding another folder's record is not cached: its tree may be that folder's
+    // too, and the file, named by the tree id, would then leave the record out there.
+    if (id && id->suffix().substr(0, 2) != name) complete = false;
     if (!id || id->suffix().substr(0, 2) != name) continue;
     codec::IndexEntryInput input{entry.name, entry.id.hex, {}, {}};
     if (const auto it = known_.find(entry.id.hex); it != known_.end()) {
@@ -235,7 +253,7 @@ void RecordIndex::visit_folders(const store::Snapshot& snap, const std::function
     if (!entry.folder()) continue;
     live.insert(entry.id.hex);
     if (auto bytes = cached ? read_cache_file(dir / entry.id.hex, false) : std::nullopt)
-      if (auto parsed = codec::IndexFolder::parse(std::move(*bytes), entry.id.hex)) {
+      if (auto parsed = codec::IndexFolder::parse(std::move(*bytes), entry.id.hex); parsed && entries_belong(*parsed, entry.name)) {
         each(Folder{entry.name, entry.id, std::move(*parsed)});
         continue;
       }
@@ -387,7 +405,8 @@ RecordIndex::Folder RecordIndex::load_folder(const std::string& name, const stor
                                              const std::optional<store::ObjectId>& previous) {
   const std::filesystem::path dir = directory();
   if (auto bytes = usable_directory(dir) ? read_cache_file(dir / tree.hex, false) : std::nullopt)
-    if (auto parsed = codec::IndexFolder::parse(std::move(*bytes), tree.hex)) return Folder{name, tree, std::move(*parsed)};
+    if (auto parsed = codec::IndexFolder::parse(std::move(*bytes), tree.hex); parsed && entries_belong(*parsed, name))
+      return Folder{name, tree, std::move(*parsed)};
   return build_folder(name, tree, previous);
 }
 

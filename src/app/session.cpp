@@ -107,9 +107,20 @@ Actor resolve_actor(const Settings& settings, const store::Repository& repo) {
 StoreConfig load_config(const store::Snapshot& snap) {
   StoreConfig config;
   const auto policy_text = snap.read(kPolicyPath);
-  if (!policy_text)
+  if (!policy_text) {
+    // The rest of a store without its policy: docket.yaml was removed or renamed by hand, and
+    // `docket init` (the hint for a ref that is no store at all) would be the wrong advice.
+    const bool store_files = snap.blob_id(kSignersPath) || snap.tree_id("exceptions") || snap.tree_id("templates");
+    if (store_files)
+      throw Error(ExitCode::store,
+                  "commit " + snap.commit().hex +
+                      " has no docket.yaml, the store's policy, but holds the rest of a docket store (allowed_signers, "
+                      "templates/, exceptions/): docket.yaml was removed or renamed by hand",
+                  "run docket verify to find the commit that removed it; an admin restores it with a signed commit "
+                  "(git checkout <that commit>~1 -- docket.yaml, then git commit -S)");
     throw Error(ExitCode::store, "commit " + snap.commit().hex + " has no docket.yaml: this ref is not a docket store",
                 no_store_hint());
+  }
   config.policy = codec::policy_from_yaml(*policy_text, kPolicyPath);
   const auto signers_text = snap.read(kSignersPath);
   if (!signers_text)

@@ -288,6 +288,12 @@ private:
         evidence.push_back(&change);
       } else if (const auto id = id_from_record_path(change.path)) {
         records.emplace(*id, &change);
+      } else if (const auto misplaced = record_file_id(change.path.substr(change.path.rfind('/') + 1));
+                 misplaced && change.path.starts_with("exceptions/")) {
+        // A record's file name in another fan-out folder: a copy or move made by hand.
+        violation(change.path, "unexpected-path",
+                  change.path + " is a record file outside its fan-out folder: " + misplaced->str() + " belongs at " +
+                      record_path(*misplaced) + ", so this copy is not read as a record");
       } else {
         violation(change.path, "unexpected-path", change.path + " is not a place docket writes");
       }

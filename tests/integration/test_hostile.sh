@@ -181,4 +181,30 @@ else
   fail "verify read the packed evidence whole: ${before_kb} -> ${packed_kb} KiB"
 fi
 expect_status 0 "verify accepts the large evidence" "$DOCKET_BIN" -C "$mem" verify
+# 7. A record copied into another fan-out folder, and a missing docket.yaml: refusals that name
+# the real problem; the copy is never listed twice, even from the index.
+dupe="$WORK/dupe"
+mkdir -p "$dupe"
+as alice alice@acme.example -C "$dupe" init >/dev/null
+dupe_id=$(as alice alice@acme.example -C "$dupe" open --title "copied by hand" --template generic | grep -oE 'EX-[0-9A-Z]+' | head -1)
+dupe_path=$(git -C "$dupe" ls-tree -r --name-only refs/heads/docket exceptions/)
+git -C "$dupe" worktree add -q -f "$WORK/dupe-wt" docket
+mkdir -p "$WORK/dupe-wt/exceptions/ZZ"
+cp "$WORK/dupe-wt/$dupe_path" "$WORK/dupe-wt/exceptions/ZZ/"
+gitw() { git -C "$WORK/dupe-wt" -c user.name=alice -c user.email=alice@acme.example -c gpg.format=ssh -c user.signingkey="$HOME/alice_ed25519" "$@"; }
+gitw add -A && gitw commit -q -S -m "copy"
+expect_status 1 "verify refuses a record copied into another folder" "$DOCKET_BIN" -C "$dupe" verify
+expect_contains "$OUT" "exceptions/ZZ/$dupe_id.yaml is a record file outside its fan-out folder: $dupe_id belongs at $dupe_path" "verify says where the record belongs"
+git -C "$dupe" config docket.refs/heads/docket.verifiedtip "$(git -C "$dupe" rev-parse refs/heads/docket)"
+for index in on off on; do
+  expect_status 0 "list (index $index) of a store with a copied record" env DOCKET_INDEX=$index "$DOCKET_BIN" -C "$dupe" list
+  [ "$(grep -c "$dupe_id" <<<"$OUT")" = 1 ] && pass "the record is listed once (index $index)" || fail "listed twice: $OUT"
+done
+gitw rm -q docket.yaml && gitw commit -q -S -m "no policy"
+expect_status 1 "verify of a store whose docket.yaml was removed" "$DOCKET_BIN" -C "$dupe" verify
+expect_contains "$OUT" "docket.yaml was removed or renamed by hand" "verify says it was removed"
+git -C "$dupe" config docket.refs/heads/docket.verifiedtip "$(git -C "$dupe" rev-parse refs/heads/docket)"
+expect_status 6 "list of a store whose docket.yaml was removed" "$DOCKET_BIN" -C "$dupe" check
+expect_contains "$ERR" "docket.yaml was removed or renamed by hand" "check says it was removed"
+if grep -q "docket init" <<<"$ERR"; then fail "the hint suggests docket init: $ERR"; else pass "the hint does not suggest docket init"; fi
 finish
