@@ -239,6 +239,7 @@ Record attach_evidence(Session& session, std::string_view query, const AttachReq
       hash.update(chunk);
       blob.write(chunk);
     }
+    scanner.finish();
     if (const auto& secret = scanner.finding())
       throw Error(ExitCode::refused,
                   path.string() + " looks like it contains a live secret (" + secret->kind + " at byte " +

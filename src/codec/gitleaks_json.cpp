@@ -20,7 +20,7 @@ core::ScanReport read_gitleaks_json(std::string_view text, std::string_view sour
     detail::bad_report(source, "is a SARIF log, not gitleaks' JSON report", "use `docket ingest sarif` for it");
   if (!report.is_array()) detail::bad_report(source, "is not a gitleaks JSON report (its top level is not a list)", kHint);
 
-  const std::string tool = detail::lower(options.tool.value_or("gitleaks"));
+  const std::string tool = detail::tool_name(options.tool.value_or("gitleaks"));
   detail::FindingCollector out;
   for (std::size_t i = 0; i < report.size(); ++i) {
     const std::string path = "[" + std::to_string(i) + "]";

@@ -85,7 +85,9 @@ public:
     if (!driver) in_.fail(path_ + ".tool", "has no driver", kNotSarifHint);
     const auto name = in_.string(*driver, "name", path_ + ".tool.driver");
     if (!name || name->empty()) in_.fail(path_ + ".tool.driver", "has no name", kNotSarifHint);
-    tool_ = detail::lower(options_.tool ? *options_.tool : *name);
+    // The tool's name reaches the ingest commit's subject: one line, no secret, like every
+    // other text taken from a report.
+    tool_ = detail::tool_name(options_.tool ? *options_.tool : *name);
     scope_ = options_.tool ? detail::lower(*options_.tool) : std::string{};
     driver_rules_ = in_.array(*driver, "rules", path_ + ".tool.driver");
     extensions_ = in_.array(*tool, "extensions", path_ + ".tool");

@@ -214,6 +214,8 @@ std::string one_line(std::string_view text, std::size_t max_bytes) {
   return out;
 }
 
+std::string tool_name(std::string_view raw) { return lower(withhold_secrets(one_line(raw, 80))); }
+
 std::string withhold_secrets(std::string text) {
   if (const auto secret = find_secret(text)) return "[withheld: looks like a " + secret->kind + "]";
   return text;

@@ -55,6 +55,10 @@ std::string one_line(std::string_view text, std::size_t max_bytes = 200);
 // `text`, or a placeholder naming what it looks like when it contains a live secret.
 std::string withhold_secrets(std::string text);
 std::string lower(std::string_view text);
+// A scanner's name as docket keeps it (finding sources, the ingest commit's subject): the
+// report's or --tool's text on one line of at most 80 bytes, lower-case, withheld when it looks
+// like a secret.
+std::string tool_name(std::string_view raw);
 
 // `sha256:<hex>` of the parts, each length-prefixed so no two part lists hash alike.
 std::string fingerprint_of(std::initializer_list<std::string_view> parts);

@@ -46,7 +46,7 @@ std::string location_of(const detail::JsonReader& in, const detail::json& findin
 core::ScanReport read_trufflehog_json(std::string_view text, std::string_view source, const ScanOptions& options) {
   const auto values = detail::top_level_json_values(text, source);
   const detail::JsonReader in(source);
-  const std::string tool = detail::lower(options.tool.value_or("trufflehog"));
+  const std::string tool = detail::tool_name(options.tool.value_or("trufflehog"));
   detail::FindingCollector out;
   for (std::size_t i = 0; i < values.size(); ++i) {
     const std::string path = "finding " + std::to_string(i + 1);

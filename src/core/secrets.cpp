@@ -7,12 +7,16 @@
 namespace docket {
 namespace {
 
-// The longest text any rule looks at from the start of its anchor (a JWT's two first segments:
-// 3 + 200 + 1 + 3 + 8 bytes, plus the byte before the anchor). A match that starts this far back
-// from a chunk's end was already judged in full, so the scan keeps only this much of the
-// previous chunk: constant memory, and a secret cut by a chunk edge is still found.
+// How far a rule looks past the start of its anchor (at most kLookAhead bytes after the anchor)
+// and before it (at most kLookBehind bytes: a JWT's header, found back from the `.eyJ` between
+// header and payload). A candidate is judged only once the window holds its whole look-ahead,
+// or the stream has ended (finish()); until then it stays in the carried tail of the window.
+// The carry is the look-behind, the look-ahead and the longest anchor: constant memory, and a
+// secret cut by a chunk edge is judged exactly as in one piece.
 constexpr std::size_t kLookAhead = 256;
-constexpr std::size_t kCarry = kLookAhead + 1;
+constexpr std::size_t kLookBehind = 2048;
+constexpr std::size_t kLongestAnchor = 64;
+constexpr std::size_t kCarry = kLookBehind + kLookAhead + kLongestAnchor;
 
 bool is_alnum(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 bool is_upper_alnum(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
@@ -30,11 +34,12 @@ std::size_t run_length(std::string_view s, std::size_t pos, Pred pred, std::size
   return n;
 }
 
-// What a rule sees: the window, where its anchor starts, and whether the window continues.
+// What a rule sees: the window and where its anchor is.
 struct Site {
   std::string_view text;
   std::size_t pos;     // start of the anchor
   std::size_t after;   // first byte after the anchor
+  mutable std::size_t start = pos;  // where the secret starts, when a rule finds it before `pos`
   // The byte before the anchor is a word character: the anchor is the middle of another word.
   bool glued() const { return pos > 0 && is_alnum(text[pos - 1]); }
   std::size_t run(std::size_t from, bool (*pred)(char), std::size_t limit = kLookAhead) const {
@@ -67,25 +72,41 @@ bool always(const Site&) { return true; }
 // AWS secret access key without its key id: 40 characters of base64 right after a name that
 // says what it is (aws_secret_access_key, SecretAccessKey, aws_secret_key …), past `"`, `'`,
 // `:`, `=` and blanks.
+// The value AWS's documentation uses in its examples (wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY)
+// ends in EXAMPLEKEY, as scanners' allow-lists know: not a secret.
 bool aws_secret_value(const Site& s) {
   std::size_t i = s.after;
   // The rest of the name: letters and underscores (e.g. `_access_key`, `AccessKey`).
   i += s.run(i, [](char c) { return is_alnum(c) || c == '_' || c == '-'; }, 24);
+  // Separators: quotes, `:`, `=`, blanks (also a command line's `--aws-secret-access-key VALUE`).
   const std::size_t separators = s.run(i, [](char c) { return c == '"' || c == '\'' || c == ':' || c == '=' || c == ' ' || c == '\t'; }, 6);
   if (separators == 0) return false;
   i += separators;
-  return s.run(i, is_base64_char, 41) == 40;
+  return s.run(i, is_base64_char, 41) == 40 && s.text.substr(i + 30, 10) != "EXAMPLEKEY";
 }
 
-// Slack incoming webhook: hooks.slack.com/services/T…/B…/<secret>.
+// AWS access key id: the prefix and exactly 16 upper-case letters and digits; the ids in AWS's
+// documentation (AKIAIOSFODNN7EXAMPLE) end in EXAMPLE and are not secrets.
+bool aws_key_id(const Site& s) {
+  return exact_token_after<16, is_upper_alnum>(s) && s.text.substr(s.after + 9, 7) != "EXAMPLE";
+}
+
+// Slack incoming webhook, workflow and trigger URLs: hooks.slack.com/services/T…/B…/<secret>,
+// …/workflows/T…/A…/<digits>/<secret>, …/triggers/T…/<digits>/<secret>: a workspace id (T…),
+// then path segments of letters and digits, the last one a secret of 20 or more.
 bool slack_webhook(const Site& s) {
   std::size_t i = s.after;
   if (!s.at(i, 'T')) return false;
-  i += s.run(i, is_upper_alnum, 16);
-  if (!s.at(i, '/') || !s.at(i + 1, 'B')) return false;
-  i += 1 + s.run(i + 1, is_upper_alnum, 16);
-  if (!s.at(i, '/')) return false;
-  return s.run(i + 1, is_alnum, 40) >= 20;
+  std::size_t segments = 0, last = 0;
+  while (segments < 5) {
+    last = s.run(i, is_alnum, 48);
+    if (last == 0) return false;
+    ++segments;
+    i += last;
+    if (!s.at(i, '/')) break;
+    ++i;
+  }
+  return segments >= 3 && last >= 20;
 }
 
 // Discord webhook: discord(app).com/api/webhooks/<digits>/<token of 60+ characters>.
@@ -101,15 +122,20 @@ bool teams_webhook(const Site& s) {
   return id >= 36 && s.at(s.after + id, '/');
 }
 
-// JWT: base64url JSON header (`eyJ`), a dot, a base64url JSON payload (`eyJ`): a signed or
-// unsigned bearer token; its first two segments are enough to know it.
+// JWT: a base64url JSON header (`eyJ…`), a dot, a base64url JSON payload (`eyJ…`): a signed or
+// unsigned bearer token; its first two segments are enough to know it. Found by the `.eyJ`
+// between them and read back to the header's start, so a long header (a certificate chain in
+// `x5c`) is found too; a header longer than the look-behind counts when the run of base64url
+// before `.eyJ` fills it.
 bool jwt(const Site& s) {
-  if (s.glued()) return false;
-  const std::size_t header = s.run(s.after, is_token_char, 200);
-  if (header < 8 || header == 200) return false;
-  const std::size_t dot = s.after + header;
-  if (!s.at(dot, '.') || s.text.substr(dot + 1, 3) != "eyJ") return false;
-  return s.run(dot + 4, is_token_char, 8) >= 8;
+  if (s.run(s.after, is_token_char, 8) < 8) return false;
+  std::size_t header = 0;
+  while (header < kLookBehind && header < s.pos && is_token_char(s.text[s.pos - header - 1])) ++header;
+  if (header < 10) return false;
+  const std::size_t begin = s.pos - header;
+  if (header < kLookBehind && s.text.substr(begin, 3) != "eyJ") return false;
+  s.start = begin;
+  return true;
 }
 
 // SendGrid API key: SG.<22 characters>.<43 characters>.
@@ -149,13 +175,15 @@ constexpr Rule kRules[] = {
     {"-----BEGIN ENCRYPTED PRIVATE KEY-----", "private key", always},
     {"-----BEGIN PGP PRIVATE KEY BLOCK-----", "private key", always},
     // AWS access key ids: the long-term (AKIA) and temporary (ASIA) prefixes and 16 characters.
-    {"AKIA", "AWS access key id", exact_token_after<16, is_upper_alnum>},
-    {"ASIA", "AWS temporary access key id", exact_token_after<16, is_upper_alnum>},
+    {"AKIA", "AWS access key id", aws_key_id},
+    {"ASIA", "AWS temporary access key id", aws_key_id},
     // AWS secret access keys, found by the name in front of them.
     {"aws_secret", "AWS secret access key", aws_secret_value},
     {"AWS_SECRET", "AWS secret access key", aws_secret_value},
     {"SecretAccessKey", "AWS secret access key", aws_secret_value},
+    {"secretAccessKey", "AWS secret access key", aws_secret_value},
     {"secret_access_key", "AWS secret access key", aws_secret_value},
+    {"secret-access-key", "AWS secret access key", aws_secret_value},
     // Google Cloud: API keys (AIza + 35), OAuth client secrets (GOCSPX- + 28).
     {"AIza", "Google API key", token_after<35, is_token_char>},
     {"GOCSPX-", "Google OAuth client secret", token_after<28, is_token_char>},
@@ -170,16 +198,33 @@ constexpr Rule kRules[] = {
     {"ghs_", "GitHub app token", token_after<36, is_alnum>},
     {"ghr_", "GitHub refresh token", token_after<36, is_alnum>},
     {"github_pat_", "GitHub fine-grained token", token_after<60, is_token_char>},
-    // GitLab personal/project (glpat-), deploy (gldt-) and runner (glrt-) tokens: 20 characters.
+    // GitLab tokens by their documented prefixes, 20 characters or more: personal, project and
+    // group (glpat-), deploy (gldt-), runner authentication (glrt-) and registration
+    // (GR1348941), pipeline trigger (glptt-), CI/CD job (glcbt-), incoming mail (glimt-), feed
+    // (glft-), OAuth application secret (gloas-), SCIM (glsoat-) and agent (glagent-) tokens.
     {"glpat-", "GitLab token", token_after<20, is_token_char>},
     {"gldt-", "GitLab deploy token", token_after<20, is_token_char>},
     {"glrt-", "GitLab runner token", token_after<20, is_token_char>},
-    // Slack bot, user, app-level, refresh and config tokens, and incoming webhooks.
+    {"GR1348941", "GitLab runner registration token", token_after<20, is_token_char>},
+    {"glptt-", "GitLab pipeline trigger token", token_after<20, is_token_char>},
+    {"glcbt-", "GitLab CI/CD job token", token_after<20, is_token_char>},
+    {"glimt-", "GitLab incoming mail token", token_after<20, is_token_char>},
+    {"glft-", "GitLab feed token", token_after<20, is_token_char>},
+    {"gloas-", "GitLab OAuth application secret", token_after<20, is_token_char>},
+    {"glsoat-", "GitLab SCIM token", token_after<20, is_token_char>},
+    {"glagent-", "GitLab agent token", token_after<20, is_token_char>},
+    // Slack bot, user, app-level, refresh and config tokens, the legacy workspace-app (xoxa-),
+    // refresh (xoxr-) and session (xoxs-) tokens, and webhook, workflow and trigger URLs.
     {"xoxb-", "Slack token", token_after<20, is_token_char>},
     {"xoxp-", "Slack token", token_after<20, is_token_char>},
     {"xapp-", "Slack app token", token_after<20, is_token_char>},
     {"xoxe-", "Slack token", token_after<20, is_token_char>},
+    {"xoxa-", "Slack token", token_after<20, is_token_char>},
+    {"xoxr-", "Slack token", token_after<20, is_token_char>},
+    {"xoxs-", "Slack token", token_after<20, is_token_char>},
     {"hooks.slack.com/services/", "Slack webhook", slack_webhook},
+    {"hooks.slack.com/workflows/", "Slack workflow webhook", slack_webhook},
+    {"hooks.slack.com/triggers/", "Slack workflow trigger", slack_webhook},
     // Stripe live secret (sk_live_) and restricted (rk_live_) keys; test keys are not secrets.
     {"sk_live_", "Stripe secret key", token_after<24, is_alnum>},
     {"rk_live_", "Stripe restricted key", token_after<24, is_alnum>},
@@ -195,21 +240,24 @@ constexpr Rule kMoreRules[] = {
     {"discord.com/api/webhooks/", "Discord webhook", discord_webhook},
     {"discordapp.com/api/webhooks/", "Discord webhook", discord_webhook},
     {".webhook.office.com/webhookb2/", "Microsoft Teams webhook", teams_webhook},
-    {"eyJ", "JWT", jwt},
+    {".eyJ", "JWT", jwt},
 };
 
 }  // namespace
 
-void SecretScanner::scan(std::string_view window, std::uint64_t window_offset, bool continued) {
-  // In a continued window, a match starting in the carried bytes (other than the last
-  // kLookAhead) was already judged in the previous window with all it needed.
-  const std::size_t first_new = continued ? std::min<std::size_t>(window.size(), 1) : 0;
+void SecretScanner::scan(std::string_view window, std::uint64_t window_offset, std::size_t judged_before, bool final) {
   auto try_rules = [&](const auto& rules) {
     for (const auto& rule : rules) {
-      for (std::size_t pos = window.find(rule.anchor, first_new); pos != std::string_view::npos;
+      const std::size_t reach = rule.anchor.size() + kLookAhead;  // what a rule reads from its anchor
+      // A candidate whose whole reach lay in the previous window was judged there.
+      const std::size_t from = judged_before > reach ? judged_before - reach + 1 : 0;
+      for (std::size_t pos = window.find(rule.anchor, from); pos != std::string_view::npos;
            pos = window.find(rule.anchor, pos + 1)) {
-        if (!rule.matches(Site{window, pos, pos + rule.anchor.size()})) continue;
-        const std::uint64_t at = window_offset + pos - rule.starts_before;
+        // Not all of its reach is here yet: judged in the next window, or by finish().
+        if (!final && window.size() - pos < reach) break;
+        const Site site{window, pos, pos + rule.anchor.size()};
+        if (!rule.matches(site)) continue;
+        const std::uint64_t at = window_offset + std::min(site.start, pos - rule.starts_before);
         if (!finding_ || at < finding_->offset) finding_ = SecretFinding{std::string(rule.kind), at};
         break;
       }
@@ -220,18 +268,26 @@ void SecretScanner::scan(std::string_view window, std::uint64_t window_offset, b
 }
 
 void SecretScanner::feed(std::string_view chunk) {
-  if (finding_) return;
+  if (finding_ || finished_) return;
   std::string window = carry_;
   window.append(chunk);
   const std::uint64_t window_offset = consumed_ - carry_.size();
-  scan(window, window_offset, !carry_.empty());
+  scan(window, window_offset, carry_.size(), false);
   consumed_ += chunk.size();
   carry_ = window.size() > kCarry ? window.substr(window.size() - kCarry) : window;
+}
+
+void SecretScanner::finish() {
+  if (finished_) return;
+  finished_ = true;
+  if (!finding_) scan(carry_, consumed_ - carry_.size(), carry_.size(), true);
+  carry_.clear();
 }
 
 std::optional<SecretFinding> find_secret(std::string_view text) {
   SecretScanner s;
   s.feed(text);
+  s.finish();
   return s.finding();
 }
 

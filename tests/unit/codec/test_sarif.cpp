@@ -448,8 +448,21 @@ TEST_CASE("fingerprints: tool values are hashed, commit metadata skipped, --tool
         codec::read_sarif(minimal_sarif(json::array({plain})), "p").findings.at(0).fingerprint);
 }
 
+TEST_CASE("the tool's name, which reaches the ingest commit's subject, is one line and never a live secret") {
+  json run{{"tool", {{"driver", {{"name", std::string("Scanner AK") + "IAIOSFODNN7QWERTYU\nopen EX-FORGED"}}}}}, {"results", json::array({result_at("a", 1)})}};
+  const auto report = codec::read_sarif(json{{"version", "2.1.0"}, {"runs", json::array({run})}}.dump(), "t");
+  REQUIRE(report.tools.size() == 1);
+  const std::string tool = *report.tools.begin();
+  CHECK(tool.find('\n') == std::string::npos);
+  CHECK(tool.find("withheld") != std::string::npos);
+  CHECK(report.findings.at(0).tool == tool);
+  // --tool is held to the same.
+  const auto named = codec::read_sarif(minimal_sarif(json::array({result_at("a", 1)})), "t", codec::ScanOptions{"line\nbreak"});
+  CHECK(named.tools == std::set<std::string>{"line"});  // the first line only
+}
+
 TEST_CASE("text that would be stored is one line and never a live secret") {
-  json r = result_at("config/AKIAIOSFODNN7EXAMPLE.txt", 2);
+  json r = result_at(std::string("config/AK") + "IAIOSFODNN7QWERTYU.txt", 2);  // not AWS's documentation example
   r["ruleId"] = "rule\nwith\x01lines";
   const auto f = codec::read_sarif(minimal_sarif(json::array({r})), "t").findings.at(0);
   CHECK(f.location.find("AKIA") == std::string::npos);

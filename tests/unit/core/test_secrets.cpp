@@ -77,6 +77,28 @@ std::vector<Case> one_of_each_kind() {
       {std::string("https://discord.com/api/") + "webhooks/" + tail(18, "0123456789") + "/" + tail(68, kTokenChars), "Discord webhook", 8},
       {std::string("https://acme.webhook.office.com/") + "webhookb2/" + tail(36, "0123456789abcdef-") + "@" + tail(36, "0123456789abcdef") + "/IncomingWebhook/x",
        "Microsoft Teams webhook", 12},
+      // Formats a hostile review found missing: camelCase and command-line names of the AWS
+      // secret, Slack workflow URLs and legacy tokens, the other GitLab prefixes.
+      {std::string("{\"secret") + "AccessKey\": \"" + tail(40, kBase64) + "\"}", "AWS secret access key", 2},
+      {std::string("aws s3 ls --aws-secret") + "-access-key " + tail(40, kBase64), "AWS secret access key", 16},
+      {std::string("https://hooks.slack.com/") + "workflows/T" + tail(9, kUpperAlnum) + "/A" + tail(9, kUpperAlnum) + "/" +
+           tail(18, "0123456789") + "/" + tail(24, kAlnum),
+       "Slack workflow webhook", 8},
+      {std::string("https://hooks.slack.com/") + "triggers/T" + tail(9, kUpperAlnum) + "/" + tail(13, "0123456789") + "/" + tail(32, kHex),
+       "Slack workflow trigger", 8},
+      {std::string("xo") + "xa-" + tail(30, kTokenChars), "Slack token"},
+      {std::string("xo") + "xr-" + tail(30, kTokenChars), "Slack token"},
+      {std::string("xo") + "xs-" + tail(30, kTokenChars), "Slack token"},
+      {std::string("gl") + "ptt-" + tail(40, kHex), "GitLab pipeline trigger token"},
+      {std::string("GR") + "1348941" + tail(20, kTokenChars), "GitLab runner registration token"},
+      {std::string("gl") + "cbt-" + tail(24, kTokenChars), "GitLab CI/CD job token"},
+      {std::string("gl") + "imt-" + tail(20, kTokenChars), "GitLab incoming mail token"},
+      {std::string("gl") + "ft-" + tail(20, kTokenChars), "GitLab feed token"},
+      {std::string("gl") + "oas-" + tail(64, kTokenChars), "GitLab OAuth application secret"},
+      {std::string("gl") + "soat-" + tail(20, kTokenChars), "GitLab SCIM token"},
+      {std::string("gl") + "agent-" + tail(50, kTokenChars), "GitLab agent token"},
+      // A JWT whose header carries a certificate chain: far longer than the look-ahead.
+      {std::string("ey") + "J" + tail(600, kTokenChars) + ".ey" + "JzdWIiOiIxIn0." + tail(43, kTokenChars), "JWT"},
       {std::string("ey") + "JhbGciOiJIUzI1NiJ9." + "ey" + "JzdWIiOiIxIn0." + tail(43, kTokenChars), "JWT"},
   };
 }
@@ -90,6 +112,7 @@ std::optional<SecretFinding> scan_in_pieces(std::string_view text, const std::ve
     from = cut;
   }
   s.feed(text.substr(from));
+  s.finish();
   return s.finding();
 }
 
@@ -151,6 +174,12 @@ TEST_CASE("each rule's near misses are not flagged") {
            std::string("https://acme.webhook.office.com/") + "webhookb2/",
            std::string("ey") + "JhbGciOiJIUzI1NiJ9",                            // one JWT segment is just JSON
            std::string("ey") + "Jh.ey" + "Jz",                                  // segments too short
+           // AWS's documentation examples, as scanners' allow-lists know them.
+           std::string("AK") + "IAIOSFODNN7" + "EXAMPLE",
+           std::string("aws_secret") + "_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCY" + "EXAMPLEKEY",
+           std::string("x") + "ey" + "J" + tail(30, kTokenChars) + ".ey" + "J" + tail(20, kTokenChars),  // a word ending in eyJ
+           std::string("https://hooks.slack.com/") + "workflows/T" + tail(9, kUpperAlnum),             // no secret segment
+           std::string("gl") + "ptt-" + tail(19, kTokenChars),
        }) {
     const auto f = find_secret(benign);
     CHECK_MESSAGE(!f, "flagged: ", benign, " as ", f ? f->kind : std::string());
@@ -239,6 +268,7 @@ TEST_CASE("a secret fed one byte at a time is found at its offset") {
   const std::string text = std::string(300, ' ') + pem_header("RSA PRIVATE KEY") + "\nMIIE...";
   SecretScanner s;
   for (char c : text) s.feed(std::string_view(&c, 1));
+  s.finish();
   REQUIRE(s.finding());
   CHECK(s.finding()->kind == "private key");
   CHECK(s.finding()->offset == 300);
@@ -247,9 +277,11 @@ TEST_CASE("a secret fed one byte at a time is found at its offset") {
 TEST_CASE("the first finding is kept when more content follows") {
   SecretScanner s;
   s.feed("x " + aws_key() + "\n");
+  s.feed(std::string(300, ' '));  // the key's whole reach has been seen: judged now
   REQUIRE(s.finding());
   s.feed(pem_header("PRIVATE KEY"));
   s.feed(std::string(1000, 'z'));
+  s.finish();
   CHECK(s.finding()->kind == "AWS access key id");
   CHECK(s.finding()->offset == 2);
 }
@@ -260,6 +292,7 @@ TEST_CASE("empty chunks change nothing") {
   s.feed("key=");
   s.feed("");
   s.feed(aws_key());
+  s.finish();
   REQUIRE(s.finding());
   CHECK(s.finding()->offset == 4);
 }
@@ -276,4 +309,33 @@ TEST_CASE("a glued token is not flagged whichever way the content is chunked") {
   const std::string text = "x" + aws_key() + std::string(200, '.');
   REQUIRE_FALSE(find_secret(text));
   for (std::size_t cut = 0; cut <= text.size(); ++cut) CHECK_FALSE_MESSAGE(scan_in_pieces(text, {cut}), "cut at ", cut);
+}
+
+TEST_CASE("an exact-length rule judges the whole token, wherever the chunks are cut") {
+  // 17 characters after the prefix: not an access key id (those have exactly 16), at every cut,
+  // including the one that leaves exactly 16 in the first chunk.
+  const std::string text = "id " + std::string("AK") + "IA" + tail(17, kUpperAlnum) + " and " + std::string("np") + "m_" +
+                           tail(37, kAlnum) + " end";
+  for (std::size_t cut = 0; cut <= text.size(); ++cut) CHECK_FALSE_MESSAGE(scan_in_pieces(text, {cut}), "cut at ", cut);
+  // And in 64 KiB chunks, the edge falling right after the 16th character.
+  std::string big(65536 - 3 - 4 - 16, ' ');
+  big += "id " + std::string("AK") + "IA" + tail(16, kUpperAlnum);
+  CHECK(big.size() == 65536);
+  big += "Z tail";
+  CHECK_FALSE(scan_in_pieces(big, {65536}));
+  CHECK(scan_in_pieces(big.substr(0, 65536) + " tail", {65536}));
+}
+
+TEST_CASE("a JWT header longer than the look-behind still counts; finish() judges the end") {
+  const std::string jwt = std::string("ey") + "J" + tail(5000, kTokenChars) + ".ey" + "J" + tail(20, kTokenChars);
+  CHECK(find_secret(jwt));
+  SecretScanner s;
+  s.feed(std::string("ey") + "JhbGciOiJIUzI1NiJ9.ey" + "J" + tail(20, kTokenChars));
+  CHECK_FALSE(s.finding());  // its reach runs past what was fed: not judged yet
+  s.finish();
+  REQUIRE(s.finding());
+  CHECK(s.finding()->kind == "JWT");
+  CHECK(s.finding()->offset == 0);
+  s.feed(aws_key());  // after finish: ignored
+  CHECK(s.finding()->offset == 0);
 }
