@@ -98,11 +98,18 @@ int handle_parse_error(CLI::App& app, const CLI::ParseError& e, int argc, char**
         else hint = "see docket " + *typed + " --help";
       } else if (!word) {
         message = "'docket " + *typed + "' needs one of: " + list;
+        // An option typed where the subcommand belongs (`ingest --bogus`): name it.
+        for (int i = *command_at + 1; i < argc; ++i)
+          if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            message += ", first (got the option '" + std::string(argv[i]) + "' instead)";
+            break;
+          }
         hint = "see docket " + *typed + " --help";
       }
     }
   }
-  std::cerr << "docket: error: " << message << "\ndocket: hint: " << hint << "\n";
+  // Arguments are the user's text: shown escaped, as record text is.
+  std::cerr << "docket: error: " << core::display_line(message) << "\ndocket: hint: " << core::display_line(hint) << "\n";
   return static_cast<int>(ExitCode::usage);
 }
 

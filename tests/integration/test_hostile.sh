@@ -111,6 +111,10 @@ expect_status 2 "a UTF-16 report" al ingest sarif "$WORK/utf16.json"
 expect_contains "$ERR" "UTF-16" "names the encoding"
 expect_status 2 "an unknown ingest format" al ingest nessus "$WORK/plain.txt"
 expect_contains "$ERR" "'nessus' is not one of what 'docket ingest' takes: sarif, gitleaks, trufflehog" "names the formats"
+expect_status 2 "an unknown option where the ingest format belongs" al ingest --bogus
+expect_contains "$ERR" "got the option '--bogus' instead" "names the option"
+expect_status 2 "an escape sequence in an unknown command" "$DOCKET_BIN" $'li\e[2Jst'
+if grep -q $'\e' <<<"$ERR"; then fail "the argument was printed raw"; else pass "the argument is escaped"; fi
 # Text that is not UTF-8 is bad input, not an internal error.
 expect_status 2 "open --title with invalid UTF-8" al open --title $'bad\xff' --template generic
 expect_status 0 "verify accepts everything at the end" al verify
