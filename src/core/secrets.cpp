@@ -1,7 +1,10 @@
 #include "docket/core/secrets.hpp"
 
+#include <iconv.h>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdint>
 
 namespace docket {
@@ -267,8 +270,71 @@ void SecretScanner::scan(std::string_view window, std::uint64_t window_offset, s
   try_rules(kMoreRules);
 }
 
+struct SecretScanner::Utf16 {
+  iconv_t cd;
+  std::string pending;  // bytes of a character cut by the chunk edge
+  explicit Utf16(const char* from) : cd(::iconv_open("UTF-8", from)) {}
+  ~Utf16() {
+    if (cd != reinterpret_cast<iconv_t>(-1)) ::iconv_close(cd);
+  }
+  Utf16(const Utf16&) = delete;
+  Utf16& operator=(const Utf16&) = delete;
+};
+
+SecretScanner::SecretScanner() = default;
+SecretScanner::~SecretScanner() = default;
+
 void SecretScanner::feed(std::string_view chunk) {
   if (finding_ || finished_) return;
+  if (!started_) {
+    // A byte-order mark is two bytes: the first ones are held until two have arrived.
+    head_.append(chunk);
+    if (head_.size() < 2) return;
+    started_ = true;
+    const bool le = head_[0] == '\xFF' && head_[1] == '\xFE';
+    const bool be = head_[0] == '\xFE' && head_[1] == '\xFF';
+    if (le || be) {
+      // iconv's "UTF-16" reads the byte-order mark itself and decodes accordingly.
+      utf16_ = std::make_unique<Utf16>("UTF-16");
+      if (utf16_->cd == reinterpret_cast<iconv_t>(-1)) utf16_.reset();
+    }
+    const std::string first = std::move(head_);
+    head_.clear();
+    utf16_ ? feed_decoded(first) : feed_raw(first);
+    return;
+  }
+  utf16_ ? feed_decoded(chunk) : feed_raw(chunk);
+}
+
+void SecretScanner::feed_decoded(std::string_view chunk) {
+  std::string in = utf16_->pending;
+  in.append(chunk);
+  utf16_->pending.clear();
+  std::string out(in.size() * 2 + 16, '\0');
+  char* src = in.data();
+  std::size_t src_left = in.size();
+  char* dst = out.data();
+  std::size_t dst_left = out.size();
+  while (src_left > 0) {
+    if (::iconv(utf16_->cd, &src, &src_left, &dst, &dst_left) != static_cast<std::size_t>(-1)) break;
+    if (errno == EINVAL) {  // a character cut by the chunk edge: kept for the next chunk
+      utf16_->pending.assign(src, src_left);
+      break;
+    }
+    if (errno == EILSEQ) {  // not UTF-16 after all (an unpaired surrogate): skip two bytes
+      const std::size_t skip = std::min<std::size_t>(2, src_left);
+      src += skip;
+      src_left -= skip;
+      continue;
+    }
+    break;  // E2BIG cannot happen: UTF-8 needs at most 3 bytes per 2 of UTF-16
+  }
+  out.resize(out.size() - dst_left);
+  feed_raw(out);
+}
+
+void SecretScanner::feed_raw(std::string_view chunk) {
+  if (finding_) return;
   std::string window = carry_;
   window.append(chunk);
   const std::uint64_t window_offset = consumed_ - carry_.size();
@@ -279,6 +345,11 @@ void SecretScanner::feed(std::string_view chunk) {
 
 void SecretScanner::finish() {
   if (finished_) return;
+  if (!started_) {
+    started_ = true;
+    feed_raw(head_);
+    head_.clear();
+  }
   finished_ = true;
   if (!finding_) scan(carry_, consumed_ - carry_.size(), carry_.size(), true);
   carry_.clear();

@@ -31,6 +31,9 @@ done
 key40=$(printf 'Ab1+%.0s' {1..10})
 expect_status 3 "a secret inside pasted multi-line JSON is refused" al comment "$id" "$(printf '{\n  "Secret''AccessKey": "%s"\n}' "$key40")"
 expect_status 3 "a secret after a tab is refused" al comment "$id" "$(printf 'aws_secret''_access_key:\t%s' "$key40")"
+# A Windows tool's UTF-16 log (with its byte-order mark) is decoded before it is scanned.
+printf 'log line\n%s\n' "$aws_secret" | iconv -f UTF-8 -t UTF-16 >"$WORK/utf16-evidence.txt"
+expect_status 3 "UTF-16 evidence holding a secret is refused" al attach "$id" "$WORK/utf16-evidence.txt"
 [ "$(ref_of "$repo" refs/heads/docket)" = "$before" ] && pass "the ref did not move" || fail "a secret was committed"
 expect_status 0 "--allow-secret keeps a revoked value on purpose" al attach "$id" "$WORK/evidence.txt" --allow-secret
 

@@ -4,6 +4,7 @@
 // straddles two chunks is still found.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,7 +28,20 @@ public:
   // The first finding (lowest offset among those judged), if any; complete after finish().
   const std::optional<SecretFinding>& finding() const { return finding_; }
 
+  ~SecretScanner();
+  SecretScanner();
+  SecretScanner(const SecretScanner&) = delete;
+  SecretScanner& operator=(const SecretScanner&) = delete;
+
 private:
+  // Text that starts with a UTF-16 byte-order mark (Windows tools' logs and exports) is
+  // decoded to UTF-8 with iconv(3) before it is scanned; offsets then count decoded bytes.
+  void feed_decoded(std::string_view chunk);
+  void feed_raw(std::string_view chunk);
+  struct Utf16;
+  std::unique_ptr<Utf16> utf16_;
+  bool started_ = false;  // the first bytes (a possible byte-order mark) have been seen
+  std::string head_;      // the first byte, while a byte-order mark may still be arriving
   // Judges the rules' candidates in `window` (which starts at `window_offset` in the stream):
   // those not judged in the previous window (its last `judged_before` bytes begin this one),
   // and, unless `final`, only those whose whole reach the window holds.

@@ -339,3 +339,28 @@ TEST_CASE("a JWT header longer than the look-behind still counts; finish() judge
   s.feed(aws_key());  // after finish: ignored
   CHECK(s.finding()->offset == 0);
 }
+
+TEST_CASE("text with a UTF-16 byte-order mark is decoded before it is scanned, at every split point") {
+  const std::string ascii = "log line\r\naws key " + aws_key() + "\r\n";
+  std::string le = "\xFF\xFE", be = "\xFE\xFF";
+  for (char c : ascii) {
+    le += c;
+    le += '\0';
+    be += '\0';
+    be += c;
+  }
+  for (const std::string& text : {le, be}) {
+    for (std::size_t cut = 0; cut <= text.size(); ++cut) {
+      const auto f = scan_in_pieces(text, {cut});
+      REQUIRE_MESSAGE(f, "cut at ", cut);
+      CHECK(f->kind == "AWS access key id");
+    }
+  }
+  // The same text without its byte-order mark is not decoded (NUL bytes cut every token).
+  CHECK_FALSE(find_secret(le.substr(2)));
+  // Benign UTF-16 stays benign; a stream of one byte is judged at finish().
+  std::string benign = "\xFF\xFE";
+  for (char c : std::string("nothing to see")) benign += std::string{c, '\0'};
+  CHECK_FALSE(find_secret(benign));
+  CHECK_FALSE(find_secret("x"));
+}
