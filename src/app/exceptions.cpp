@@ -75,7 +75,7 @@ store::Change record_change(const Record& r) {
   if (!secret) secret = find_secret(yaml);
   if (secret)
     throw Error(ExitCode::refused,
-                "the record " + r.id.str() + " would contain something that looks like a " + secret->kind,
+                "the record " + r.id.str() + " would contain something that looks like a live secret (" + secret->kind + ")",
                 "remove the secret from titles, notes and fingerprints; store a hash or a reference instead");
   return store::Change{record_path(r.id), std::move(yaml)};
 }

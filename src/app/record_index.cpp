@@ -183,13 +183,16 @@ RecordIndex::Folder RecordIndex::build_folder(const std::string& name, const sto
   std::vector<codec::IndexEntryInput> inputs;
   bool complete = true;
   for (const auto& entry : store_.read_tree(tree)) {
-    if (entry.folder() || entry.mode == 0160000) continue;
+    const std::string path = std::string(kExceptions) + "/" + name + "/" + entry.name;
+    // Only a file at its id's own path is a record (as record_ids). Anything else in a record's
+    // place is named as unreadable (check fails closed on it), and the folder is not cached:
+    // its tree may also be another folder's, where the same file is a record.
+    if (const auto problem = record_entry_problem(name, entry.name, entry.mode)) {
+      note_unreadable({path, *problem});
+      complete = false;
+      continue;
+    }
     const auto id = record_file_id(entry.name);
-    // Only a file at its id's own path is a record (as record_ids): not one in another folder.
-    // A folder holding another folder's record is not cached: its tree may be that folder's
-    // too, and the file, named by the tree id, would then leave the record out there.
-    if (id && id->suffix().substr(0, 2) != name) complete = false;
-    if (!id || id->suffix().substr(0, 2) != name) continue;
     codec::IndexEntryInput input{entry.name, entry.id.hex, {}, {}};
     if (const auto it = known_.find(entry.id.hex); it != known_.end()) {
       input.summary = core::summarize(*it->second);
@@ -198,8 +201,8 @@ RecordIndex::Folder RecordIndex::build_folder(const std::string& name, const sto
       input.summary = std::move(old->second.first);
       input.json = std::move(old->second.second);
     } else {
-      const std::string path = std::string(kExceptions) + "/" + name + "/" + entry.name;
       try {
+        require_record_size(path, store_.object_size(entry.id));  // before the blob is read
         const Record r = parse_record(store_.read_blob(entry.id), path, *id);
         input.summary = core::summarize(r);
         input.json = record_json(r);
@@ -250,7 +253,10 @@ void RecordIndex::visit_folders(const store::Snapshot& snap, const std::function
   const bool cached = usable_directory(dir);  // else every folder is built in memory
   const auto top = store_.read_tree(*top_id);
   for (const auto& entry : top) {
-    if (!entry.folder()) continue;
+    if (const auto problem = record_entry_problem("", entry.name, entry.mode)) {
+      note_unreadable({std::string(kExceptions) + "/" + entry.name, *problem});
+      continue;
+    }
     live.insert(entry.id.hex);
     if (auto bytes = cached ? read_cache_file(dir / entry.id.hex, false) : std::nullopt)
       if (auto parsed = codec::IndexFolder::parse(std::move(*bytes), entry.id.hex); parsed && entries_belong(*parsed, entry.name)) {
@@ -266,7 +272,10 @@ void RecordIndex::visit_folders(const store::Snapshot& snap, const std::function
 }
 
 std::vector<core::RecordSummary> RecordIndex::summaries(const store::Snapshot& snap) {
-  if (!enabled_) return core::summarize(load_records(snap, &unreadable_));
+  if (!enabled_) {
+    note_layout_problems(snap);
+    return core::summarize(load_records(snap, &unreadable_));
+  }
   std::vector<Folder> all = folders(snap);
   std::size_t count = 0;
   for (const auto& folder : all) count += folder.index.entries().size();
@@ -306,6 +315,20 @@ std::map<ExceptionId, core::RecordSummary> RecordIndex::summaries_of_rebuilt(con
     }
   }
   return out;
+}
+
+void RecordIndex::note_layout_problems(const store::Snapshot& snap) {
+  const auto top = snap.tree_id(kExceptions);
+  if (!top) return;
+  for (const auto& entry : store_.read_tree(*top)) {
+    if (const auto problem = record_entry_problem("", entry.name, entry.mode)) {
+      note_unreadable({std::string(kExceptions) + "/" + entry.name, *problem});
+      continue;
+    }
+    for (const auto& file : store_.read_tree(entry.id))
+      if (const auto problem = record_entry_problem(entry.name, file.name, file.mode))
+        note_unreadable({std::string(kExceptions) + "/" + entry.name + "/" + file.name, *problem});
+  }
 }
 
 void RecordIndex::note_unreadable(UnreadableRecord record) {
@@ -448,9 +471,14 @@ std::string RecordIndex::build_table(const store::Snapshot& snap, const store::O
   }
   std::vector<Folder> changed;
   std::set<std::string, std::less<>> unchanged;
+  bool top_complete = true;  // no file stands where a fan-out folder belongs
   if (base) {
     for (const auto& entry : store_.read_tree(top)) {
-      if (!entry.folder()) continue;
+      if (const auto problem = record_entry_problem("", entry.name, entry.mode)) {
+        note_unreadable({std::string(kExceptions) + "/" + entry.name, *problem});
+        top_complete = false;
+        continue;
+      }
       const auto it = base_folders.find(entry.name);
       if (it != base_folders.end() && it->second == entry.id)
         unchanged.insert(entry.name);
@@ -458,7 +486,11 @@ std::string RecordIndex::build_table(const store::Snapshot& snap, const store::O
         changed.push_back(load_folder(entry.name, entry.id, it == base_folders.end() ? std::nullopt : std::optional(it->second)));
     }
   } else {
+    const std::size_t noted = unreadable_.size();
     changed = folders(snap);
+    // folders() names a file in a folder's place (it is not a folder to return).
+    for (std::size_t i = noted; i < unreadable_.size(); ++i)
+      if (std::count(unreadable_[i].path.begin(), unreadable_[i].path.end(), '/') == 1) top_complete = false;
   }
   std::vector<codec::IndexRow> added;
   for (const auto& folder : changed)
@@ -472,7 +504,7 @@ std::string RecordIndex::build_table(const store::Snapshot& snap, const store::O
                                                 std::move(added));
   // A table missing an unreadable record is never cached: the next reader meets the record
   // (and reports it) again.
-  const bool complete = std::all_of(changed.begin(), changed.end(), [](const Folder& f) { return f.complete; });
+  const bool complete = top_complete && std::all_of(changed.begin(), changed.end(), [](const Folder& f) { return f.complete; });
   if (cached && complete) {
     write_cache(dir / table_name(top), bytes);
     if (read_head(head) != top) write_cache(head, top.hex + "\n");
@@ -534,6 +566,7 @@ std::map<ExceptionId, core::RecordSummary> RecordIndex::summaries_of(const store
 void RecordIndex::stream_json(const store::Snapshot& snap, const std::function<bool(State)>& keep,
                               const std::function<void(std::string_view)>& sink) {
   if (!enabled_) {
+    note_layout_problems(snap);
     auto records = load_records(snap, &unreadable_);
     std::sort(records.begin(), records.end(), [](const Record& a, const Record& b) {
       return std::pair(a.opened.at, a.id) < std::pair(b.opened.at, b.id);

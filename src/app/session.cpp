@@ -160,16 +160,53 @@ std::vector<ExceptionId> record_ids(const store::Snapshot& snap) {
   return ids;
 }
 
+namespace {
+constexpr std::string_view kStoredRecordHint =
+    "this record in the store cannot be read: run docket verify, and have an admin repair it (docs/verify.md)";
+}
+
 Record parse_record(std::string_view yaml, const std::string& path, const ExceptionId& id) {
-  Record r = codec::record_from_yaml(yaml, path);
+  Record r;
+  try {
+    r = codec::record_from_yaml(yaml, path);
+  } catch (const Error& e) {
+    // The reader's hint speaks to someone writing YAML; nobody here wrote this record.
+    if (e.code() != ExitCode::usage) throw;
+    throw Error(ExitCode::usage, e.what(), std::string(kStoredRecordHint));
+  }
   if (r.id != id)
     throw Error(ExitCode::usage, path + ": field 'id': '" + r.id.str() + "' does not match the file name",
-                "the record was edited by hand; run docket verify");
+                std::string(kStoredRecordHint));
   return r;
+}
+
+void require_record_size(const std::string& path, std::uint64_t size) {
+  if (size > codec::max_yaml_bytes)
+    throw Error(ExitCode::usage,
+                path + " is " + std::to_string(size) + " bytes, more than the " + std::to_string(codec::max_yaml_bytes) +
+                    " a record may hold",
+                std::string(kStoredRecordHint));
+}
+
+std::optional<std::string> record_entry_problem(std::string_view folder, std::string_view name, std::uint32_t mode) {
+  if (folder.empty())
+    return mode == store::FileVersion::folder ? std::nullopt
+                                               : std::optional<std::string>("a file where a fan-out folder of records belongs");
+  const auto id = record_file_id(name);
+  if (mode == store::FileVersion::folder) return std::string("a folder where record files belong");
+  if (mode == 0160000) return std::string("a submodule entry, not a record file");
+  if (mode == 0120000) return std::string("a symbolic link, not a record file");
+  if (!id) return std::string("not a record file: docket writes only <ID>.yaml files here");
+  if (id->suffix().substr(0, 2) != folder)
+    return "a record file outside its fan-out folder: " + id->str() + " belongs at " + record_path(*id);
+  return std::nullopt;
 }
 
 Record load_record(const store::Snapshot& snap, const ExceptionId& id) {
   const std::string path = record_path(id);
+  const auto size = snap.blob_size(path);
+  if (!size) throw Error(ExitCode::not_found, "no exception " + id.str() + " in this store", "see docket list");
+  require_record_size(path, *size);
   const auto text = snap.read(path);
   if (!text) throw Error(ExitCode::not_found, "no exception " + id.str() + " in this store", "see docket list");
   return parse_record(*text, path, id);

@@ -101,7 +101,8 @@ int handle_parse_error(CLI::App& app, const CLI::ParseError& e, int argc, char**
         // An option typed where the subcommand belongs (`ingest --bogus`): name it.
         for (int i = *command_at + 1; i < argc; ++i)
           if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            message += ", first (got the option '" + std::string(argv[i]) + "' instead)";
+            message = "'docket " + *typed + "' needs one of " + list + " before any option, but got the option '" +
+                      std::string(argv[i]) + "'";
             break;
           }
         hint = "see docket " + *typed + " --help";

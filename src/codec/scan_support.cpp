@@ -214,10 +214,15 @@ std::string one_line(std::string_view text, std::size_t max_bytes) {
   return out;
 }
 
-std::string tool_name(std::string_view raw) { return lower(withhold_secrets(one_line(raw, 80))); }
+std::string stored_text(std::string_view raw, std::size_t max_bytes) {
+  // Scanned whole before it is cut: a cut would keep the start of a secret and hide the rest.
+  return one_line(withhold_secrets(std::string(raw)), max_bytes);
+}
+
+std::string tool_name(std::string_view raw) { return lower(stored_text(raw, 80)); }
 
 std::string withhold_secrets(std::string text) {
-  if (const auto secret = find_secret(text)) return "[withheld: looks like a " + secret->kind + "]";
+  if (const auto secret = find_secret(text)) return "[withheld: looks like a secret, " + secret->kind + "]";
   return text;
 }
 
@@ -260,11 +265,11 @@ core::ScanFinding make_finding(std::string tool, std::string rule, std::optional
   core::ScanFinding f;
   // The fingerprint is computed from the values as reported; what is stored is cleaned.
   f.fingerprint = fingerprint.empty() ? location_fingerprint(tool, rule, location) : std::move(fingerprint);
-  f.tool = withhold_secrets(one_line(tool, 80));
-  f.rule = withhold_secrets(one_line(rule, 120));
+  f.tool = stored_text(tool, 80);
+  f.rule = stored_text(rule, 120);
   if (f.rule.empty()) f.rule = "unknown";
-  f.location = withhold_secrets(one_line(location, 300));
-  f.message = withhold_secrets(one_line(message, 200));
+  f.location = stored_text(location, 300);
+  f.message = stored_text(message, 200);
   f.severity = severity;
   f.secret = secret;
   return f;

@@ -54,6 +54,9 @@ private:
 std::string one_line(std::string_view text, std::size_t max_bytes = 200);
 // `text`, or a placeholder naming what it looks like when it contains a live secret.
 std::string withhold_secrets(std::string text);
+// Report text as docket stores it: withheld whole when any of it looks like a secret, then its
+// first line, cut to `max_bytes` (one_line).
+std::string stored_text(std::string_view raw, std::size_t max_bytes);
 std::string lower(std::string_view text);
 // A scanner's name as docket keeps it (finding sources, the ingest commit's subject): the
 // report's or --tool's text on one line of at most 80 bytes, lower-case, withheld when it looks

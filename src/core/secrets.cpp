@@ -70,7 +70,27 @@ template <std::size_t N, bool (*Pred)(char)>
 bool exact_token_after(const Site& s) {
   return !s.glued() && s.run(s.after, Pred, N + 1) == N;
 }
+// anchor + at least N characters of one alphabet, wherever it stands: the anchor is distinctive
+// enough (`ghp_`, `glpat-`, `xoxb-`) that a word before it does not make it another string, and a
+// token pasted after `token%3D` or glued to text is still a token.
+template <std::size_t N, bool (*Pred)(char)>
+bool prefixed_token(const Site& s) {
+  return s.run(s.after, Pred) >= N;
+}
 bool always(const Site&) { return true; }
+
+// A value of one or two different characters is a placeholder (`xxxx…`, `0000…`, `XXXX…`), as
+// in vendors' documentation, not a secret.
+bool varied(std::string_view value) {
+  std::array<bool, 256> seen{};
+  std::size_t distinct = 0;
+  for (const char c : value)
+    if (!seen[static_cast<unsigned char>(c)]) {
+      seen[static_cast<unsigned char>(c)] = true;
+      if (++distinct >= 3) return true;
+    }
+  return false;
+}
 
 // AWS secret access key without its key id: 40 characters of base64 right after a name that
 // says what it is (aws_secret_access_key, SecretAccessKey, aws_secret_key …), past `"`, `'`,
@@ -81,11 +101,14 @@ bool aws_secret_value(const Site& s) {
   std::size_t i = s.after;
   // The rest of the name: letters and underscores (e.g. `_access_key`, `AccessKey`).
   i += s.run(i, [](char c) { return is_alnum(c) || c == '_' || c == '-'; }, 24);
-  // Separators: quotes, `:`, `=`, blanks (also a command line's `--aws-secret-access-key VALUE`).
-  const std::size_t separators = s.run(i, [](char c) { return c == '"' || c == '\'' || c == ':' || c == '=' || c == ' ' || c == '\t'; }, 6);
+  // Separators: quotes, `:`, `=`, `=>`, blanks and line breaks (a command line's
+  // `--aws-secret-access-key VALUE`, Ruby's `=>`, YAML's value on the next line).
+  const std::size_t separators = s.run(i, [](char c) {
+    return c == '"' || c == '\'' || c == ':' || c == '=' || c == '>' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
+  }, 16);
   if (separators == 0) return false;
   i += separators;
-  return s.run(i, is_base64_char, 41) == 40 && s.text.substr(i + 30, 10) != "EXAMPLEKEY";
+  return s.run(i, is_base64_char, 41) == 40 && s.text.substr(i + 30, 10) != "EXAMPLEKEY" && varied(s.text.substr(i, 40));
 }
 
 // AWS access key id: the prefix and exactly 16 upper-case letters and digits; the ids in AWS's
@@ -109,7 +132,7 @@ bool slack_webhook(const Site& s) {
     if (!s.at(i, '/')) break;
     ++i;
   }
-  return segments >= 3 && last >= 20;
+  return segments >= 3 && last >= 20 && varied(s.text.substr(i - last, last));
 }
 
 // Discord webhook: discord(app).com/api/webhooks/<digits>/<token of 60+ characters>.
@@ -187,55 +210,67 @@ constexpr Rule kRules[] = {
     {"secretAccessKey", "AWS secret access key", aws_secret_value},
     {"secret_access_key", "AWS secret access key", aws_secret_value},
     {"secret-access-key", "AWS secret access key", aws_secret_value},
+    // The same shape under the shorter names SDKs and tools use (AWSSecretKey, SECRET_KEY, …).
+    {"SecretKey", "AWS secret access key", aws_secret_value},
+    {"secretKey", "AWS secret access key", aws_secret_value},
+    {"SECRET_KEY", "AWS secret access key", aws_secret_value},
+    {"secret_key", "AWS secret access key", aws_secret_value},
     // Google Cloud: API keys (AIza + 35), OAuth client secrets (GOCSPX- + 28).
     {"AIza", "Google API key", token_after<35, is_token_char>},
-    {"GOCSPX-", "Google OAuth client secret", token_after<28, is_token_char>},
+    {"GOCSPX-", "Google OAuth client secret", prefixed_token<28, is_token_char>},
     // Azure: storage account keys, Entra ID client secrets.
     {"AccountKey=", "Azure storage account key", azure_account_key},
     {"Q~", "Azure client secret", azure_client_secret, 4},
     // GitHub tokens: classic personal (ghp_), OAuth (gho_), user-to-server (ghu_), app (ghs_),
     // refresh (ghr_) with 36 characters; fine-grained (github_pat_) with 82.
-    {"ghp_", "GitHub token", token_after<36, is_alnum>},
-    {"gho_", "GitHub OAuth token", token_after<36, is_alnum>},
-    {"ghu_", "GitHub user token", token_after<36, is_alnum>},
-    {"ghs_", "GitHub app token", token_after<36, is_alnum>},
-    {"ghr_", "GitHub refresh token", token_after<36, is_alnum>},
-    {"github_pat_", "GitHub fine-grained token", token_after<60, is_token_char>},
+    {"ghp_", "GitHub token", prefixed_token<36, is_alnum>},
+    {"gho_", "GitHub OAuth token", prefixed_token<36, is_alnum>},
+    {"ghu_", "GitHub user token", prefixed_token<36, is_alnum>},
+    {"ghs_", "GitHub app token", prefixed_token<36, is_alnum>},
+    {"ghr_", "GitHub refresh token", prefixed_token<36, is_alnum>},
+    {"github_pat_", "GitHub fine-grained token", prefixed_token<60, is_token_char>},
     // GitLab tokens by their documented prefixes, 20 characters or more: personal, project and
     // group (glpat-), deploy (gldt-), runner authentication (glrt-) and registration
     // (GR1348941), pipeline trigger (glptt-), CI/CD job (glcbt-), incoming mail (glimt-), feed
     // (glft-), OAuth application secret (gloas-), SCIM (glsoat-) and agent (glagent-) tokens.
-    {"glpat-", "GitLab token", token_after<20, is_token_char>},
-    {"gldt-", "GitLab deploy token", token_after<20, is_token_char>},
-    {"glrt-", "GitLab runner token", token_after<20, is_token_char>},
-    {"GR1348941", "GitLab runner registration token", token_after<20, is_token_char>},
-    {"glptt-", "GitLab pipeline trigger token", token_after<20, is_token_char>},
-    {"glcbt-", "GitLab CI/CD job token", token_after<20, is_token_char>},
-    {"glimt-", "GitLab incoming mail token", token_after<20, is_token_char>},
-    {"glft-", "GitLab feed token", token_after<20, is_token_char>},
-    {"gloas-", "GitLab OAuth application secret", token_after<20, is_token_char>},
-    {"glsoat-", "GitLab SCIM token", token_after<20, is_token_char>},
-    {"glagent-", "GitLab agent token", token_after<20, is_token_char>},
+    {"glpat-", "GitLab token", prefixed_token<20, is_token_char>},
+    {"gldt-", "GitLab deploy token", prefixed_token<20, is_token_char>},
+    {"glrt-", "GitLab runner token", prefixed_token<20, is_token_char>},
+    {"GR1348941", "GitLab runner registration token", prefixed_token<20, is_token_char>},
+    {"glptt-", "GitLab pipeline trigger token", prefixed_token<20, is_token_char>},
+    {"glcbt-", "GitLab CI/CD job token", prefixed_token<20, is_token_char>},
+    {"glimt-", "GitLab incoming mail token", prefixed_token<20, is_token_char>},
+    {"glft-", "GitLab feed token", prefixed_token<20, is_token_char>},
+    {"gloas-", "GitLab OAuth application secret", prefixed_token<20, is_token_char>},
+    {"glsoat-", "GitLab SCIM token", prefixed_token<20, is_token_char>},
+    {"glagent-", "GitLab agent token", prefixed_token<20, is_token_char>},
+    {"glffct-", "GitLab feature flag client token", prefixed_token<20, is_token_char>},
     // Slack bot, user, app-level, refresh and config tokens, the legacy workspace-app (xoxa-),
     // refresh (xoxr-) and session (xoxs-) tokens, and webhook, workflow and trigger URLs.
-    {"xoxb-", "Slack token", token_after<20, is_token_char>},
-    {"xoxp-", "Slack token", token_after<20, is_token_char>},
-    {"xapp-", "Slack app token", token_after<20, is_token_char>},
-    {"xoxe-", "Slack token", token_after<20, is_token_char>},
-    {"xoxa-", "Slack token", token_after<20, is_token_char>},
-    {"xoxr-", "Slack token", token_after<20, is_token_char>},
-    {"xoxs-", "Slack token", token_after<20, is_token_char>},
+    {"xoxb-", "Slack token", prefixed_token<20, is_token_char>},
+    {"xoxp-", "Slack token", prefixed_token<20, is_token_char>},
+    {"xapp-", "Slack app token", prefixed_token<20, is_token_char>},
+    {"xoxe-", "Slack token", prefixed_token<20, is_token_char>},
+    {"xoxa-", "Slack token", prefixed_token<20, is_token_char>},
+    {"xoxr-", "Slack token", prefixed_token<20, is_token_char>},
+    {"xoxs-", "Slack token", prefixed_token<20, is_token_char>},
     {"hooks.slack.com/services/", "Slack webhook", slack_webhook},
     {"hooks.slack.com/workflows/", "Slack workflow webhook", slack_webhook},
     {"hooks.slack.com/triggers/", "Slack workflow trigger", slack_webhook},
+    // Host names are case-insensitive: the same URLs with the host in capitals.
+    {"HOOKS.SLACK.COM/services/", "Slack webhook", slack_webhook},
+    {"HOOKS.SLACK.COM/workflows/", "Slack workflow webhook", slack_webhook},
+    {"HOOKS.SLACK.COM/triggers/", "Slack workflow trigger", slack_webhook},
     // Stripe live secret (sk_live_) and restricted (rk_live_) keys; test keys are not secrets.
-    {"sk_live_", "Stripe secret key", token_after<24, is_alnum>},
-    {"rk_live_", "Stripe restricted key", token_after<24, is_alnum>},
+    {"sk_live_", "Stripe secret key", prefixed_token<24, is_alnum>},
+    {"rk_live_", "Stripe restricted key", prefixed_token<24, is_alnum>},
     // Twilio API key, SendGrid API key, npm and PyPI tokens.
     {"SK", "Twilio API key", twilio_key},
     {"SG.", "SendGrid API key", sendgrid},
     {"npm_", "npm token", exact_token_after<36, is_alnum>},
-    {"pypi-AgEIcHlwaS5vcmc", "PyPI token", token_after<50, is_token_char>},
+    // An .npmrc registry credential: `//registry…/:_authToken=<token>` (not `${NPM_TOKEN}`).
+    {":_authToken=", "npm registry token", prefixed_token<20, is_token_char>},
+    {"pypi-AgEIcHlwaS5vcmc", "PyPI token", prefixed_token<50, is_token_char>},
 };
 
 // Rules whose anchor is a common substring (webhooks, JWTs) are kept apart for reading.

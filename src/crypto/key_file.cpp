@@ -29,6 +29,12 @@ constexpr std::string_view openssh_magic{"openssh-key-v1\0", 15};
   throw Error(ExitCode::key, "key file " + path.string() + " " + problem, std::move(hint));
 }
 
+// A path that is no file at all (a FIFO, socket, device or folder) is bad input, exit 2, as for
+// evidence: it is refused before anything is read.
+[[noreturn]] void fail_not_a_file(const std::filesystem::path& path, const std::string& problem) {
+  throw Error(ExitCode::usage, "key file " + path.string() + " " + problem, "give the path of the key file itself");
+}
+
 [[noreturn]] void fail_malformed(const std::filesystem::path& path, const std::string& detail) {
   fail_key(path, "is not a valid OpenSSH private key (" + detail + ")",
            "check that the file is complete, or " + std::string(generate_key_hint));
@@ -81,7 +87,7 @@ KeyFileContent read_key_file(const std::filesystem::path& path) {
   const FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
   if (file.get() < 0) {
     const int error = errno;
-    if (error == ENXIO) fail_key(path, "is a FIFO or socket, not a key file", "give the path of the key file itself");
+    if (error == ENXIO) fail_not_a_file(path, "is a FIFO or socket, not a key file");
     if (error == ENOENT || error == ENOTDIR)
       fail_key(path, "does not exist",
                std::string(generate_key_hint) + ", or point --key, DOCKET_SIGNING_KEY or git config user.signingkey at your key");
@@ -90,9 +96,8 @@ KeyFileContent read_key_file(const std::filesystem::path& path) {
   }
   struct stat status{};
   if (::fstat(file.get(), &status) != 0) fail_key(path, std::string("cannot be read: ") + std::strerror(errno), {});
-  if (S_ISDIR(status.st_mode)) fail_key(path, "is a directory, not a key", "give the path of the key file itself");
-  if (!S_ISREG(status.st_mode))
-    fail_key(path, "is not a regular file (a FIFO, socket or device), so it cannot be a key", "give the path of the key file itself");
+  if (S_ISDIR(status.st_mode)) fail_not_a_file(path, "is a directory, not a key");
+  if (!S_ISREG(status.st_mode)) fail_not_a_file(path, "is not a regular file (a FIFO, socket or device), so it cannot be a key");
   ::fcntl(file.get(), F_SETFL, ::fcntl(file.get(), F_GETFL) & ~O_NONBLOCK);
   if (status.st_size > max_key_file_size) fail_key(path, "is too large to be a key", "check the path");
 

@@ -61,10 +61,18 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
   if (fd < 0) fail(std::strerror(errno));
   TempFile file{temp, fd};
 
-  // mkstemp makes the file private (0600); a report is meant to be shared like any file the user creates.
-  const mode_t mask = ::umask(0);
-  ::umask(mask);
-  if (::fchmod(file.fd, 0666 & ~mask) != 0) fail(std::strerror(errno));
+  // mkstemp makes the file private (0600). A file that is replaced keeps its permissions (a
+  // report someone made private stays private); a new one gets what the umask gives any file.
+  struct stat old{};
+  mode_t mode = 0;
+  if (::stat(path.c_str(), &old) == 0 && S_ISREG(old.st_mode)) {
+    mode = old.st_mode & 07777;
+  } else {
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    mode = 0666 & ~mask;
+  }
+  if (::fchmod(file.fd, mode) != 0) fail(std::strerror(errno));
   write_all_to(file.fd, content, path.string(), kept_hint);
   if (durable && ::fsync(file.fd) != 0) fail_output(errno);
   const int closing = file.fd;

@@ -78,17 +78,25 @@ std::optional<std::string> Snapshot::read(std::string_view path) const {
 std::optional<std::uint64_t> Snapshot::blob_size(std::string_view path) const {
   const auto id = blob_id(path);
   if (!id) return std::nullopt;
+  return detail::object_size(impl_->repo, detail::to_oid(*id),
+                             "'" + std::string(path) + "' at commit " + impl_->commit.hex + " in '" + impl_->where + "'");
+}
+
+namespace detail {
+
+std::uint64_t object_size(git_repository* repo, const git_oid& oid, const std::string& what) {
   git_odb* raw_odb = nullptr;
-  int rc = git_repository_odb(&raw_odb, impl_->repo);
-  if (rc < 0) throw_git_error(rc, "cannot open the object database of '" + impl_->where + "'");
+  int rc = git_repository_odb(&raw_odb, repo);
+  if (rc < 0) throw_git_error(rc, "cannot open the object database to read " + what);
   detail::OdbPtr odb(raw_odb);
   std::size_t size = 0;
   git_object_t type = GIT_OBJECT_INVALID;
-  const git_oid oid = detail::to_oid(*id);
   rc = git_odb_read_header(&size, &type, odb.get(), &oid);
-  if (rc < 0) throw_git_error(rc, "cannot read '" + std::string(path) + "' at commit " + impl_->commit.hex + " in '" + impl_->where + "'");
+  if (rc < 0) throw_git_error(rc, "cannot read " + what);
   return size;
 }
+
+}  // namespace detail
 
 std::optional<std::uint64_t> Snapshot::read_stream(std::string_view path,
                                                    const std::function<void(std::string_view)>& sink) const {

@@ -10,6 +10,8 @@
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
 
+#include "docket/core/error.hpp"
+#include "docket/core/time.hpp"
 #include "git_error.hpp"
 #include "store_internal.hpp"
 
@@ -208,6 +210,11 @@ git_oid build_tree(git_repository* r, const std::string& place, const Snapshot& 
 // what `git commit -S` produces and `git verify-commit` checks.
 git_oid write_signed_commit(git_repository* r, const std::string& place, const git_oid& tree_id,
                             const std::vector<git_oid>& parent_ids, const CommitInfo& info, const crypto::Signer& signer) {
+  if (info.when > kLatestCommitTime || info.when < kEarliestTime)
+    throw RuleViolation(std::string(kTimeRangeRule),
+                        "the commit would be dated " + (in_time_range(info.when) ? format_rfc3339(info.when) : std::to_string(info.when.seconds) + " s since 1970") +
+                            ", outside 1970-01-01 .. " + format_rfc3339(kLatestCommitTime) + ", the times a git commit written by libgit2 can hold",
+                        "check the clock (the system's, or DOCKET_NOW)");
   git_signature* raw_who = nullptr;
   // docket records UTC times, so the offset is always +0000.
   int rc = git_signature_new(&raw_who, info.name.c_str(), info.email.str().c_str(), static_cast<git_time_t>(info.when.seconds), 0);
@@ -452,6 +459,10 @@ std::vector<TreeEntry> Store::read_tree(const ObjectId& id) const {
                        static_cast<std::uint32_t>(git_tree_entry_filemode_raw(entry))});
   }
   return entries;
+}
+
+std::uint64_t Store::object_size(const ObjectId& id) const {
+  return detail::object_size(raw_repo(repo_), detail::to_oid(id), "object " + id.hex + " in '" + where(repo_) + "'");
 }
 
 std::string Store::read_blob(const ObjectId& id) const {

@@ -51,6 +51,10 @@ std::optional<git_oid> read_ref(const Repository& repo, const std::string& ref);
 // Throws Error(ExitCode::usage) unless `ref` is a valid full reference name under refs/.
 void require_valid_ref_name(const std::string& ref);
 
+// The size in bytes of object `oid`, from its header (nothing is inflated). Throws
+// Error(ExitCode::store) naming `what` when the object cannot be read.
+std::uint64_t object_size(git_repository* repo, const git_oid& oid, const std::string& what);
+
 // run_git (docket/store/remote.hpp) on the git dir `git_dir`; with `on_out`, git's standard
 // output is handed to it chunk by chunk (at most 8 KiB each) instead of being captured, so a
 // large output costs no memory. An exception from `on_out` kills git and propagates.

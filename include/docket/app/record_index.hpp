@@ -108,6 +108,9 @@ private:
   std::map<ExceptionId, core::RecordSummary> summaries_of_rebuilt(const store::Snapshot& snap, const std::vector<ExceptionId>& ids);
   // Adds `record` to unreadable_ unless it is there already.
   void note_unreadable(UnreadableRecord record);
+  // Without the index: notes every entry of exceptions/ that is not a record at its own path
+  // (record_entry_problem), as the index's folder builds do.
+  void note_layout_problems(const store::Snapshot& snap);
 
   store::Store& store_;
   bool enabled_;

@@ -46,8 +46,17 @@ std::optional<ExceptionId> record_file_id(std::string_view name);
 // path (record_path), nothing else.
 std::vector<ExceptionId> record_ids(const store::Snapshot& snap);
 // Parses the YAML of the record file at `path` (record_path(id)), which must hold record `id`.
-// Throws Error(usage) naming `path` and the field when the text is malformed or names another id.
+// Throws Error(usage) naming `path` and the field when the text is malformed or names another id
+// (the hint: the stored record cannot be read; run verify and have an admin repair it).
 Record parse_record(std::string_view yaml, const std::string& path, const ExceptionId& id);
+// Why the entry `name` (git file mode `mode`) of the fan-out folder `folder` under exceptions/
+// is not a record docket can read — a folder, submodule or symbolic link in a record's place, a
+// record file outside its own folder, any other name — or nullopt for a record file at its own
+// path. `folder` empty: an entry directly under exceptions/, where only folders belong.
+std::optional<std::string> record_entry_problem(std::string_view folder, std::string_view name, std::uint32_t mode);
+// Throws Error(usage) naming `path` when a record blob of `size` bytes is larger than a record
+// may be (codec::max_yaml_bytes): checked from the object's header, before the blob is read.
+void require_record_size(const std::string& path, std::uint64_t size);
 // Reads and parses one record; Error(not_found) when absent.
 Record load_record(const store::Snapshot& snap, const ExceptionId& id);
 

@@ -29,6 +29,10 @@ inline constexpr Timestamp kLatestTime{253402300799};         // 9999-12-31T23:5
 // window, clock skew): 100 years of 365.25 days.
 inline constexpr Duration kLongestPolicyDuration{3155760000};
 inline constexpr std::string_view kTimeRangeRule = "time-range";
+// The last commit time docket can write: libgit2 (1.5, git_signature__writebuf) writes a commit's
+// time as a 32-bit unsigned number, so a later clock would be stored wrapped around to the
+// 1970s. A commit dated later is refused before it is written (rule `time-range`).
+inline constexpr Timestamp kLatestCommitTime{4294967295};  // 2106-02-07T06:28:15Z
 bool in_time_range(Timestamp t);
 // `t + d`. Throws RuleViolation(`time-range`) naming `what` (e.g. "the SLA due date") when the
 // result falls outside [kEarliestTime, kLatestTime].

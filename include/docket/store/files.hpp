@@ -11,6 +11,7 @@ namespace docket::store {
 // Writes `content` to `path` atomically: a temporary file in the same folder (`.NAME.tmp-XXXXXX`),
 // flushed to disk when `durable`, then renamed over `path` (rename(2)), so readers see the old
 // file or the whole new one. Caches that check their own content pass durable=false (no fsync).
+// A regular file that is replaced keeps its permission bits; a new file gets 0666 less the umask.
 // Throws Error(usage) naming the path when the folder cannot be written, Error(output) when the
 // data cannot be written (a full disk).
 void write_file_atomically(const std::filesystem::path& path, std::string_view content, bool durable = true);

@@ -318,6 +318,9 @@ public:
   std::vector<TreeEntry> read_tree(const ObjectId& id) const;
   // The content of the blob `id`. Throws Error(ExitCode::store) when it is not a blob here.
   std::string read_blob(const ObjectId& id) const;
+  // The size in bytes of the object `id`, from its header: nothing is inflated, so a caller can
+  // refuse an oversized blob before reading it. Throws Error(ExitCode::store) when it is absent.
+  std::uint64_t object_size(const ObjectId& id) const;
 
   // For sync (src/store/sync_support.cpp).
   // The commit any full ref name points at (such as a remote-tracking ref); nullopt if absent.

@@ -364,3 +364,29 @@ TEST_CASE("text with a UTF-16 byte-order mark is decoded before it is scanned, a
   CHECK_FALSE(find_secret(benign));
   CHECK_FALSE(find_secret("x"));
 }
+
+TEST_CASE("secrets a second hostile review found missing, and placeholders it found refused") {
+  const std::string key40 = tail(40, kBase64);
+  const std::string ghp = std::string("gh") + "p_" + tail(36, kAlnum);
+  for (const std::string& text : std::vector<std::string>{
+           "https://x.example/?token%3D" + ghp,  // URL-encoded, glued to the `D` of %3D
+           "abc" + ghp,
+           std::string("{ \"secret") + "AccessKey\" :\n   \"" + key40 + "\" }",
+           std::string("\"aws_secret") + "_access_key\" => \"" + key40 + "\"",
+           std::string("Secret") + "Key=" + key40,
+           std::string("AWSSecret") + "Key=" + key40,
+           std::string("aws_secret") + "_access_key:\n  " + key40,
+           std::string("HTTPS://HOOKS.SLACK.COM/") + "services/T" + tail(9, kUpperAlnum) + "/B" + tail(9, kUpperAlnum) + "/" + tail(24, kAlnum),
+           std::string("gl") + "ffct-" + tail(20, kTokenChars),
+           std::string("//registry.npmjs.org/:_auth") + "Token=" + "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d",
+       })
+    CHECK_MESSAGE(find_secret(text), text);
+  for (const std::string& placeholder : std::vector<std::string>{
+           std::string("AWS_SECRET") + "_ACCESS_KEY=" + std::string(40, 'x'),
+           std::string("https://hooks.slack.com/") + "services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+           std::string("//registry.npmjs.org/:_auth") + "Token=${NPM_TOKEN}",
+       }) {
+    const auto f = find_secret(placeholder);
+    CHECK_MESSAGE(!f, "flagged: ", placeholder, " as ", f ? f->kind : std::string());
+  }
+}

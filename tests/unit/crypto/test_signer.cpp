@@ -98,7 +98,8 @@ TEST_CASE("unusable key files are key errors naming the path") {
   CHECK(garbage.code() == ExitCode::key);
   CHECK(std::string(garbage.what()).find((dir / "garbage").string()) != std::string::npos);
 
-  CHECK(error_from([&] { load_signer(dir.path().string()); }).code() == ExitCode::key);  // a directory
+  // A directory (like a FIFO or device) is no file at all: bad input, exit 2, refused before any read.
+  CHECK(error_from([&] { load_signer(dir.path().string()); }).code() == ExitCode::usage);
   CHECK(error_from([&] { load_signer(""); }).code() == ExitCode::key);
 
   SUBCASE("a truncated OpenSSH key") {
