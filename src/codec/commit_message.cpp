@@ -136,7 +136,9 @@ std::optional<std::string> message_mismatch(std::string_view message, const std:
     // the replay lines'.
     const std::string prefix = "docket: ingest ";
     const std::string tail = ":" + counts_text(counts);
-    const bool cut = parts.subject.size() == kMaxIngestSubjectBytes && parts.subject.ends_with("...");
+    // `shortened` cuts on a character boundary, up to 3 bytes before its limit.
+    const bool cut = parts.subject.size() <= kMaxIngestSubjectBytes && parts.subject.size() + 3 >= kMaxIngestSubjectBytes &&
+                     parts.subject.ends_with("...");
     if (!parts.subject.starts_with(prefix) || (!cut && !parts.subject.ends_with(tail)))
       return "the subject " + quoted(parts.subject) + " does not say what the replay lines did (" +
              counts_text(counts).substr(1) + ")";

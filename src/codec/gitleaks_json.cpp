@@ -34,8 +34,8 @@ core::ScanReport read_gitleaks_json(std::string_view text, std::string_view sour
     out.add(detail::make_finding(tool, *rule, std::nullopt, in.string(finding, "Description", path).value_or(""), location,
                                  {}, true));
   }
-  out.report.tools.insert(tool);
-  out.report.complete_tools.insert(tool);  // gitleaks writes `[]` when it finds nothing
+  out.report.tools.insert(detail::stored_tool(tool));
+  out.report.complete_tools.insert(detail::stored_tool(tool));  // gitleaks writes `[]` when it finds nothing
   return std::move(out.report);
 }
 

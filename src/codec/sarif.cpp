@@ -391,7 +391,8 @@ core::ScanReport read_sarif(std::string_view text, std::string_view source, cons
   for (std::size_t i = 0; i < runs->size(); ++i) {
     const std::string path = indexed("runs", i);
     if (!(*runs)[i].is_object()) in.fail(path, "is not an object");
-    const auto [tool, complete] = RunReader(in, (*runs)[i], path, options, out).read();
+    const auto [name, complete] = RunReader(in, (*runs)[i], path, options, out).read();
+    const std::string tool = detail::stored_tool(name);
     out.report.tools.insert(tool);
     if (!complete) incomplete.insert(tool);
   }

@@ -256,6 +256,8 @@ bool describes_secret(std::string_view text) {
   return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return spaced.find(w) != std::string::npos; });
 }
 
+std::string stored_tool(std::string_view tool) { return stored_text(tool, 80); }
+
 std::string location_fingerprint(std::string_view tool, std::string_view rule, std::string_view location) {
   return fingerprint_of({"docket-finding/v1", "location", tool, rule, location});
 }
@@ -265,7 +267,7 @@ core::ScanFinding make_finding(std::string tool, std::string rule, std::optional
   core::ScanFinding f;
   // The fingerprint is computed from the values as reported; what is stored is cleaned.
   f.fingerprint = fingerprint.empty() ? location_fingerprint(tool, rule, location) : std::move(fingerprint);
-  f.tool = stored_text(tool, 80);
+  f.tool = stored_tool(tool);
   f.rule = stored_text(rule, 120);
   if (f.rule.empty()) f.rule = "unknown";
   f.location = stored_text(location, 300);

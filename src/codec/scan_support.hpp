@@ -70,8 +70,12 @@ std::string fingerprint_of(std::initializer_list<std::string_view> parts);
 bool is_secret_scanner(std::string_view tool);
 bool describes_secret(std::string_view text);
 
-// Builds a finding: cleans tool, rule and location for storage (one line, no live secret),
-// and gives it the location fingerprint when `fingerprint` is empty.
+// A tool name as it is stored, in findings and in a report's `tools` and `complete_tools` alike
+// (ingest matches records to complete tools by it): one line of at most 80 bytes, no live secret.
+std::string stored_tool(std::string_view tool);
+
+// Builds a finding: cleans tool (stored_tool), rule and location for storage (one line, no live
+// secret), and gives it the location fingerprint when `fingerprint` is empty.
 core::ScanFinding make_finding(std::string tool, std::string rule, std::optional<Severity> severity, std::string message,
                                std::string location, std::string fingerprint, bool secret);
 

@@ -64,8 +64,8 @@ core::ScanReport read_trufflehog_json(std::string_view text, std::string_view so
                                  *detector + (verified ? " secret, verified live" : " secret"), location_of(in, finding, path),
                                  {}, true));
   }
-  out.report.tools.insert(tool);
-  out.report.complete_tools.insert(tool);  // no output means trufflehog found nothing
+  out.report.tools.insert(detail::stored_tool(tool));
+  out.report.complete_tools.insert(detail::stored_tool(tool));  // no output means trufflehog found nothing
   return std::move(out.report);
 }
 

@@ -74,6 +74,11 @@ public:
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t, const std::string& value) override {
     check_tag(mark, tag, "str");
+    // The file is UTF-8, but two escapes are not: yaml-cpp reads `\N` and `\_` as the single
+    // bytes 0x85 and 0xA0, and `\uFFFE` gives a non-character. Text docket could not write back.
+    if (find_invalid_text(value) != std::string::npos)
+      throw_field_error(source_, line_of(mark), child_path(), "an escape gives text that is not UTF-8 docket can write",
+                        "write U+0085 as \"\\x85\" and U+00A0 as \"\\xa0\" (not \\N or \\_); U+FFFE and U+FFFF are not characters");
     YamlNode node;
     node.kind = YamlNode::Kind::scalar;
     node.line = line_of(mark);

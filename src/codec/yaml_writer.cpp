@@ -52,6 +52,9 @@ bool has_c0_control(std::string_view text) {
   return std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
 }
 
+// The longest key written as `key: value`: quoted and fully escaped, still within YAML's 1024.
+constexpr std::size_t kMaxImplicitKeyBytes = 255;
+
 }  // namespace
 
 bool reads_as_another_type(std::string_view text) {
@@ -88,6 +91,9 @@ void CanonicalWriter::key(std::string_view schema_key) {
 
 void CanonicalWriter::text_key(std::string_view key) {
   last_key_ = key;
+  // YAML allows a key on its value's line (`key: value`) only up to 1024 characters, and an
+  // escaped byte takes at most 4 (`\x01`): longer keys are written as explicit `? key` keys.
+  if (key.size() > kMaxImplicitKeyBytes) out_ << YAML::LongKey;
   out_ << YAML::Key;
   text(key);
   out_ << YAML::Value;

@@ -207,6 +207,10 @@ EvpPkey parse_pem_private_key(std::string_view content, const std::filesystem::p
   if (!key)
     throw_openssl_error(ExitCode::key, "key file " + path.string() + " is not a readable PEM private key",
                         std::string(generate_key_hint));
+  // PEM states both halves of the key, and OpenSSL reads them as stated.
+  if (!key_pair_matches(key.get()))
+    fail_key(path, "holds a private key that does not match its own public key",
+             "check that the file is complete, or " + std::string(generate_key_hint));
   return key;
 }
 

@@ -504,6 +504,13 @@ SshPublicKey public_key_of(EVP_PKEY* key, const std::string& where) {
   return SshPublicKey{std::string(info->name), std::move(blob).take()};
 }
 
+bool key_pair_matches(EVP_PKEY* key) {
+  EvpPkeyCtx check(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
+  const bool ok = check && EVP_PKEY_pairwise_check(check.get()) == 1;
+  if (!ok) ERR_clear_error();
+  return ok;
+}
+
 EvpPkey openssh_private_key(const KeyTypeInfo& info, SshReader& section, std::string& problem) {
   problem.clear();
   const auto malformed = [&](const char* what) {
@@ -536,11 +543,7 @@ EvpPkey openssh_private_key(const KeyTypeInfo& info, SshReader& section, std::st
         return malformed("truncated or invalid RSA private numbers");
       EvpPkey key = rsa_key(rsa);
       if (!key) return malformed("the RSA private numbers do not form a key");
-      EvpPkeyCtx check(EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
-      if (!check || EVP_PKEY_pairwise_check(check.get()) != 1) {
-        ERR_clear_error();
-        return malformed("the RSA private numbers do not belong together");
-      }
+      if (!key_pair_matches(key.get())) return malformed("the RSA private numbers do not belong together");
       return key;
     }
     case Algorithm::ecdsa: {
@@ -550,6 +553,7 @@ EvpPkey openssh_private_key(const KeyTypeInfo& info, SshReader& section, std::st
       if (!curve || *curve != info.curve || !point || !scalar) return malformed("truncated ECDSA private part");
       EvpPkey key = ec_key(info, *point, scalar.get());
       if (!key) return malformed("the ECDSA private part is not a key on its curve");
+      if (!key_pair_matches(key.get())) return malformed("the ECDSA private scalar does not belong to the public point");
       return key;
     }
     case Algorithm::sk_ed25519:

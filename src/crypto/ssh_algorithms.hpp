@@ -83,6 +83,11 @@ std::string sign_data(EVP_PKEY* key, const SshPublicKey& public_key, std::string
 // Throws docket::Error (ExitCode::key) naming `where` for any other key.
 SshPublicKey public_key_of(EVP_PKEY* key, const std::string& where);
 
+// Whether the private and public halves of `key` belong together (EVP_PKEY_pairwise_check).
+// Key files state both halves; a file whose halves differ would sign with one and claim the
+// other, so every commit it signed would fail verification.
+bool key_pair_matches(EVP_PKEY* key);
+
 // Reads the private fields of one openssh-key-v1 private section entry of type `info`
 // (after the type string, up to the comment) into an OpenSSL key pair. Security keys have no
 // private key docket can use: nullptr with `problem` empty. Malformed fields: nullptr and

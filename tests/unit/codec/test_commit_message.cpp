@@ -78,6 +78,23 @@ TEST_CASE("an ingest message must count what its replay lines do") {
   CHECK(codec::message_mismatch(codec::ingest_message(subject, {{kId, open_line}}), approve).has_value());
 }
 
+TEST_CASE("an ingest subject cut inside a character is still what docket writes") {
+  // Found while writing fuzz/fuzz_replay_json (fuzz/corpus/replay_json/regression-ingest-subject-utf8):
+  // tool names whose 97th subject byte falls inside a character are cut before it, so the
+  // subject is shorter than 100 bytes, and verify refused the commit docket had just written.
+  const std::string line = codec::command_to_json(kId, core::MarkSeen{"again"});
+  const std::vector<codec::ReplayInMessage> replays{{line, "seen-again", kId, ""}};
+  for (std::size_t pad = 0; pad < 4; ++pad) {
+    std::string tools = "x" + std::string(pad, 'y') + ", ";
+    for (int i = 0; i < 30; ++i) tools += "\xc3\xa9\xe6\x97\xa5";  // é 日
+    const std::string subject = codec::ingest_subject(tools, {0, 1, 0});
+    CAPTURE(subject);
+    CHECK(subject.size() <= 100);
+    CHECK(subject.ends_with("..."));
+    CHECK_FALSE(codec::message_mismatch(codec::ingest_message(subject, {{kId, line}}), replays).has_value());
+  }
+}
+
 TEST_CASE("replay lines docket writes are read back") {
   CHECK(refusal(codec::command_to_json(kId, core::AddComment{"a\r\n\t\"b\" ü"})) == "accepted");
   codec::ReplayOpen open;

@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "codec_samples.hpp"
 #include "docket/codec/yaml.hpp"
 #include "docket/core/error.hpp"
@@ -56,6 +59,29 @@ TEST_CASE("policy team names and member names with special characters round-trip
     p.teams[tricky] = {test::email("x@acme.example")};
     p.members[0].name = tricky;
     CHECK(codec::policy_from_yaml(codec::policy_to_yaml(p), "docket.yaml") == p);
+  }
+}
+
+TEST_CASE("a team name of any length writes back as YAML that reads back") {
+  // Found by fuzz/fuzz_policy_yaml (tests/unit/data/policy-long-team-name.yaml): a team name
+  // over 1024 characters was written as `"name": […]`, which YAML (and so docket) cannot read: a
+  // key on its value's line is at most 1024 characters.
+  std::ifstream in(std::string(DOCKET_SOURCE_DIR) + "/tests/unit/data/policy-long-team-name.yaml", std::ios::binary);
+  const std::string found((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  REQUIRE_FALSE(found.empty());
+  const Policy read = codec::policy_from_yaml(found, "docket.yaml");
+  CHECK(codec::policy_from_yaml(codec::policy_to_yaml(read), "docket.yaml") == read);
+  // Around the bound, with text that escaping makes four times longer.
+  for (const std::size_t size : {255, 256, 1024, 1025, 5000}) {
+    for (const char fill : {'t', '\x01', '\x7f'}) {
+      CAPTURE(size);
+      CAPTURE(static_cast<int>(fill));
+      Policy p = test::full_policy();
+      p.teams[std::string(size, fill)] = {test::email("x@acme.example")};
+      const std::string yaml = codec::policy_to_yaml(p);
+      CHECK(codec::policy_from_yaml(yaml, "docket.yaml") == p);
+      CHECK((yaml.find("\n  ? ") != std::string::npos) == (size > 255));
+    }
   }
 }
 

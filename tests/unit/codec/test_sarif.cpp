@@ -493,3 +493,29 @@ TEST_CASE("a suppression under review or rejected does not hide the finding") {
   CHECK(report.findings.size() == 2);
   CHECK(report.suppressed == 1);
 }
+
+TEST_CASE("a tool is named alike in its findings and in the report's tool lists, however it is spelled") {
+  // Found by fuzz/fuzz_sarif, fuzz_gitleaks_json and fuzz_trufflehog_json with `--tool "Custom
+  // Scanner\t"` over these fixtures: findings named the tool `custom scanner`, the tool lists
+  // `custom  scanner\t`, so ingest never marked that tool's records not seen (it matches records
+  // to complete tools by name); and a driver name with a line break ended the ingest commit's
+  // subject early, which verify then refused (message-mismatch).
+  const codec::ScanOptions custom{"Custom  Scanner\t"};
+  const std::set<std::string> expected{"custom scanner"};
+  const auto check = [&](const core::ScanReport& report) {
+    CHECK(report.tools == expected);
+    CHECK(report.complete_tools == expected);
+    CHECK_FALSE(report.findings.empty());
+    for (const auto& f : report.findings) CHECK(f.tool == "custom scanner");
+  };
+  check(codec::read_sarif(read_fixture("gitleaks/sarif_simple.sarif"), "s", custom));
+  check(codec::read_gitleaks_json(read_fixture("gitleaks/baseline.json"), "g", custom));
+  check(codec::read_trufflehog_json(read_fixture("trufflehog/trufflehog_matching_path.json"), "t", custom));
+
+  json two_lines = json::parse(minimal_sarif(json::array({result_at("a", 1)})));
+  two_lines["runs"][0]["tool"]["driver"]["name"] = "Scan\nner";
+  const auto report = codec::read_sarif(two_lines.dump(), "n");
+  CHECK(report.tools == std::set<std::string>{"scan"});
+  CHECK(report.complete_tools == report.tools);
+  CHECK(report.findings.at(0).tool == "scan");
+}

@@ -237,3 +237,26 @@ TEST_CASE("errors carry the usage exit code and a hint") {
   CHECK(r.code == ExitCode::usage);
   CHECK_FALSE(r.hint.empty());
 }
+
+TEST_CASE("escapes that give text docket could not write back are refused") {
+  // Found by fuzz/fuzz_policy_yaml (fuzz/corpus/policy_yaml/crash-nel-escape): yaml-cpp reads
+  // `\N` and `\_` as the single bytes 0x85 and 0xA0, so a team name read back as invalid UTF-8
+  // and writing the policy failed. `\uFFFE` gives a non-character the writer refuses too.
+  try {
+    codec::policy_from_yaml("version: 1\nteams:\n i:\n \"\\N\n", "docket.yaml");
+    FAIL("accepted");
+  } catch (const Error& e) {
+    CHECK(e.code() == ExitCode::usage);
+    CHECK(std::string(e.what()) == "docket.yaml:4: field 'teams': an escape gives text that is not UTF-8 docket can write");
+  }
+  for (const std::string escape : {"\\N", "\\_", "\\uFFFE", "\\uffff", "a\\Nb"}) {
+    CAPTURE(escape);
+    std::string text = kValidRecord;
+    text.replace(text.find("a title"), 7, "\"" + escape + "\"");
+    check_refused(text, kSource + ":2: field 'title': an escape gives text that is not UTF-8 docket can write");
+  }
+  // The same characters written as docket writes them are read.
+  std::string escaped = kValidRecord;
+  escaped.replace(escaped.find("a title"), 7, "\"\\x85 \\xa0 \\u00e9\"");
+  CHECK(codec::record_from_yaml(escaped, kSource).title == "\xc2\x85 \xc2\xa0 \xc3\xa9");
+}

@@ -276,3 +276,19 @@ TEST_CASE("an encrypted OpenSSH key goes to ssh-keygen, which asks for the passp
     CHECK(error.hint().find("passphrase") != std::string::npos);
   }
 }
+
+TEST_CASE("a key file whose private half does not belong to its public half is refused, never used to sign") {
+  // Found by fuzz/fuzz_key_file: a PKCS#8 RSA key with three base64 characters changed (the
+  // private exponent no longer matches n and e) loaded, and every signature it made failed to
+  // verify. An OpenSSH ECDSA key whose private scalar is not its public point's did the same.
+  TempDir dir;
+  std::string name;
+  SUBCASE("PEM RSA") { name = "pem-rsa-halves-differ.pem"; }
+  SUBCASE("OpenSSH ECDSA") { name = "openssh-ecdsa-scalar-mismatch"; }
+  const auto path = dir / name;
+  write_file(path, docket::test::read_file(std::filesystem::path(DOCKET_SOURCE_DIR) / "tests/unit/data" / name));
+  ::chmod(path.c_str(), 0600);
+  const Error error = error_from([&] { load_signer(path.string()); });
+  CHECK(error.code() == ExitCode::key);
+  CHECK(std::string(error.what()).find(path.string()) != std::string::npos);
+}
