@@ -47,7 +47,8 @@ for item in $items; do
   expect_status 0 "evidence completes $item" C attach "$id" "$WORK/evidence-$item.txt" --item "$item" --note "proof for $item"
 done
 
-printf 'aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n' >"$WORK/leak.txt"
+# Not AWS's documentation example (AKIA…EXAMPLE), which scanners and docket allow.
+printf 'aws_access_key_id = %s\n' "AKIA""Z7Q2RANDOM4W9KDX" >"$WORK/leak.txt"
 expect_status 3 "a file holding a live secret is refused" C attach "$id" "$WORK/leak.txt"
 expect_contains "$ERR" "AWS access key" "secret refusal names the kind"
 expect_status 0 "--allow-secret stores it on purpose" C attach "$id" "$WORK/leak.txt" --allow-secret --note "revoked key, kept as evidence"
