@@ -112,6 +112,7 @@ IngestResult ingest_reports(Session& session, const IngestRequest& request) {
         open.template_name = template_for(finding, request.template_map, has_leaked_secret);
         open.severity = finding.severity;
         open.source = Source{finding.tool, finding.rule, finding.fingerprint, finding.location};
+        open.source.tool_fingerprint = finding.tool_fingerprint;
         PreparedOpen prepared = prepare_open(config, earlier, ids, open, ctx);
         add(prepared.record, prepared.replay);
         result.opened.push_back(std::move(prepared.record));

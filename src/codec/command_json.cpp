@@ -101,6 +101,14 @@ json parse_unique_keys(std::string_view line) {
 
 json opt_time(const std::optional<Timestamp>& t) { return t ? json(format_rfc3339(*t)) : json(nullptr); }
 
+// An open command's source. `tool_fingerprint` is written only when set, so replay lines of
+// commits made before docket kept it read back byte for byte.
+json source_json(const Source& s) {
+  json out{{"tool", s.tool}, {"rule", s.rule}, {"fingerprint", s.fingerprint}, {"location", s.location}};
+  if (!s.tool_fingerprint.empty()) out["tool_fingerprint"] = s.tool_fingerprint;
+  return out;
+}
+
 json evidence_json(const Evidence& e) {
   return json{{"digest", e.digest.str()}, {"name", e.name}, {"size", e.size}, {"media_type", e.media_type}, {"note", e.note}};
 }
@@ -192,8 +200,7 @@ std::string open_to_json(const ExceptionId& id, const ReplayOpen& o) {
               {"severity", o.severity ? json(std::string(to_string(*o.severity))) : json(nullptr)},
               {"identity", {{"kind", o.identity.kind}, {"name", o.identity.name}, {"system", o.identity.system}}},
               {"owners", owners},
-              {"source",
-               {{"tool", o.source.tool}, {"rule", o.source.rule}, {"fingerprint", o.source.fingerprint}, {"location", o.source.location}}},
+              {"source", source_json(o.source)},
               {"recurrence_of", recurrences}});
 }
 
@@ -249,8 +256,9 @@ Replay replay_from_json(std::string_view line) {
         o.owners.push_back(*parsed);
       }
       const json& src = object_field(j, "source");
-      known_keys(src, "field 'source'", {"tool", "rule", "fingerprint", "location"});
+      known_keys(src, "field 'source'", {"tool", "rule", "fingerprint", "location", "tool_fingerprint"});
       o.source = Source{text(src, "tool"), text(src, "rule"), text(src, "fingerprint"), text(src, "location")};
+      if (src.contains("tool_fingerprint")) o.source.tool_fingerprint = text(src, "tool_fingerprint");
       for (const auto& s : texts(j, "recurrence_of")) {
         const auto parsed = ExceptionId::parse(s);
         if (!parsed) bad("a recurrence id is malformed");

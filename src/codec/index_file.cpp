@@ -9,7 +9,7 @@
 namespace docket::codec {
 namespace {
 
-constexpr std::string_view kMagic{"DKTIDX\x00\x02", 8};  // format version 2
+constexpr std::string_view kMagic{"DKTIDX\x00\x03", 8};  // format version 3
 constexpr std::string_view kTableMagic{"DKTTBL\x00\x01", 8};  // format version 1
 constexpr std::size_t kTreeHexSize = 40;
 
@@ -134,6 +134,7 @@ void encode_summary(Writer& w, const core::RecordSummary& s) {
   w.text(s.source.fingerprint);
   w.text(s.source.location);
   w.time(s.source.missing_since);
+  w.text(s.source.tool_fingerprint);
   w.time(s.due);
   w.u32(static_cast<std::uint32_t>(s.frameworks.size()));
   for (const auto& f : s.frameworks) w.text(f);
@@ -173,6 +174,7 @@ std::optional<core::RecordSummary> decode_summary(std::string_view bytes) {
   s.source.fingerprint = r.text();
   s.source.location = r.text();
   s.source.missing_since = r.time();
+  s.source.tool_fingerprint = r.text();
   s.due = r.time();
   for (std::uint32_t n = r.count(4); n > 0 && r.ok(); --n) s.frameworks.emplace_back(r.text());
   s.first_decision = r.time();

@@ -54,6 +54,7 @@ void write_source(CanonicalWriter& w, const Source& source) {
   w.text_field_unless_empty("fingerprint", source.fingerprint);
   w.text_field_unless_empty("location", source.location);
   w.time_field_if_set("missing_since", source.missing_since);
+  w.text_field_unless_empty("tool_fingerprint", source.tool_fingerprint);
   w.end_map();
 }
 
@@ -201,10 +202,11 @@ Identity read_identity(const Field& field) {
 }
 
 Source read_source(const Field& field) {
-  const FieldMap fields = field.fields({"tool", "rule", "fingerprint", "location", "missing_since"});
+  const FieldMap fields = field.fields({"tool", "rule", "fingerprint", "location", "missing_since", "tool_fingerprint"});
   Source source{fields.text_or_empty("tool"), fields.text_or_empty("rule"), fields.text_or_empty("fingerprint"),
                 fields.text_or_empty("location")};
   if (const auto missing = fields.optional("missing_since")) source.missing_since = missing->timestamp();
+  source.tool_fingerprint = fields.text_or_empty("tool_fingerprint");
   return source;
 }
 

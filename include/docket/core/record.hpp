@@ -37,9 +37,14 @@ struct Source {
   // finding: the time of that first scan without it. A sign of remediation, never a closure;
   // cleared when a later scan reports the finding again.
   std::optional<Timestamp> missing_since{};
+  // The scanner's own fingerprint of the finding, as the scanner wrote it, kept only when it
+  // carries no secret (gitleaks' `<commit>:<file>:<rule>:<line>`): `docket export` writes it
+  // back (a `.gitleaksignore` line). Not the identity: that is `fingerprint`.
+  std::string tool_fingerprint{};
   bool operator==(const Source&) const = default;
   bool empty() const {
-    return tool.empty() && rule.empty() && fingerprint.empty() && location.empty() && !missing_since;
+    return tool.empty() && rule.empty() && fingerprint.empty() && location.empty() && !missing_since &&
+           tool_fingerprint.empty();
   }
 };
 

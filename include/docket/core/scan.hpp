@@ -24,6 +24,7 @@ struct ScanFinding {
   std::string location;              // `uri:line`, `uri`, a logical name, or empty
   std::string fingerprint;           // `sha256:<hex>`, the finding's identity
   bool secret = false;               // a secret scanner or a rule about secrets (leaked-secret template)
+  std::string tool_fingerprint;      // the scanner's own fingerprint when it carries no secret (Source::tool_fingerprint)
   bool operator==(const ScanFinding&) const = default;
 };
 
