@@ -41,10 +41,14 @@ inline void check_report(const core::ScanReport& report) {
     check_stored_text(f.rule);
     check_stored_text(f.location);
     check_stored_text(f.message);
+    check_stored_text(f.tool_fingerprint);  // written back as it is: never a secret
+    for (const std::string& former : f.former_fingerprints) FUZZ_CHECK(is_fingerprint(former));
     FUZZ_CHECK(report.tools.count(f.tool) == 1);
   }
   for (const std::string& tool : report.tools) check_stored_text(tool);
   for (const std::string& tool : report.complete_tools) FUZZ_CHECK(report.tools.count(tool) == 1);
+  FUZZ_CHECK(report.warnings.size() <= 11);
+  FUZZ_CHECK(report.placeholder_fingerprints <= report.findings.size() + report.duplicates);
 }
 
 // Reads `text` with `read`, checks the report, then reads it again as `--tool` names it: the
@@ -54,7 +58,7 @@ void check_reader(std::string_view text, Read read) {
   const auto report = accepted([&] { return read(text, codec::ScanOptions{}); });
   if (!report) return;
   check_report(*report);
-  const auto as_tool = accepted([&] { return read(text, codec::ScanOptions{"Custom  Scanner\t"}); });
+  const auto as_tool = accepted([&] { return read(text, codec::ScanOptions{.tool = "Custom  Scanner\t"}); });
   FUZZ_CHECK(as_tool.has_value());
   check_report(*as_tool);
   FUZZ_CHECK(as_tool->tools.size() <= 1);

@@ -59,6 +59,35 @@ core::ScanReport read_report_file(const std::filesystem::path& file, ReportForma
   throw Error(ExitCode::internal, "unknown report format");
 }
 
+std::optional<std::string> git_top_level(std::string_view absolute_path) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::path(absolute_path).parent_path();
+  std::error_code ec;
+  // Bounded: a hostile report's path may be long, but folders nest only so deep.
+  for (int depth = 0; depth < 256 && !dir.empty(); ++depth) {
+    if (fs::exists(dir / ".git", ec)) return dir.string() == "/" ? std::string("/") : dir.string();
+    if (dir == dir.parent_path()) break;
+    dir = dir.parent_path();
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> checkout_bases(const std::filesystem::path& dir, const std::filesystem::path& cwd) {
+  if (dir.empty()) throw Error(ExitCode::usage, "--base needs a folder", "e.g. --base \"$GITHUB_WORKSPACE\"");
+  const std::filesystem::path given = (dir.is_absolute() ? dir : cwd / dir).lexically_normal();
+  std::string text = given.string();
+  while (text.size() > 1 && text.ends_with('/')) text.pop_back();
+  std::vector<std::string> bases{text};
+  std::error_code ec;
+  const auto resolved = std::filesystem::weakly_canonical(given, ec);
+  if (!ec) {
+    std::string other = resolved.string();
+    while (other.size() > 1 && other.ends_with('/')) other.pop_back();
+    if (other != text) bases.push_back(other);
+  }
+  return bases;
+}
+
 std::optional<std::string> template_for(const core::ScanFinding& finding, const std::map<std::string, std::string>& map,
                                         bool store_has_leaked_secret) {
   if (const auto it = map.find(finding.rule); it != map.end()) return it->second;
@@ -74,8 +103,17 @@ std::string finding_title(const core::ScanFinding& finding) {
 IngestResult ingest_reports(Session& session, const IngestRequest& request) {
   if (request.files.empty()) throw Error(ExitCode::usage, "no report files were given", "name at least one FILE");
   // Every file is read and checked before the store is touched: an invalid one changes nothing.
+  codec::ScanOptions options = request.options;
+  std::map<std::string, std::optional<std::string>> roots;  // folder → its top-level, looked up once
+  if (options.bases.empty() && !options.checkout_root)
+    options.checkout_root = [&roots](std::string_view path) {
+      const std::string folder = std::filesystem::path(path).parent_path().string();
+      const auto it = roots.find(folder);
+      if (it != roots.end()) return it->second;
+      return roots[folder] = git_top_level(path);
+    };
   core::ScanReport report;
-  for (const auto& file : request.files) core::merge_reports(report, read_report_file(file, request.format, request.options));
+  for (const auto& file : request.files) core::merge_reports(report, read_report_file(file, request.format, options));
 
   IngestResult result;
   try {
@@ -147,6 +185,10 @@ IngestResult ingest_reports(Session& session, const IngestRequest& request) {
   result.findings = report.findings.size();
   result.suppressed = report.suppressed;
   result.duplicates = report.duplicates;
+  result.placeholder_fingerprints = report.placeholder_fingerprints;
+  result.log_lines = report.log_lines;
+  result.absolute_locations = report.absolute_locations;
+  result.warnings = report.warnings;
   result.tools = report.tools;
   result.complete_tools = report.complete_tools;
   return result;

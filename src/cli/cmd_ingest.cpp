@@ -18,6 +18,7 @@ namespace {
 struct IngestOptions {
   std::vector<std::string> files;
   std::string tool;
+  std::string base;
   std::vector<std::string> template_map;
   bool json = false;
 };
@@ -43,6 +44,7 @@ nlohmann::json record_summary(const Record& r) {
           {"rule", r.source.rule},
           {"location", r.source.location},
           {"fingerprint", r.source.fingerprint},
+          {"tool_fingerprint", r.source.tool_fingerprint.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.source.tool_fingerprint)},
           {"missing_since", r.source.missing_since ? nlohmann::json(format_rfc3339(*r.source.missing_since)) : nlohmann::json(nullptr)}};
 }
 
@@ -61,6 +63,10 @@ void print_result(CommandContext& ctx, const app::IngestResult& result, bool jso
                                {"findings", result.findings},
                                {"suppressed", result.suppressed},
                                {"duplicates", result.duplicates},
+                               {"placeholder_fingerprints", result.placeholder_fingerprints},
+                               {"log_lines", result.log_lines},
+                               {"absolute_locations", result.absolute_locations},
+                               {"warnings", result.warnings},
                                {"tools", result.tools},
                                {"complete_tools", result.complete_tools},
                                {"commit", result.commit ? nlohmann::json(result.commit->hex) : nlohmann::json(nullptr)}}
@@ -77,7 +83,17 @@ void print_result(CommandContext& ctx, const app::IngestResult& result, bool jso
           std::to_string(result.seen_again.size()) + " (" + std::to_string(result.findings) + " findings";
   if (result.suppressed) text += ", " + std::to_string(result.suppressed) + " suppressed in the report";
   if (result.duplicates) text += ", " + std::to_string(result.duplicates) + " duplicates";
+  if (result.log_lines) text += ", " + std::to_string(result.log_lines) + " scanner log lines skipped";
   text += ")\n";
+  if (result.placeholder_fingerprints)
+    text += "note: " + std::to_string(result.placeholder_fingerprints) +
+            " results shared a fingerprint with results of other rules or locations (a placeholder, not an identity); "
+            "they were identified by rule and location instead\n";
+  if (result.absolute_locations)
+    text += "note: " + std::to_string(result.absolute_locations) +
+            " locations are absolute paths outside any git checkout here; give --base DIR (the scanned checkout) so "
+            "runners with other workspaces find the same findings\n";
+  for (const auto& warning : result.warnings) text += "warning: " + warning + "\n";
   if (!result.commit) text += "nothing changed; no commit made\n";
   for (const auto& tool : result.tools)
     if (!result.complete_tools.count(tool))
@@ -90,6 +106,8 @@ void add_format(CLI::App& cmd, CommandContext& ctx, const char* name, const char
   CLI::App* sub = cmd.add_subcommand(name, summary);
   sub->add_option("FILE", opts->files, "Report files (one commit for all of them)")->required();
   sub->add_option("--tool", opts->tool, "Tool name for every finding; also scopes identity and 'not seen' marking");
+  sub->add_option("--base", opts->base,
+                  "The scanned checkout: absolute paths under it are made relative (default: the git top-level of each path)");
   sub->add_option("--template-map", opts->template_map, "RULE=TEMPLATE (repeatable; RULE '*' for every other rule)");
   sub->add_flag("--json", opts->json, "Print the result as JSON");
   sub->callback([&ctx, opts, format] {
@@ -98,6 +116,7 @@ void add_format(CLI::App& cmd, CommandContext& ctx, const char* name, const char
     const auto settings = ctx.settings();
     for (const auto& f : opts->files) req.files.push_back(settings.cwd / f);
     if (!opts->tool.empty()) req.options.tool = opts->tool;
+    if (!opts->base.empty()) req.options.bases = app::checkout_bases(opts->base, settings.cwd);
     req.template_map = parse_template_map(opts->template_map);
     // A progress line on a terminal for runs over a second: count and rate, redrawn in place.
     const auto started = std::chrono::steady_clock::now();

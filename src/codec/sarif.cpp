@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <map>
+#include <set>
 
 #include "docket/codec/sarif.hpp"
 #include "scan_support.hpp"
@@ -104,10 +106,73 @@ public:
     const json* results = in_.array(run_, "results", path_);
     if (!results) return {tool_, false};
     for (std::size_t i = 0; i < results->size(); ++i) read_result((*results)[i], indexed(path_ + ".results", i));
+    emit();
     return {tool_, complete};
   }
 
 private:
+  struct Place {
+    std::string uri;         // relative to the scanned tree where it could be made so
+    std::string legacy_uri;  // base ids joined, absolute paths kept (docket before 0.x)
+    std::string raw_uri;     // as the result names it
+    std::int64_t line = 0;   // 0 when none
+    std::string snippet;     // region.snippet.text: only hashed, never kept
+  };
+
+  struct Uri {
+    std::string uri;         // the artifact's uri, relative to its base id when it has one
+    std::string legacy;      // base ids' uris joined in front, as docket kept it before
+    bool from_base = false;  // relative to a base id the run defines
+  };
+
+  // A result read, before its identity is settled: placeholder fingerprints can only be told
+  // once the whole run is read.
+  struct Pending {
+    std::string rule;
+    std::optional<Severity> severity;
+    std::string message;
+    std::string location;         // relative to the scanned tree where it could be made so
+    std::string uri;              // the same, without the line
+    std::string legacy_location;  // as docket 0.x kept it (base ids joined, absolute paths kept)
+    std::string legacy_uri;
+    std::optional<ChosenFingerprint> chosen;
+    std::string snippet_hash;     // of region.snippet.text, when the result has one; never the text
+    std::string tool_fingerprint;
+    bool secret = false;
+  };
+
+  // Settles each result's identity and hands it to the collector, in report order.
+  void emit() {
+    // A fingerprint value is a placeholder when results that differ in rule or location share it.
+    std::map<std::pair<std::string, std::string>, std::set<std::pair<std::string, std::string>>> sites;
+    for (const Pending& p : pending_)
+      if (p.chosen) sites[{p.chosen->key, p.chosen->value}].insert({p.rule, p.location});
+    for (Pending& p : pending_) {
+      std::string fingerprint;
+      std::vector<std::string> former;
+      const bool placeholder = p.chosen && sites[{p.chosen->key, p.chosen->value}].size() > 1;
+      if (placeholder) {
+        ++out_.report.placeholder_fingerprints;
+        fingerprint = p.snippet_hash.empty()
+                          ? detail::location_fingerprint(tool_, p.rule, p.location)
+                          : detail::fingerprint_of({"docket-finding/v2", "placeholder", tool_, p.rule, p.location, p.snippet_hash});
+      } else if (p.chosen) {
+        fingerprint = detail::fingerprint_of({"docket-finding/v1", "fingerprint", scope_, p.rule, p.uri, p.chosen->key, p.chosen->value});
+        if (p.legacy_uri != p.uri)
+          former.push_back(
+              detail::fingerprint_of({"docket-finding/v1", "fingerprint", scope_, p.rule, p.legacy_uri, p.chosen->key, p.chosen->value}));
+      } else if (p.legacy_location != p.location) {
+        former.push_back(detail::location_fingerprint(tool_, p.rule, p.legacy_location));
+      }
+      core::ScanFinding finding = detail::make_finding(tool_, std::move(p.rule), p.severity, std::move(p.message),
+                                                       std::move(p.location), std::move(fingerprint), p.secret);
+      finding.former_fingerprints = std::move(former);
+      finding.tool_fingerprint = std::move(p.tool_fingerprint);
+      out_.add(std::move(finding));
+    }
+    pending_.clear();
+  }
+
   void read_result(const json& result, const std::string& path) {
     if (!result.is_object()) in_.fail(path, "is not an object");
     if (const auto kind = in_.string(result, "kind", path); kind && not_a_finding(*kind)) return;
@@ -129,15 +194,39 @@ private:
       else if (descriptor) severity = default_severity(*descriptor, path);
     }
 
-    const auto [uri, line] = location(result, path);
-    const std::string where = uri.empty() ? std::string{} : line > 0 ? uri + ":" + std::to_string(line) : uri;
-    std::string fingerprint;
-    if (const auto chosen = tool_fingerprint(result, path))
-      fingerprint = detail::fingerprint_of({"docket-finding/v1", "fingerprint", scope_, rule, uri, chosen->key, chosen->value});
-    const bool secret = detail::is_secret_scanner(tool_) || detail::describes_secret(rule) ||
-                        (descriptor && describes_secret(*descriptor, path)) || tagged_secret(result);
-    out_.add(detail::make_finding(tool_, rule, severity, message, where.empty() ? logical_location(result, path) : where,
-                                  std::move(fingerprint), secret));
+    const Place place = location(result, path);
+    const auto at_line = [&](const std::string& uri) {
+      return uri.empty() ? std::string{} : place.line > 0 ? uri + ":" + std::to_string(place.line) : uri;
+    };
+    Pending p;
+    p.location = at_line(place.uri);
+    p.legacy_location = at_line(place.legacy_uri);
+    if (p.location.empty()) p.location = p.legacy_location = logical_location(result, path);
+    p.uri = place.uri;
+    p.legacy_uri = place.legacy_uri;
+    p.chosen = tool_fingerprint(result, path);
+    if (!place.snippet.empty()) p.snippet_hash = detail::fingerprint_of({"snippet", place.snippet});
+    p.secret = detail::is_secret_scanner(tool_) || detail::describes_secret(rule) ||
+               (descriptor && describes_secret(*descriptor, path)) || tagged_secret(result);
+    p.tool_fingerprint = gitleaks_fingerprint(result, path, rule, place);
+    p.rule = rule;
+    p.severity = severity;
+    p.message = message;
+    pending_.push_back(std::move(p));
+  }
+
+  // gitleaks' own fingerprint of the finding, as `.gitleaksignore` takes it:
+  // `<commit>:<file>:<rule>:<line>` for a git scan, `<file>:<rule>:<line>` for --no-git.
+  std::string gitleaks_fingerprint(const json& result, const std::string& path, const std::string& rule,
+                                   const Place& place) const {
+    if (tool_.find("gitleaks") == std::string::npos || place.raw_uri.empty() || place.line <= 0 || rule.empty()) return {};
+    std::string commit;
+    if (const json* partial = in_.object(result, "partialFingerprints", path))
+      if (auto sha = in_.string(*partial, "commitSha", path + ".partialFingerprints")) commit = *sha;
+    const std::string id = (commit.empty() ? "" : commit + ":") + place.raw_uri + ":" + rule + ":" + std::to_string(place.line);
+    // Kept only as written: a value that storage would change (a control, a line break, a
+    // secret look-alike, an over-long path) could not be matched by gitleaks anyway.
+    return detail::stored_text(id, 400) == id ? id : std::string{};
   }
 
   // A suppression is in force unless its status says it is under review or rejected (§3.35.3).
@@ -179,24 +268,38 @@ private:
     return nullptr;
   }
 
-  // The reportingDescriptor of the result's rule, when the run declares it.
-  const json* rule_descriptor(const json& result, const std::string& path) const {
+  // The reportingDescriptor of the result's rule, when the run declares it. An index of -1
+  // means "no index" (SARIF §3.27.6, §3.52.5). When the index and the id disagree, the rule with
+  // that id wins (with a warning), or none: never another rule's severity or tags.
+  const json* rule_descriptor(const json& result, const std::string& path) {
     const json* reference = in_.object(result, "rule", path);
     const json* rules = rule_list(reference, path + ".rule");
-    if (reference)
-      if (const auto index = in_.integer(*reference, "index", path + ".rule")) return rule_at(rules, *index, path + ".rule.index");
-    if (const auto index = in_.integer(result, "ruleIndex", path)) return rule_at(rules, *index, path + ".ruleIndex");
     std::optional<std::string> id = in_.string(result, "ruleId", path);
     if (!id && reference) id = in_.string(*reference, "id", path + ".rule");
-    if (!id) return nullptr;
-    if (const json* found = rule_by_id(rules, *id)) return found;
-    if (extensions_)
-      for (const auto& extension : *extensions_)
-        if (const json* found = rule_by_id(in_.member(extension, "rules"), *id)) return found;
-    return nullptr;
+    const json* by_id = nullptr;
+    if (id) {
+      by_id = rule_by_id(rules, *id);
+      if (!by_id && extensions_)
+        for (const auto& extension : *extensions_)
+          if ((by_id = rule_by_id(in_.member(extension, "rules"), *id))) break;
+    }
+    std::optional<std::int64_t> index;
+    std::string index_path;
+    if (reference) index = in_.integer(*reference, "index", index_path = path + ".rule.index");
+    if (!index || *index == -1) index = in_.integer(result, "ruleIndex", index_path = path + ".ruleIndex");
+    if (!index || *index == -1) return by_id;
+    const json* by_index = rule_at(rules, *index, index_path);
+    if (!id) return by_index;
+    const json* indexed_id = in_.member(*by_index, "id");
+    if (indexed_id && indexed_id->is_string() && indexed_id->get_ref<const std::string&>() == *id) return by_index;
+    const std::string named = indexed_id && indexed_id->is_string() ? "'" + detail::stored_text(indexed_id->get<std::string>(), 60) + "'" : "a rule without id";
+    detail::warn(out_.report, std::string(in_.source()) + ": " + index_path + " " + std::to_string(*index) + " names " + named +
+                                  " but ruleId is '" + detail::stored_text(*id, 60) + "'; " +
+                                  (by_id ? "read the rule with that id" : "no declared rule has that id, so no rule was read"));
+    return by_id;
   }
 
-  std::string rule_id(const json& result, const std::string& path, const json* descriptor, const std::string& message) const {
+  std::string rule_id(const json& result, const std::string& path, const json* descriptor, const std::string& message) {
     if (auto id = in_.string(result, "ruleId", path)) return *id;
     if (const json* reference = in_.object(result, "rule", path))
       if (auto id = in_.string(*reference, "id", path + ".rule")) return *id;
@@ -272,9 +375,10 @@ private:
     });
   }
 
-  // The first physical location: its URI (resolved against originalUriBaseIds where the run
-  // defines the base, else kept relative) and start line (0 when none).
-  std::pair<std::string, std::int64_t> location(const json& result, const std::string& path) const {
+
+  // The first physical location: its URI made relative to the scanned tree (docs/ingest.md,
+  // "Location") and start line.
+  Place location(const json& result, const std::string& path) {
     const json* locations = in_.array(result, "locations", path);
     if (!locations) return {};
     for (std::size_t i = 0; i < locations->size(); ++i) {
@@ -283,16 +387,37 @@ private:
       if (!physical) continue;
       const json* artifact = in_.object(*physical, "artifactLocation", at + ".physicalLocation");
       if (!artifact) continue;
-      const std::string uri = resolve_uri(*artifact, at + ".physicalLocation.artifactLocation", 0);
-      std::int64_t line = 0;
-      if (const json* region = in_.object(*physical, "region", at + ".physicalLocation"))
-        line = in_.integer(*region, "startLine", at + ".physicalLocation.region").value_or(0);
-      if (!uri.empty()) return {uri, std::max<std::int64_t>(line, 0)};
+      Place place;
+      const Uri uri = resolve_uri(*artifact, at + ".physicalLocation.artifactLocation", 0);
+      if (uri.uri.empty()) continue;
+      place.legacy_uri = uri.legacy;
+      place.raw_uri = in_.string(*artifact, "uri", at + ".physicalLocation.artifactLocation").value_or(uri.legacy);
+      if (uri.from_base) {
+        // Relative to a base id: the base is the scanned tree on the machine that scanned it.
+        place.uri = uri.uri;
+      } else {
+        bool absolute = false;
+        place.uri = checkout_relative(uri.uri, options_, &absolute);
+        if (absolute) ++out_.report.absolute_locations;
+      }
+      if (const json* region = in_.object(*physical, "region", at + ".physicalLocation")) {
+        place.line = std::max<std::int64_t>(in_.integer(*region, "startLine", at + ".physicalLocation.region").value_or(0), 0);
+        if (const json* snippet = in_.object(*region, "snippet", at + ".physicalLocation.region"))
+          if (const json* text = in_.member(*snippet, "text"); text && text->is_string())
+            place.snippet = text->get<std::string>();
+      }
+      return place;
     }
     return {};
   }
 
-  std::string resolve_uri(const json& artifact, const std::string& path, int depth) const {
+
+  // An artifact location's uri (SARIF §3.4.4, §3.14.14). A relative uri with a uriBaseId that
+  // the run defines is kept relative to that base, with the relative parts of the base's own
+  // chain in front; the absolute start of the chain (the scanned tree on the scanning machine)
+  // is dropped, so two runners with different workspaces agree. `--base` folders still apply
+  // to the joined path.
+  Uri resolve_uri(const json& artifact, const std::string& path, int depth) const {
     // Base ids may refer to other base ids; a cycle or a deep chain is refused, not followed.
     if (depth > 8) in_.fail(path, "uriBaseId chain is longer than 8 or loops");
     std::optional<std::string> uri = in_.string(artifact, "uri", path);
@@ -306,13 +431,27 @@ private:
       if (!location) return {};
       return resolve_uri(*location, path_ + ".artifacts[" + std::to_string(*index) + "].location", depth + 1);
     }
-    if (!base || !base_ids_ || uri->find("://") != std::string::npos || uri->starts_with("/")) return *uri;
+    const bool absolute = uri->find("://") != std::string::npos || uri->starts_with("/");
+    if (!base || !base_ids_ || absolute) return {*uri, *uri, false};
     const json* definition = in_.object(*base_ids_, base->c_str(), path_ + ".originalUriBaseIds");
-    if (!definition) return *uri;
-    std::string prefix = resolve_uri(*definition, path_ + ".originalUriBaseIds." + *base, depth + 1);
-    if (prefix.empty()) return *uri;
-    if (!prefix.ends_with("/")) prefix += '/';
-    return prefix + *uri;
+    if (!definition) return {*uri, *uri, false};
+    const Uri prefix = resolve_uri(*definition, path_ + ".originalUriBaseIds." + *base, depth + 1);
+    if (prefix.legacy.empty()) return {*uri, *uri, false};
+    const auto join = [&](std::string front) {
+      if (!front.empty() && !front.ends_with("/")) front += '/';
+      return front + *uri;
+    };
+    Uri out{*uri, join(prefix.legacy), true};
+    const bool base_absolute = prefix.uri.find("://") != std::string::npos || prefix.uri.starts_with("/");
+    if (prefix.from_base || !base_absolute) {
+      out.uri = join(prefix.uri);  // a relative base: its path is part of the tree
+    } else if (!options_.bases.empty()) {
+      bool left_absolute = false;
+      const std::string relative = checkout_relative(out.legacy, options_, &left_absolute);
+      if (!left_absolute) out.uri = relative;
+    }
+    while (out.uri.starts_with("./")) out.uri.erase(0, 2);
+    return out;
   }
 
   std::string logical_location(const json& result, const std::string& path) const {
@@ -362,16 +501,17 @@ private:
   const json* extensions_ = nullptr;
   const json* artifacts_ = nullptr;
   const json* base_ids_ = nullptr;
+  std::vector<Pending> pending_;
 };
 
 }  // namespace
 
 core::ScanReport read_sarif(std::string_view text, std::string_view source, const ScanOptions& options) {
+  const auto decoded = detail::decoded_unicode(text, source);
+  if (decoded) text = *decoded;
   const auto values = detail::top_level_json_values(text, source);
   if (values.empty()) detail::bad_report(source, "is empty, not a SARIF log", kNotSarifHint);
-  if (values.size() > 1)
-    detail::bad_report(source, "holds " + std::to_string(values.size()) + " JSON values, not one SARIF log",
-                       "for trufflehog's JSON lines use `docket ingest trufflehog`");
+  if (values.size() > 1) detail::several_values(values, source, "a SARIF log is one JSON object");
   const json log = detail::parse_json_value(text, source, "SARIF log");
   const JsonReader in(source);
   if (log.is_array())

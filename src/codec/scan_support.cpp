@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <iconv.h>
 
 #include "docket/codec/sarif.hpp"
 #include "docket/core/display.hpp"
@@ -85,7 +86,8 @@ void bad_report(std::string_view source, const std::string& what, std::string hi
   throw Error(ExitCode::usage, std::string(source) + ": " + what, std::move(hint));
 }
 
-std::vector<std::string_view> top_level_json_values(std::string_view text, std::string_view source) {
+std::vector<std::string_view> top_level_json_values(std::string_view text, std::string_view source,
+                                                    bool (*log_line)(std::string_view line), std::size_t* skipped) {
   if (text.size() > kMaxReportBytes)
     bad_report(source, "the report is " + std::to_string(text.size()) + " bytes, over the limit of " +
                            std::to_string(kMaxReportBytes) + " bytes",
@@ -93,13 +95,14 @@ std::vector<std::string_view> top_level_json_values(std::string_view text, std::
   std::vector<std::string_view> values;
   std::size_t i = 0;
   // A UTF-8 byte-order mark (some Windows tools write one) is skipped, as JSON parsers may
-  // (RFC 8259 §8.1); nlohmann's parser skips it too. UTF-16 and UTF-32 are not read.
+  // (RFC 8259 §8.1); nlohmann's parser skips it too. UTF-16 and UTF-32 are decoded before
+  // (decoded_unicode); one that reaches here was not.
   if (text.starts_with("\xEF\xBB\xBF")) i = 3;
   else if (text.starts_with("\xFE\xFF") || text.starts_with("\xFF\xFE") || text.starts_with(std::string_view("\0\0\xFE\xFF", 4)))
     bad_report(source, "is UTF-16 or UTF-32 text (it starts with a byte-order mark); docket reads UTF-8 reports",
                "convert it first, e.g. iconv -f UTF-16 -t UTF-8 REPORT > REPORT.utf8.json");
   // Text that does not even start like JSON is named as such, not as "2 JSON values".
-  {
+  if (!log_line) {
     std::size_t first = i;
     while (first < text.size() && json_space(text[first])) ++first;
     if (first < text.size() && text[first] != '{' && text[first] != '[') {
@@ -109,9 +112,25 @@ std::vector<std::string_view> top_level_json_values(std::string_view text, std::
                  "give the scanner's JSON report (for SARIF, e.g. gitleaks --report-format sarif)");
     }
   }
+  std::size_t line_number = 1;
+  std::size_t counted_to = 0;  // lines are counted lazily, for messages only
   while (true) {
     while (i < text.size() && json_space(text[i])) ++i;
     if (i >= text.size()) break;
+    if (log_line && text[i] != '{' && text[i] != '[') {
+      const std::size_t eol = std::min(text.find('\n', i), text.size());
+      const std::string_view line = text.substr(i, eol - i);
+      if (!log_line(line)) {
+        line_number += static_cast<std::size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(counted_to),
+                                                           text.begin() + static_cast<std::ptrdiff_t>(i), '\n'));
+        bad_report(source, "line " + std::to_string(line_number) + " is neither JSON nor a line of the scanner's log: \"" +
+                               core::display_line(line.substr(0, 60)) + "\"",
+                   "give the scanner's JSON output; its log lines may be mixed in, other text may not");
+      }
+      if (skipped) ++*skipped;
+      i = eol;
+      continue;
+    }
     const std::size_t end = skip_value(text, i, source);
     if (end == std::string_view::npos) {
       values.push_back(text.substr(i));
@@ -121,6 +140,27 @@ std::vector<std::string_view> top_level_json_values(std::string_view text, std::
     i = end;
   }
   return values;
+}
+
+void several_values(const std::vector<std::string_view>& values, std::string_view source, std::string_view expected) {
+  // What the first value is tells what the file probably is.
+  json first;
+  try {
+    first = json::parse(values.front());
+  } catch (const json::exception&) {
+  }
+  const std::string count = std::to_string(values.size());
+  if (first.is_object() && first.contains("DetectorName"))
+    bad_report(source, "is trufflehog's JSON lines (" + count + " objects), not the report this command reads",
+               "use `docket ingest trufflehog` for it");
+  if (first.is_object() && first.contains("runs"))
+    bad_report(source, "holds " + count + " SARIF logs one after another; " + std::string(expected),
+               "give each log as its own FILE (docket ingest sarif A.sarif B.sarif)");
+  if (first.is_array())
+    bad_report(source, "holds " + count + " JSON lists one after another; " + std::string(expected),
+               "give each report as its own FILE");
+  bad_report(source, "holds " + count + " JSON values one after another (JSON lines?); " + std::string(expected),
+             "check that the file is the scanner's report, written once");
 }
 
 json parse_json_value(std::string_view text, std::string_view source, std::string_view format) {
@@ -232,14 +272,22 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-std::string fingerprint_of(std::initializer_list<std::string_view> parts) {
+namespace {
+
+template <typename Parts>
+std::string hash_parts(const Parts& parts) {
   crypto::Sha256 hash;
-  for (const auto part : parts) {
+  for (const std::string_view part : parts) {
     hash.update(std::to_string(part.size()) + ":");
     hash.update(part);
   }
   return hash.finish().str();
 }
+
+}  // namespace
+
+std::string fingerprint_of(std::initializer_list<std::string_view> parts) { return hash_parts(parts); }
+std::string fingerprint_of(const std::vector<std::string>& parts) { return hash_parts(parts); }
 
 bool is_secret_scanner(std::string_view tool) {
   static constexpr std::array<std::string_view, 8> scanners{"gitleaks", "trufflehog", "detect-secrets", "ggshield",
@@ -277,6 +325,50 @@ core::ScanFinding make_finding(std::string tool, std::string rule, std::optional
   return f;
 }
 
+std::optional<std::string> decoded_unicode(std::string_view text, std::string_view source) {
+  // The UTF-32 marks first: UTF-32LE's starts with UTF-16LE's.
+  const char* from = nullptr;
+  if (text.starts_with(std::string_view("\xFF\xFE\0\0", 4)) || text.starts_with(std::string_view("\0\0\xFE\xFF", 4)))
+    from = "UTF-32";
+  else if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF"))
+    from = "UTF-16";
+  if (!from) return std::nullopt;
+  // iconv's "UTF-16" and "UTF-32" read the byte-order mark and decode in its byte order.
+  struct Iconv {
+    iconv_t cd;
+    explicit Iconv(const char* f) : cd(::iconv_open("UTF-8", f)) {}
+    ~Iconv() {
+      if (cd != reinterpret_cast<iconv_t>(-1)) ::iconv_close(cd);
+    }
+    Iconv(const Iconv&) = delete;
+    Iconv& operator=(const Iconv&) = delete;
+  } conv(from);
+  if (conv.cd == reinterpret_cast<iconv_t>(-1))
+    bad_report(source, std::string("is ") + from + " text and this system cannot decode " + from,
+               "convert it first, e.g. iconv -f " + std::string(from) + " -t UTF-8 REPORT > REPORT.utf8.json");
+  // UTF-16 needs at most 3 bytes of UTF-8 for 2 bytes in, UTF-32 at most 4 for 4.
+  if (text.size() > kMaxReportBytes) return std::nullopt;  // top_level_json_values names the size
+  std::string in(text);
+  std::string out(in.size() * 2 + 16, '\0');
+  char* src = in.data();
+  std::size_t src_left = in.size();
+  char* dst = out.data();
+  std::size_t dst_left = out.size();
+  if (::iconv(conv.cd, &src, &src_left, &dst, &dst_left) == static_cast<std::size_t>(-1))
+    bad_report(source,
+               std::string("is ") + from + " text (it starts with a byte-order mark) that does not decode at byte " +
+                   std::to_string(in.size() - src_left),
+               "check that the file was written whole");
+  out.resize(out.size() - dst_left);
+  return out;
+}
+
+void warn(core::ScanReport& report, std::string what) {
+  constexpr std::size_t kMaxWarnings = 10;
+  if (report.warnings.size() < kMaxWarnings) report.warnings.push_back(std::move(what));
+  else if (report.warnings.size() == kMaxWarnings) report.warnings.push_back("more warnings of this run are left out");
+}
+
 void FindingCollector::add(core::ScanFinding finding) {
   if (!seen_.insert(finding.fingerprint).second) {
     ++report.duplicates;
@@ -286,3 +378,46 @@ void FindingCollector::add(core::ScanFinding finding) {
 }
 
 }  // namespace docket::codec::detail
+
+namespace docket::codec {
+namespace {
+
+// `path` relative to `root` when it lies under it (`root` has no trailing `/`; `/` is "").
+std::optional<std::string> under(std::string_view path, std::string_view root) {
+  while (root.ends_with('/')) root.remove_suffix(1);
+  if (path.size() <= root.size() + 1 || !path.starts_with(root) || path[root.size()] != '/') return std::nullopt;
+  return std::string(path.substr(root.size() + 1));
+}
+
+bool ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+}  // namespace
+
+std::string checkout_relative(std::string_view reported, const ScanOptions& options, bool* left_absolute) {
+  std::string path(reported);
+  if (detail::lower(path.substr(0, 7)) == "file://") {
+    // RFC 8089: `file:///path`, or `file://host/path` (the host is not part of the path).
+    path.erase(0, 7);
+    if (!path.starts_with('/')) {
+      const auto slash = path.find('/');
+      path = slash == std::string::npos ? std::string{} : path.substr(slash);
+    }
+    // `file:///C:/work/x` names the Windows path `C:/work/x`.
+    if (path.size() >= 3 && ascii_letter(path[1]) && path[2] == ':') path.erase(0, 1);
+  }
+  const bool windows_absolute =
+      path.size() >= 3 && ascii_letter(path[0]) && path[1] == ':' && (path[2] == '/' || path[2] == '\\');
+  if (path.starts_with('/') || windows_absolute) {
+    for (const auto& base : options.bases)
+      if (auto relative = under(path, base)) return *relative;
+    if (options.bases.empty() && options.checkout_root && path.starts_with('/'))
+      if (const auto root = options.checkout_root(path))
+        if (auto relative = under(path, *root)) return *relative;
+    if (left_absolute) *left_absolute = true;
+    return path;
+  }
+  while (path.starts_with("./")) path.erase(0, 2);
+  return path;
+}
+
+}  // namespace docket::codec

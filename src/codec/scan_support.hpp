@@ -23,7 +23,25 @@ using nlohmann::json;
 // The top-level JSON values of `text` (one for a document, several for JSON lines), found by a
 // scan that tracks strings and brackets only. Refuses input over the size cap or nested deeper
 // than the depth cap before any parser sees it, so hostile nesting cannot exhaust the stack.
-std::vector<std::string_view> top_level_json_values(std::string_view text, std::string_view source);
+// With `log_line`, a line that does not start a JSON value is given to it: true skips the line
+// (counted in `*skipped`), false refuses the input as not JSON.
+std::vector<std::string_view> top_level_json_values(std::string_view text, std::string_view source,
+                                                    bool (*log_line)(std::string_view line) = nullptr,
+                                                    std::size_t* skipped = nullptr);
+
+// Report text in UTF-16 or UTF-32 with a byte-order mark (RFC 8259 §8.1 asks for UTF-8, but
+// Windows tools and PowerShell redirection write these) decoded to UTF-8; nullopt when `text`
+// has no such mark (it is read as UTF-8). Error(usage) naming `source` when it does not decode.
+std::optional<std::string> decoded_unicode(std::string_view text, std::string_view source);
+
+// Notes a doubt about the report for the ingest summary (at most 10 are kept, then one saying
+// that more were left out).
+void warn(core::ScanReport& report, std::string what);
+
+// Refuses a report that holds several JSON values where its format has one, naming what it
+// looks like: trufflehog's JSON lines, gitleaks' or SARIF's document written twice, or text.
+[[noreturn]] void several_values(const std::vector<std::string_view>& values, std::string_view source,
+                                 std::string_view expected);
 
 // Parses one JSON value; a syntax error becomes Error(usage) naming `source`, line and column.
 json parse_json_value(std::string_view text, std::string_view source, std::string_view format);
@@ -65,6 +83,7 @@ std::string tool_name(std::string_view raw);
 
 // `sha256:<hex>` of the parts, each length-prefixed so no two part lists hash alike.
 std::string fingerprint_of(std::initializer_list<std::string_view> parts);
+std::string fingerprint_of(const std::vector<std::string>& parts);
 
 // Whether a scanner or a rule is about secrets (selects the leaked-secret template).
 bool is_secret_scanner(std::string_view tool);

@@ -1,7 +1,11 @@
 // trufflehog's `--json` output → core::ScanReport. One JSON object per finding, usually one
-// per line. Only DetectorName, Verified and the location in SourceMetadata.Data are read:
-// `Raw`, `RawV2` and `Redacted` hold the secret (Redacted keeps an AWS key id in clear), and
-// `ExtraData` may describe the account behind it.
+// per line; trufflehog's own log lines mixed in (`2>&1`) are skipped and counted. Read:
+// DetectorName, Verified, `SourceMetadata.Data.<kind>` (where the secret was found) and, only to
+// hash them into the identity, `Raw` and `RawV2`. Never kept: `Raw`, `RawV2` and `Redacted` hold
+// the secret (Redacted keeps an AWS key id in clear), and `ExtraData` may describe the account.
+
+#include <algorithm>
+#include <array>
 
 #include "docket/codec/sarif.hpp"
 #include "scan_support.hpp"
@@ -11,43 +15,111 @@ namespace {
 
 constexpr const char* kHint = "give the output of trufflehog --json (one JSON object per finding)";
 
-// `SourceMetadata.Data` holds one object named after the source kind (Github, Filesystem,
-// Git, S3…) with the place: a file or object name, a line, and for repositories the repository.
-// The commit and link are left out: they name where a secret was introduced, not which one.
-std::string location_of(const detail::JsonReader& in, const detail::json& finding, const std::string& path) {
+// Members of a place that change while the finding does not (a link's format, the committer's
+// address, a repository's visibility, an object's metadata): left out of the identity.
+constexpr std::array<std::string_view, 6> kVolatile{"link", "email", "visibility", "content_type", "updated_at", "acl"};
+constexpr std::array<const char*, 6> kContainers{"repository", "bucket", "image", "channel_name", "channel", "channel_id"};
+constexpr std::array<const char*, 5> kFiles{"file", "path", "key", "object", "filename"};
+
+bool is_file_key(std::string_view key) {
+  return std::find(kFiles.begin(), kFiles.end(), key) != kFiles.end();
+}
+
+// trufflehog's text log (`2024-05-02T10:00:00+02:00<TAB>info-0<TAB>trufflehog<TAB>…`) and its
+// banner. Any other text is refused: a wrong file must not read as a scan that found nothing.
+bool trufflehog_log_line(std::string_view line) {
+  const auto digit = [&](std::size_t i) { return i < line.size() && line[i] >= '0' && line[i] <= '9'; };
+  const bool timestamped = digit(0) && digit(1) && digit(2) && digit(3) && line.size() > 10 && line[4] == '-' && digit(5) &&
+                           digit(6) && line[7] == '-' && digit(8) && digit(9) && line[10] == 'T';
+  return timestamped || line.find("TruffleHog") != std::string_view::npos;
+}
+
+// trufflehog's JSON log (`--json` with `--log-level`): `{"level": …, "msg": …}`.
+bool is_json_log(const detail::json& value) {
+  return value.is_object() && value.contains("level") && value.contains("msg") && !value.contains("DetectorName");
+}
+
+struct Place {
+  std::string kind;                                        // Github, Git, Filesystem, Docker, Slack, S3…
+  std::vector<std::pair<std::string, std::string>> parts;  // every stable scalar member, file paths relative
+  std::string location;                                    // for people
+  std::string legacy_location;                             // as docket kept it before (no commit, path as given)
+};
+
+std::string scalar_text(const detail::json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_number_integer() || value.is_number_unsigned() || value.is_boolean()) return value.dump();
+  return {};
+}
+
+// `SourceMetadata.Data` holds one object named after the source kind with the place.
+Place place_of(const detail::JsonReader& in, const detail::json& finding, const std::string& path, const ScanOptions& options,
+               std::size_t& absolute) {
+  Place out;
   const detail::json* metadata = in.object(finding, "SourceMetadata", path);
-  if (!metadata) return {};
+  if (!metadata) return out;
   const detail::json* data = in.object(*metadata, "Data", path + ".SourceMetadata");
-  if (!data || data->empty()) return {};
+  if (!data || data->empty()) return out;
   const auto first = data->begin();
+  out.kind = first.key();
   const detail::json& place = first.value();
-  if (!place.is_object()) return {};
+  if (!place.is_object()) return out;
   const std::string at = path + ".SourceMetadata.Data." + first.key();
-  std::string container;
-  for (const char* key : {"repository", "bucket"})
-    if (auto value = in.string(place, key, at)) {
+
+  // Only a filesystem scan reports paths of this machine's file system; an image's, a bucket's
+  // or a repository's paths are names inside that source and are kept as they are.
+  const bool host_paths = out.kind == "Filesystem";
+  const auto relative = [&](const std::string& name, bool* left_absolute) {
+    return host_paths ? checkout_relative(name, options, left_absolute) : name;
+  };
+  std::string container, file, reported_file, commit, layer;
+  for (const char* key : kContainers)
+    if (auto value = in.string(place, key, at); value && !value->empty()) {
       container = *value;
       break;
     }
   if (container.ends_with(".git")) container.resize(container.size() - 4);
-  std::string file;
-  for (const char* key : {"file", "path", "key", "object"})
-    if (auto value = in.string(place, key, at)) {
-      file = *value;
+  bool left_absolute = false;
+  for (const char* key : kFiles)
+    if (auto value = in.string(place, key, at); value && !value->empty()) {
+      reported_file = *value;
+      file = relative(*value, &left_absolute);
       break;
     }
-  if (file.empty()) return container;
+  if (left_absolute) ++absolute;
+  if (auto value = in.string(place, "commit", at)) commit = *value;
+  if (auto value = in.string(place, "layer", at)) layer = *value;
   const std::int64_t line = in.integer(place, "line", at).value_or(0);
-  return (container.empty() ? "" : container + "/") + file + (line > 0 ? ":" + std::to_string(line) : "");
+
+  for (const auto& [key, value] : place.items()) {
+    if (std::find(kVolatile.begin(), kVolatile.end(), key) != kVolatile.end()) continue;
+    std::string text = scalar_text(value);
+    if (text.empty()) continue;
+    if (is_file_key(key)) text = relative(text, nullptr);
+    out.parts.emplace_back(key, std::move(text));
+  }  // nlohmann keeps members sorted by key: the parts are in a stable order
+
+  const auto where = [&](const std::string& name) {
+    if (name.empty()) return container;
+    return (container.empty() ? "" : container + "/") + name + (line > 0 ? ":" + std::to_string(line) : "");
+  };
+  out.legacy_location = where(reported_file);
+  out.location = where(file);
+  if (!layer.empty()) out.location += " (layer " + layer.substr(0, 19) + ")";
+  if (!commit.empty()) out.location += " (commit " + commit.substr(0, 12) + ")";
+  return out;
 }
 
 }  // namespace
 
 core::ScanReport read_trufflehog_json(std::string_view text, std::string_view source, const ScanOptions& options) {
-  const auto values = detail::top_level_json_values(text, source);
+  const auto decoded = detail::decoded_unicode(text, source);
+  if (decoded) text = *decoded;
+  detail::FindingCollector out;
+  const auto values = detail::top_level_json_values(text, source, trufflehog_log_line, &out.report.log_lines);
   const detail::JsonReader in(source);
   const std::string tool = detail::tool_name(options.tool.value_or("trufflehog"));
-  detail::FindingCollector out;
+  const std::string scope = options.tool ? detail::lower(*options.tool) : std::string{};
   for (std::size_t i = 0; i < values.size(); ++i) {
     const std::string path = "finding " + std::to_string(i + 1);
     const detail::json finding =
@@ -56,13 +128,30 @@ core::ScanReport read_trufflehog_json(std::string_view text, std::string_view so
       detail::bad_report(source, "is a JSON list; trufflehog --json writes one object per finding", kHint);
     if (!finding.is_object()) in.fail(path, "is not a JSON object", kHint);
     if (finding.contains("runs")) detail::bad_report(source, "is a SARIF log", "use `docket ingest sarif` for it");
+    if (is_json_log(finding)) {
+      ++out.report.log_lines;
+      continue;
+    }
     const auto detector = in.string(finding, "DetectorName", path);
     if (!detector || detector->empty()) in.fail(path, "has no DetectorName: this is not a trufflehog finding", kHint);
     // A secret the issuer confirmed live is the most urgent kind; otherwise the template decides.
     const bool verified = in.boolean(finding, "Verified", path).value_or(false);
-    out.add(detail::make_finding(tool, *detector, verified ? std::optional(Severity::critical) : std::nullopt,
-                                 *detector + (verified ? " secret, verified live" : " secret"), location_of(in, finding, path),
-                                 {}, true));
+    const Place place = place_of(in, finding, path, options, out.report.absolute_locations);
+    // The identity (docs/ingest.md): the detector, where the secret was found (every stable
+    // member of the place, so one key in two images or two channels is two findings) and a
+    // hash of the secret (so two keys in one file are two findings) — never the secret.
+    const std::string secret_hash = detail::fingerprint_of(
+        {"trufflehog-secret", in.string(finding, "Raw", path).value_or(""), in.string(finding, "RawV2", path).value_or("")});
+    std::vector<std::string> parts{"docket-finding/v2", "trufflehog", scope, *detector, place.kind, secret_hash};
+    for (const auto& [key, value] : place.parts) {
+      parts.push_back(key);
+      parts.push_back(value);
+    }
+    core::ScanFinding found = detail::make_finding(tool, *detector, verified ? std::optional(Severity::critical) : std::nullopt,
+                                                   *detector + (verified ? " secret, verified live" : " secret"), place.location,
+                                                   detail::fingerprint_of(parts), true);
+    found.former_fingerprints.push_back(detail::location_fingerprint(tool, *detector, place.legacy_location));
+    out.add(std::move(found));
   }
   out.report.tools.insert(detail::stored_tool(tool));
   out.report.complete_tools.insert(detail::stored_tool(tool));  // no output means trufflehog found nothing

@@ -21,6 +21,10 @@ void merge_reports(ScanReport& into, const ScanReport& more) {
   into.complete_tools = std::move(complete);
   into.suppressed += more.suppressed;
   into.duplicates += more.duplicates;
+  into.placeholder_fingerprints += more.placeholder_fingerprints;
+  into.log_lines += more.log_lines;
+  into.absolute_locations += more.absolute_locations;
+  into.warnings.insert(into.warnings.end(), more.warnings.begin(), more.warnings.end());
 }
 
 IngestPlan plan_ingest(const std::vector<RecordSummary>& records, const ScanReport& report) {
@@ -35,15 +39,28 @@ IngestPlan plan_ingest(const std::vector<RecordSummary>& records, const ScanRepo
   for (const RecordSummary* r : live) by_fingerprint[r->source.fingerprint].push_back(r);
 
   std::set<std::string> reported;
+  std::set<ExceptionId> matched;
   for (std::size_t i = 0; i < report.findings.size(); ++i) {
     const ScanFinding& f = report.findings[i];
     if (!reported.insert(f.fingerprint).second) continue;  // the codec deduplicates; be safe
-    const auto it = by_fingerprint.find(f.fingerprint);
-    if (it == by_fingerprint.end()) {
+    // The finding's identity first, then the identities earlier versions gave it. A former
+    // identity stands for one finding only: when it was coarser than today's, the first finding
+    // that has it takes its exceptions and the others open their own.
+    std::vector<const RecordSummary*> tracking;
+    if (const auto it = by_fingerprint.find(f.fingerprint); it != by_fingerprint.end()) tracking = it->second;
+    for (std::size_t k = 0; tracking.empty() && k < f.former_fingerprints.size(); ++k) {
+      const auto it = by_fingerprint.find(f.former_fingerprints[k]);
+      if (it == by_fingerprint.end()) continue;
+      for (const RecordSummary* r : it->second)
+        if (!matched.count(r->id)) tracking.push_back(r);
+      if (!tracking.empty()) reported.insert(f.former_fingerprints[k]);
+    }
+    if (tracking.empty()) {
       plan.to_open.push_back(i);
       continue;
     }
-    for (const RecordSummary* r : it->second) {
+    for (const RecordSummary* r : tracking) {
+      if (!matched.insert(r->id).second) continue;
       plan.known.push_back(r->id);
       if (r->source.missing_since) plan.seen_again.push_back(r->id);
     }

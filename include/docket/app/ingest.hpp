@@ -23,7 +23,9 @@ enum class ReportFormat { sarif, gitleaks, trufflehog };
 struct IngestRequest {
   ReportFormat format = ReportFormat::sarif;
   std::vector<std::filesystem::path> files;
-  codec::ScanOptions options;                       // --tool
+  // --tool and --base (options.bases: absolute, as given and as resolved). Without bases,
+  // ingest_reports sets options.checkout_root to git_top_level.
+  codec::ScanOptions options;
   std::map<std::string, std::string> template_map;  // --template-map RULE=TEMPLATE; `*` for every other rule
   // Called after each record is prepared with (done, total); may be empty. For a progress line.
   std::function<void(std::size_t, std::size_t)> progress;
@@ -37,10 +39,23 @@ struct IngestResult {
   std::size_t findings = 0;               // unique findings in the reports
   std::size_t suppressed = 0;
   std::size_t duplicates = 0;
+  std::size_t placeholder_fingerprints = 0;  // results identified by rule and location instead
+  std::size_t log_lines = 0;                 // scanner log lines skipped
+  std::size_t absolute_locations = 0;        // locations under no checkout docket could find
+  std::vector<std::string> warnings;
   std::set<std::string> tools;
   std::set<std::string> complete_tools;   // the tools whose findings could be marked not seen
   std::optional<store::ObjectId> commit;  // none when nothing changed
 };
+
+// The git top-level of the folder that holds `absolute_path`: the nearest folder, from the
+// path's own folder up, with a `.git` entry (folder or file, as in a worktree), or none. The
+// path need not exist; folders that do not are skipped. Looks at the file system only.
+std::optional<std::string> git_top_level(std::string_view absolute_path);
+
+// `--base DIR` as ScanOptions::bases: DIR made absolute against `cwd` and lexically normal, and
+// its resolved form when that differs (symbolic links). Error(usage) for an empty DIR.
+std::vector<std::string> checkout_bases(const std::filesystem::path& dir, const std::filesystem::path& cwd);
 
 // Reads one report file (at most codec::kMaxReportBytes). Error(not_found) when it cannot be
 // read, Error(usage) naming the file when it is not a valid report of `format`.

@@ -9,9 +9,11 @@
 // never copied into a finding; fingerprints are `sha256:` hashes, never the reported value.
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "docket/core/scan.hpp"
 
@@ -25,7 +27,20 @@ struct ScanOptions {
   // scopes identity: the same finding ingested under two tool names is two findings, so one
   // store can take the same scanner's reports for several repositories.
   std::optional<std::string> tool;
+  // `--base DIR`: the checkout roots a scanner's absolute paths are made relative to, as
+  // absolute paths without a trailing `/` (the app gives the folder as given and as resolved).
+  std::vector<std::string> bases{};
+  // Without `bases`: the root of the checkout that holds an absolute path (the git top-level
+  // of its folder), or none. Given by the app (it looks at the file system); may be empty.
+  std::function<std::optional<std::string>(std::string_view absolute_path)> checkout_root{};
 };
+
+// Where a path a scanner reported lies in the scanned tree (docs/ingest.md, "Location"): a
+// `file://` URI becomes its path; an absolute path under one of `options.bases` (or, without
+// bases, under `options.checkout_root`) becomes relative to it; a leading `./` is dropped.
+// Any other path is returned as it is; `*left_absolute` (when given) is set when the result is
+// still an absolute path. Pure apart from the `checkout_root` call.
+std::string checkout_relative(std::string_view path, const ScanOptions& options, bool* left_absolute = nullptr);
 
 // A SARIF 2.1.0 log with any number of runs. `source` names the input in errors (a path).
 core::ScanReport read_sarif(std::string_view text, std::string_view source, const ScanOptions& options = {});

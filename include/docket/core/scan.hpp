@@ -25,6 +25,10 @@ struct ScanFinding {
   std::string fingerprint;           // `sha256:<hex>`, the finding's identity
   bool secret = false;               // a secret scanner or a rule about secrets (leaked-secret template)
   std::string tool_fingerprint;      // the scanner's own fingerprint when it carries no secret (Source::tool_fingerprint)
+  // Identities earlier docket versions gave this same finding (before locations were made
+  // relative to the checkout, or trufflehog's identity included where the secret was found): an
+  // exception opened under one of them is the same finding, not a new one nor one gone.
+  std::vector<std::string> former_fingerprints;
   bool operator==(const ScanFinding&) const = default;
 };
 
@@ -36,6 +40,12 @@ struct ScanReport {
   std::set<std::string> complete_tools;   // tools all of whose runs finished with a results list
   std::size_t suppressed = 0;             // results suppressed in the report (e.g. nosemgrep), not opened
   std::size_t duplicates = 0;             // results whose fingerprint an earlier result had
+  // Results whose fingerprint was a placeholder (one value for results of different rules or
+  // locations in one run): identified by rule and location instead (docs/ingest.md).
+  std::size_t placeholder_fingerprints = 0;
+  std::size_t log_lines = 0;              // lines of the scanner's own log mixed into the report, skipped
+  std::size_t absolute_locations = 0;     // locations left absolute: under no checkout docket could find
+  std::vector<std::string> warnings;      // what was read with a doubt, for the ingest summary
 };
 
 // Appends `more` to `into`: findings with a fingerprint already present count as duplicates;

@@ -222,13 +222,14 @@ TEST_CASE("trufflehog JSON lines: duplicates, multi-line objects, and no Raw or 
   check_no_secret_leaks(report, "trufflehog/v3_github.json");
   CHECK(report.findings.size() == 3);
   CHECK(report.duplicates == 1);
-  CHECK(locations(report) == std::set<std::string>{"https://github.com/trufflesecurity/test_keys/keys:4",
-                                                   "https://github.com/trufflesecurity/test_keys/keys:3",
-                                                   "https://github.com/trufflesecurity/test_keys/keys:1"});
+  CHECK(locations(report) ==
+        std::set<std::string>{"https://github.com/trufflesecurity/test_keys/keys:4 (commit fbc14303ffbf)",
+                              "https://github.com/trufflesecurity/test_keys/keys:3 (commit 77b2a3e56973)",
+                              "https://github.com/trufflesecurity/test_keys/keys:1 (commit 77b2a3e56973)"});
   for (const auto& f : report.findings) {
     CHECK(f.severity == Severity::critical);  // Verified: live at the issuer
     CHECK(f.secret);
-    CHECK(f.location.find("fbc14303") == std::string::npos);  // no commit in the identity
+    CHECK(f.former_fingerprints.size() == 1);  // the identity docket gave it before
   }
 
   const auto one = codec::read_trufflehog_json(read_fixture("trufflehog/trufflehog_matching_path.json"), "m.json");
@@ -318,7 +319,7 @@ TEST_CASE("invalid SARIF is refused, naming the file and the field") {
   const std::vector<std::pair<std::string, std::string>> cases{
       {"", "is empty"},
       {"{", "not valid JSON"},
-      {"{\"version\":\"2.1.0\",\"runs\":[]} {}", "2 JSON values"},
+      {"{\"version\":\"2.1.0\",\"runs\":[]} {}", "holds 2 SARIF logs one after another"},
       {"{\"version\":\"2.0.0\",\"runs\":[]}", "SARIF version 2.0.0"},
       {"{\"runs\":[]}", "no SARIF \"version\""},
       {"{\"version\":\"2.1.0\"}", "no \"runs\""},
@@ -392,7 +393,8 @@ TEST_CASE("relative URIs are resolved against originalUriBaseIds when the run de
   CHECK(unresolved.findings.at(0).location == "src/app.py:3");
   const json bases{{"SRCROOT", {{"uri", "repo"}, {"uriBaseId", "HOME"}}}, {"HOME", {{"uri", "file:///work/"}}}};
   const auto resolved = codec::read_sarif(minimal_sarif(json::array({r}), {{"originalUriBaseIds", bases}}), "r");
-  CHECK(resolved.findings.at(0).location == "file:///work/repo/src/app.py:3");
+  // The absolute start of the chain is the scanning machine's workspace: dropped.
+  CHECK(resolved.findings.at(0).location == "repo/src/app.py:3");
   const json loop{{"SRCROOT", {{"uri", "a/"}, {"uriBaseId", "SRCROOT"}}}};
   CHECK(usage_error([&] { (void)codec::read_sarif(minimal_sarif(json::array({r}), {{"originalUriBaseIds", loop}}), "l"); })
             .find("loops") != std::string::npos);
@@ -438,7 +440,7 @@ TEST_CASE("fingerprints: tool values are hashed, commit metadata skipped, --tool
   const auto b = codec::read_sarif(minimal_sarif(json::array({moved})), "b");
   CHECK(a.findings.at(0).fingerprint == b.findings.at(0).fingerprint);
   CHECK(a.findings.at(0).fingerprint.find("abc") == std::string::npos);
-  const auto scoped = codec::read_sarif(minimal_sarif(json::array({with_hash})), "a", codec::ScanOptions{"Repo-B"});
+  const auto scoped = codec::read_sarif(minimal_sarif(json::array({with_hash})), "a", codec::ScanOptions{.tool = "Repo-B"});
   CHECK(scoped.findings.at(0).tool == "repo-b");
   CHECK(scoped.findings.at(0).fingerprint != a.findings.at(0).fingerprint);
   // Only commit metadata: the location identity, so the line matters.
@@ -457,7 +459,7 @@ TEST_CASE("the tool's name, which reaches the ingest commit's subject, is one li
   CHECK(tool.find("withheld") != std::string::npos);
   CHECK(report.findings.at(0).tool == tool);
   // --tool is held to the same.
-  const auto named = codec::read_sarif(minimal_sarif(json::array({result_at("a", 1)})), "t", codec::ScanOptions{"line\nbreak"});
+  const auto named = codec::read_sarif(minimal_sarif(json::array({result_at("a", 1)})), "t", codec::ScanOptions{.tool = "line\nbreak"});
   CHECK(named.tools == std::set<std::string>{"line"});  // the first line only
 }
 
@@ -500,7 +502,7 @@ TEST_CASE("a tool is named alike in its findings and in the report's tool lists,
   // `custom  scanner\t`, so ingest never marked that tool's records not seen (it matches records
   // to complete tools by name); and a driver name with a line break ended the ingest commit's
   // subject early, which verify then refused (message-mismatch).
-  const codec::ScanOptions custom{"Custom  Scanner\t"};
+  const codec::ScanOptions custom{.tool = "Custom  Scanner\t"};
   const std::set<std::string> expected{"custom scanner"};
   const auto check = [&](const core::ScanReport& report) {
     CHECK(report.tools == expected);
@@ -518,4 +520,263 @@ TEST_CASE("a tool is named alike in its findings and in the report's tool lists,
   CHECK(report.tools == std::set<std::string>{"scan"});
   CHECK(report.complete_tools == report.tools);
   CHECK(report.findings.at(0).tool == "scan");
+}
+
+TEST_CASE("two runners with different workspaces give the same identity") {
+  const auto at = [](const std::string& workspace) {
+    json r = result_at("src/app.py", 3);
+    r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] = "SRCROOT";
+    const json bases{{"SRCROOT", {{"uri", workspace}}}};
+    return codec::read_sarif(minimal_sarif(json::array({r}), {{"originalUriBaseIds", bases}}), "r").findings.at(0);
+  };
+  const auto a = at("file:///home/runner/work/app/app/");
+  const auto b = at("file:///builds/group/app/");
+  CHECK(a.location == "src/app.py:3");
+  CHECK(a.fingerprint == b.fingerprint);
+  // The identity docket gave it when it joined the workspace in is kept as a former one, so an
+  // exception opened then is still this finding.
+  REQUIRE(a.former_fingerprints.size() == 1);
+  CHECK(a.former_fingerprints[0] != b.former_fingerprints.at(0));
+
+  SUBCASE("absolute paths and file:// URIs under --base") {
+    const auto with_base = [](const std::string& uri, const std::string& base) {
+      codec::ScanOptions options;
+      options.bases = {base};
+      return codec::read_sarif(minimal_sarif(json::array({result_at(uri, 7)})), "b", options).findings.at(0);
+    };
+    const auto one = with_base("/home/runner/work/app/src/x.py", "/home/runner/work/app");
+    const auto two = with_base("file:///builds/app/src/x.py", "/builds/app");
+    const auto three = with_base("file://ci-host/builds/app/src/x.py", "/builds/app/");
+    CHECK(one.location == "src/x.py:7");
+    CHECK(two.location == "src/x.py:7");
+    CHECK(three.location == "src/x.py:7");
+    CHECK(one.fingerprint == two.fingerprint);
+    CHECK(one.fingerprint == three.fingerprint);
+    // A path outside the base stays absolute and is counted, so the summary can say so.
+    codec::ScanOptions options;
+    options.bases = {"/elsewhere"};
+    const auto outside = codec::read_sarif(minimal_sarif(json::array({result_at("/home/x/src/x.py", 7)})), "o", options);
+    CHECK(outside.findings.at(0).location == "/home/x/src/x.py:7");
+    CHECK(outside.absolute_locations == 1);
+    // A base that is only a prefix of a folder name does not match.
+    options.bases = {"/home/x/sr"};
+    CHECK(codec::read_sarif(minimal_sarif(json::array({result_at("/home/x/src/x.py", 7)})), "p", options)
+              .findings.at(0)
+              .location == "/home/x/src/x.py:7");
+  }
+  SUBCASE("without --base, the checkout that holds the path") {
+    codec::ScanOptions options;
+    std::vector<std::string> asked;
+    options.checkout_root = [&](std::string_view path) -> std::optional<std::string> {
+      asked.emplace_back(path);
+      if (path.starts_with("/ws/one/")) return std::string("/ws/one");
+      return std::nullopt;
+    };
+    const auto report = codec::read_sarif(
+        minimal_sarif(json::array({result_at("/ws/one/a.py", 1), result_at("file:///tmp/b.py", 2), result_at("./c.py", 3)})), "c",
+        options);
+    CHECK(locations(report) == std::set<std::string>{"a.py:1", "/tmp/b.py:2", "c.py:3"});
+    CHECK(report.absolute_locations == 1);
+    CHECK(asked == std::vector<std::string>{"/ws/one/a.py", "/tmp/b.py"});
+  }
+}
+
+TEST_CASE("a fingerprint shared by results of different rules or places is a placeholder, not an identity") {
+  const json same{{"partialFingerprints", {{"primaryLocationLineHash", "0000000000000000:1"}}}};
+  json results = json::array();
+  for (int line : {3, 9, 27, 81}) results.push_back(result_at("config/app.env", line, same));
+  const auto report = codec::read_sarif(minimal_sarif(results), "p");
+  CHECK(report.findings.size() == 4);
+  CHECK(report.duplicates == 0);
+  CHECK(report.placeholder_fingerprints == 4);
+  // The fallback is the location fingerprint, plus a hash of the matched text when there is one.
+  json with_snippets = results;
+  with_snippets[0]["locations"][0]["physicalLocation"]["region"]["snippet"] = {{"text", "KEY=one"}};
+  with_snippets[1]["locations"][0]["physicalLocation"]["region"]["snippet"] = {{"text", "KEY=two"}};
+  const auto snipped = codec::read_sarif(minimal_sarif(with_snippets), "s");
+  CHECK(snipped.findings.size() == 4);
+  CHECK(snipped.findings[0].fingerprint != report.findings[0].fingerprint);
+  CHECK(snipped.findings[2].fingerprint == report.findings[2].fingerprint);
+  for (const auto& f : snipped.findings) CHECK(f.location.find("KEY=") == std::string::npos);
+  // A fingerprint that repeats for the same rule and place is still an identity (a duplicate).
+  const auto twice = codec::read_sarif(minimal_sarif(json::array({result_at("a", 1, same), result_at("a", 1, same)})), "t");
+  CHECK(twice.findings.size() == 1);
+  CHECK(twice.duplicates == 1);
+  CHECK(twice.placeholder_fingerprints == 0);
+}
+
+TEST_CASE("ruleIndex -1 is no index; when index and id disagree the rule with that id wins, with a warning") {
+  json run_rules = json::array({{{"id", "r0"}, {"defaultConfiguration", {{"level", "error"}}}},
+                                {{"id", "r1"}, {"defaultConfiguration", {{"level", "note"}}}}});
+  const auto log = [&](const json& result) {
+    json run{{"tool", {{"driver", {{"name", "Scanner"}, {"rules", run_rules}}}}}, {"results", json::array({result})}};
+    return json{{"version", "2.1.0"}, {"runs", json::array({run})}}.dump();
+  };
+  json minus_one = result_at("a", 1, {{"ruleId", "r1"}, {"ruleIndex", -1}});
+  const auto a = codec::read_sarif(log(minus_one), "a");
+  CHECK(a.findings.at(0).severity == Severity::low);  // r1's default level
+  CHECK(a.warnings.empty());
+
+  json disagree = result_at("a", 1, {{"ruleId", "r1"}, {"ruleIndex", 0}});
+  const auto b = codec::read_sarif(log(disagree), "b");
+  CHECK(b.findings.at(0).rule == "r1");
+  CHECK(b.findings.at(0).severity == Severity::low);  // never r0's "error"
+  REQUIRE(b.warnings.size() == 1);
+  CHECK(b.warnings[0].find("ruleIndex 0 names 'r0' but ruleId is 'r1'") != std::string::npos);
+
+  json unknown = result_at("a", 1, {{"ruleId", "r9"}, {"ruleIndex", 0}});
+  const auto c = codec::read_sarif(log(unknown), "c");
+  CHECK(c.findings.at(0).rule == "r9");
+  CHECK_FALSE(c.findings.at(0).severity.has_value());
+  CHECK(c.warnings.at(0).find("no declared rule has that id") != std::string::npos);
+
+  // A flood of such results gives a bounded list of warnings.
+  json many = json::array();
+  for (int i = 0; i < 50; ++i) many.push_back(result_at("a", i + 1, {{"ruleId", "r1"}, {"ruleIndex", 0}}));
+  json run{{"tool", {{"driver", {{"name", "Scanner"}, {"rules", run_rules}}}}}, {"results", many}};
+  CHECK(codec::read_sarif(json{{"version", "2.1.0"}, {"runs", json::array({run})}}.dump(), "m").warnings.size() == 11);
+}
+
+namespace {
+
+// `text` (ASCII) in UTF-16 or UTF-32 with a byte-order mark.
+std::string encoded(const std::string& text, int width, bool big_endian) {
+  std::string out;
+  const auto put = [&](std::uint32_t c) {
+    for (int i = 0; i < width; ++i) {
+      const int shift = big_endian ? 8 * (width - 1 - i) : 8 * i;
+      out += static_cast<char>((c >> shift) & 0xFF);
+    }
+  };
+  put(0xFEFF);
+  for (const char c : text) put(static_cast<unsigned char>(c));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("UTF-16 and UTF-32 reports with a byte-order mark are decoded; a UTF-8 mark is skipped") {
+  const std::string log = minimal_sarif(json::array({result_at("src/a.py", 4)}));
+  const auto plain = codec::read_sarif(log, "p");
+  for (const int width : {2, 4})
+    for (const bool big : {false, true}) {
+      CAPTURE(width);
+      CAPTURE(big);
+      const auto decoded = codec::read_sarif(encoded(log, width, big), "u");
+      CHECK(decoded.findings.at(0).fingerprint == plain.findings.at(0).fingerprint);
+    }
+  CHECK(codec::read_sarif("\xEF\xBB\xBF" + log, "bom").findings.size() == 1);
+  const std::string gitleaks = read_fixture("gitleaks/baseline.json");
+  CHECK(codec::read_gitleaks_json(encoded(gitleaks, 2, false), "g").findings.size() == 2);
+  // An odd byte count cannot be UTF-16: an error, not a guess.
+  CHECK(usage_error([&] { (void)codec::read_sarif(encoded(log, 2, false) + "x", "odd"); }).find("does not decode") !=
+        std::string::npos);
+}
+
+TEST_CASE("trufflehog: its own log lines mixed in are skipped and counted; other text is refused") {
+  const std::string findings = read_fixture("trufflehog/v3_github.json");
+  const std::string mixed =
+      "\xF0\x9F\x90\xB7\xF0\x9F\x94\x91\xF0\x9F\x90\xB7  TruffleHog. Unearth your secrets. \xF0\x9F\x90\xB7\xF0\x9F\x94\x91\xF0\x9F\x90\xB7\n\n"
+      "2024-05-02T10:00:00+02:00\tinfo-0\ttrufflehog\trunning source\t{\"source_manager_worker_id\": \"Xy1\"}\n" +
+      findings +
+      "\n{\"level\":\"info-0\",\"ts\":\"2024-05-02T10:00:01+02:00\",\"logger\":\"trufflehog\",\"msg\":\"finished scanning\"}\n";
+  const auto report = codec::read_trufflehog_json(mixed, "mixed.json");
+  const auto clean = codec::read_trufflehog_json(findings, "clean.json");
+  CHECK(report.findings == clean.findings);
+  CHECK(report.log_lines == 3);
+  const auto error = usage_error([&] { (void)codec::read_trufflehog_json("# README\n" + findings, "readme.md"); });
+  CHECK(error.find("line 1 is neither JSON nor a line of the scanner's log") != std::string::npos);
+}
+
+TEST_CASE("trufflehog identity: where the secret was found in every source kind, the detector and a hash of the secret") {
+  const auto finding = [](const std::string& raw, const json& place) {
+    return json{{"DetectorName", "AWS"}, {"Raw", raw}, {"SourceMetadata", {{"Data", place}}}}.dump() + "\n";
+  };
+  const json image_a{{"Docker", {{"image", "registry/app:1"}, {"layer", "sha256:aaa"}, {"file", "/etc/env"}}}};
+  const json image_b{{"Docker", {{"image", "registry/worker:1"}, {"layer", "sha256:bbb"}, {"file", "/etc/env"}}}};
+  const json channel_a{{"Slack", {{"channel_name", "ops"}, {"timestamp", "1700000000.1"}}}};
+  const json channel_b{{"Slack", {{"channel_name", "dev"}, {"timestamp", "1700000000.2"}}}};
+  // Four keys in two images and two channels: four findings.
+  const auto four = codec::read_trufflehog_json(
+      finding("key-one", image_a) + finding("key-two", image_b) + finding("key-three", channel_a) + finding("key-four", channel_b),
+      "four.json");
+  CHECK(four.findings.size() == 4);
+  // One key in two images, or in two channels, is two findings; two keys in one place are two.
+  CHECK(codec::read_trufflehog_json(finding("same", image_a) + finding("same", image_b), "i").findings.size() == 2);
+  CHECK(codec::read_trufflehog_json(finding("same", channel_a) + finding("same", channel_b), "c").findings.size() == 2);
+  CHECK(codec::read_trufflehog_json(finding("one", image_a) + finding("two", image_a), "k").findings.size() == 2);
+  // The same key in the same place twice is one finding.
+  const auto twice = codec::read_trufflehog_json(finding("same", image_a) + finding("same", image_a), "t");
+  CHECK(twice.findings.size() == 1);
+  CHECK(twice.duplicates == 1);
+  // A link or an e-mail address that changes does not change the identity; a commit does.
+  const json git_a{{"Git", {{"repository", "r"}, {"commit", "c1"}, {"file", "f"}, {"line", 3}, {"link", "https://x/1"}}}};
+  json git_b = git_a;
+  git_b["Git"]["link"] = "https://x/2";
+  git_b["Git"]["email"] = "a@b";
+  json git_c = git_a;
+  git_c["Git"]["commit"] = "c2";
+  const auto same_place = codec::read_trufflehog_json(finding("k", git_a) + finding("k", git_b), "g");
+  CHECK(same_place.findings.size() == 1);
+  CHECK(codec::read_trufflehog_json(finding("k", git_a) + finding("k", git_c), "h").findings.size() == 2);
+  CHECK(same_place.findings[0].location == "r/f:3 (commit c1)");
+  for (const auto& f : four.findings) {
+    CHECK(f.location.find("key-") == std::string::npos);
+    CHECK(f.fingerprint.find("key-") == std::string::npos);
+  }
+  CHECK(four.findings[0].location == "registry/app:1//etc/env (layer sha256:aaa)");
+  CHECK(four.findings[2].location == "ops");
+}
+
+TEST_CASE("gitleaks 7 JSON (lower-case keys) is read like gitleaks 8; gitleaks 8's Fingerprint is kept for export") {
+  const json v7 = json::array({{{"line", "aws_key = AKIA0000000000000000"},
+                                {"lineNumber", 12},
+                                {"offender", "AKIA0000000000000000"},
+                                {"commit", "abc"},
+                                {"repo", "r"},
+                                {"rule", "AWS Access Key"},
+                                {"commitMessage", "m"},
+                                {"author", "a"},
+                                {"email", "e"},
+                                {"file", "conf/app.py"},
+                                {"date", "2021-01-01T00:00:00Z"},
+                                {"tags", "key, AWS"}}});
+  const auto seven = codec::read_gitleaks_json(v7.dump(), "v7.json");
+  REQUIRE(seven.findings.size() == 1);
+  CHECK(seven.findings[0].rule == "AWS Access Key");
+  CHECK(seven.findings[0].location == "conf/app.py:12");
+  CHECK(seven.findings[0].tool_fingerprint.empty());
+  for (const std::string* field : {&seven.findings[0].rule, &seven.findings[0].message, &seven.findings[0].location})
+    CHECK(field->find("AKIA") == std::string::npos);
+  // The same finding from gitleaks 7's SARIF (rule from the message) has the same identity.
+  json log = json::parse(read_fixture("gitleaks/gitleaks_7.5.0.sarif"));
+  auto& r = log["runs"][0]["results"][0];
+  r["message"]["text"] = "AWS Access Key secret detected";
+  r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] = "conf/app.py";
+  r["locations"][0]["physicalLocation"]["region"]["startLine"] = 12;
+  log["runs"][0]["results"] = json::array({r});
+  CHECK(codec::read_sarif(log.dump(), "s").findings.at(0).fingerprint == seven.findings[0].fingerprint);
+
+  const auto eight = codec::read_gitleaks_json(read_fixture("gitleaks/baseline.json"), "baseline.json");
+  REQUIRE(eight.findings.size() == 2);
+  CHECK(eight.findings[0].tool_fingerprint.ends_with(":detect/detect_test.go:pypi-upload-token:32"));
+  // A Fingerprint that is not this finding's is not kept.
+  json other = json::parse(read_fixture("gitleaks/baseline.json"));
+  other[0]["Fingerprint"] = "something else";
+  CHECK(codec::read_gitleaks_json(other.dump(), "o").findings.at(0).tool_fingerprint.empty());
+  // gitleaks' SARIF: built from the commit and the place, as gitleaks writes it.
+  const auto sarif8 = sarif("gitleaks/sarif_simple.sarif");
+  const std::string commit =
+      json::parse(read_fixture("gitleaks/sarif_simple.sarif"))["runs"][0]["results"][0]["partialFingerprints"]["commitSha"];
+  CHECK(sarif8.findings.at(0).tool_fingerprint == commit + ":auth.py:test-rule:1");
+}
+
+TEST_CASE("several JSON values where one is expected: the message names what the file is") {
+  const std::string lines = read_fixture("trufflehog/v3_github.json");
+  CHECK(usage_error([&] { (void)codec::read_gitleaks_json(lines, "t.json"); }).find("is trufflehog's JSON lines") !=
+        std::string::npos);
+  const std::string log = minimal_sarif(json::array());
+  CHECK(usage_error([&] { (void)codec::read_sarif(log + "\n" + log, "two.sarif"); }).find("holds 2 SARIF logs one after another") !=
+        std::string::npos);
+  CHECK(usage_error([&] { (void)codec::read_gitleaks_json("[]\n[]", "g"); }).find("2 JSON lists") != std::string::npos);
 }

@@ -97,6 +97,24 @@ TEST_CASE("plan: closed exceptions are never touched; their finding seen again o
   CHECK(plan.not_seen.empty());
 }
 
+TEST_CASE("plan: an exception opened under a finding's former identity is that finding, once") {
+  Record marked = record("EX-0000000002", "trufflehog", "sha256:old-b");
+  marked.source.missing_since = kT0;
+  const std::vector<Record> records{record("EX-0000000001", "trufflehog", "sha256:old-a"), marked};
+  ScanFinding a = finding("trufflehog", "sha256:new-a");
+  a.former_fingerprints = {"sha256:old-a"};
+  ScanFinding b = finding("trufflehog", "sha256:new-b");
+  b.former_fingerprints = {"sha256:old-b"};
+  // A former identity that was coarser than today's: two findings had it; the second opens.
+  ScanFinding a2 = finding("trufflehog", "sha256:new-a2");
+  a2.former_fingerprints = {"sha256:old-a"};
+  const auto plan = plan_ingest(records, report_of({a, b, a2}, {"trufflehog"}, {"trufflehog"}));
+  CHECK(plan.to_open == std::vector<std::size_t>{2});
+  CHECK(plan.known == std::vector<ExceptionId>{*ExceptionId::parse("EX-0000000001"), *ExceptionId::parse("EX-0000000002")});
+  CHECK(plan.seen_again == std::vector<ExceptionId>{*ExceptionId::parse("EX-0000000002")});
+  CHECK(plan.not_seen.empty());  // matched under the former identity: not gone
+}
+
 TEST_CASE("merge_reports: duplicates across files, completeness needs every run complete") {
   ScanReport all;
   merge_reports(all, report_of({finding("gitleaks", "sha256:a")}, {"gitleaks"}, {"gitleaks"}));
