@@ -1,5 +1,6 @@
 #include "docket/app/ingest.hpp"
 
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -59,21 +60,34 @@ core::ScanReport read_report_file(const std::filesystem::path& file, ReportForma
   throw Error(ExitCode::internal, "unknown report format");
 }
 
-std::optional<std::string> git_top_level(std::string_view absolute_path) {
-  namespace fs = std::filesystem;
-  fs::path dir = fs::path(absolute_path).parent_path();
-  std::error_code ec;
-  // Bounded: a hostile report's path may be long, but folders nest only so deep.
-  for (int depth = 0; depth < 256 && !dir.empty(); ++depth) {
-    if (fs::exists(dir / ".git", ec)) return dir.string() == "/" ? std::string("/") : dir.string();
-    if (dir == dir.parent_path()) break;
-    dir = dir.parent_path();
+std::optional<std::string> CheckoutFinder::root_of(std::string_view absolute_path) {
+  const std::filesystem::path path(absolute_path);
+  if (!path.is_absolute()) return std::nullopt;
+  return root_of_folder(path.parent_path(), 0);
+}
+
+std::optional<std::string> CheckoutFinder::root_of_folder(const std::filesystem::path& folder, int depth) {
+  const std::string key = folder.string();
+  if (const auto it = memo_.find(key); it != memo_.end()) return it->second;
+  // Folders nest only so deep, and each costs a look at the file system: both are bounded.
+  if (depth > 512 || budget_ == 0) return std::nullopt;
+  std::optional<std::string> root;
+  if (folder.has_parent_path() && folder.parent_path() != folder) root = root_of_folder(folder.parent_path(), depth + 1);
+  if (!root && budget_ > 0) {
+    --budget_;
+    std::error_code ec;
+    if (std::filesystem::exists(folder / ".git", ec)) root = key;
   }
-  return std::nullopt;
+  memo_.emplace(key, root);
+  return root;
 }
 
 std::vector<std::string> checkout_bases(const std::filesystem::path& dir, const std::filesystem::path& cwd) {
   if (dir.empty()) throw Error(ExitCode::usage, "--base needs a folder", "e.g. --base \"$GITHUB_WORKSPACE\"");
+  const std::string text_form = dir.string();
+  if (text_form.size() >= 3 && std::isalpha(static_cast<unsigned char>(text_form[0])) && text_form[1] == ':' &&
+      (text_form[2] == '/' || text_form[2] == '\\'))
+    return {text_form};  // a Windows runner's checkout: codec::normal_path puts it in one spelling
   const std::filesystem::path given = (dir.is_absolute() ? dir : cwd / dir).lexically_normal();
   std::string text = given.string();
   while (text.size() > 1 && text.ends_with('/')) text.pop_back();
@@ -104,14 +118,9 @@ IngestResult ingest_reports(Session& session, const IngestRequest& request) {
   if (request.files.empty()) throw Error(ExitCode::usage, "no report files were given", "name at least one FILE");
   // Every file is read and checked before the store is touched: an invalid one changes nothing.
   codec::ScanOptions options = request.options;
-  std::map<std::string, std::optional<std::string>> roots;  // folder → its top-level, looked up once
+  CheckoutFinder checkouts;
   if (options.bases.empty() && !options.checkout_root)
-    options.checkout_root = [&roots](std::string_view path) {
-      const std::string folder = std::filesystem::path(path).parent_path().string();
-      const auto it = roots.find(folder);
-      if (it != roots.end()) return it->second;
-      return roots[folder] = git_top_level(path);
-    };
+    options.checkout_root = [&checkouts](std::string_view path) { return checkouts.root_of(path); };
   core::ScanReport report;
   for (const auto& file : request.files) core::merge_reports(report, read_report_file(file, request.format, options));
 
@@ -134,9 +143,9 @@ IngestResult ingest_reports(Session& session, const IngestRequest& request) {
       IdAllocator ids(snap, config.policy.id_prefix);
       std::vector<store::Change> changes;
       std::vector<std::pair<ExceptionId, std::string>> replays;
-      changes.reserve(plan.to_open.size() + plan.seen_again.size() + plan.not_seen.size());
-      replays.reserve(changes.capacity());
-      const std::size_t total = plan.to_open.size() + plan.seen_again.size() + plan.not_seen.size();
+      const std::size_t total = plan.to_open.size() + plan.seen_again.size() + plan.not_seen.size() + plan.reidentify.size();
+      changes.reserve(total);
+      replays.reserve(total);
       const auto add = [&](const Record& r, const std::string& replay) {
         changes.push_back(record_change(r));
         replays.emplace_back(r.id, replay);
@@ -170,11 +179,21 @@ IngestResult ingest_reports(Session& session, const IngestRequest& request) {
         mark(id,
              [](const Record& before) { return core::MarkNotSeen{"not reported by a complete " + before.source.tool + " scan"}; },
              result.not_seen);
+      for (const auto& [id, index] : plan.reidentify) {
+        const core::ScanFinding& finding = report.findings[index];
+        mark(id,
+             [&](const Record& before) {
+               return core::Reidentify{finding.fingerprint, finding.location,
+                                       "reported by a " + before.source.tool + " scan under the identity docket gives it today"};
+             },
+             result.reidentified);
+      }
       std::vector<const Record*> written;
-      for (const auto* list : {&result.opened, &result.seen_again, &result.not_seen})
+      for (const auto* list : {&result.opened, &result.seen_again, &result.not_seen, &result.reidentified})
         for (const Record& r : *list) written.push_back(&r);
       result.known = plan.known;
-      const codec::IngestCounts counts{plan.to_open.size(), plan.seen_again.size(), plan.not_seen.size()};
+      const codec::IngestCounts counts{plan.to_open.size(), plan.seen_again.size(), plan.not_seen.size(),
+                                       plan.reidentify.size()};
       return {std::move(changes), codec::ingest_message(codec::ingest_subject(joined(report.tools), counts), replays),
               std::move(written)};
     });

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <optional>
 #include <cstdio>
 
 #include "cli.hpp"
@@ -18,7 +19,7 @@ namespace {
 struct IngestOptions {
   std::vector<std::string> files;
   std::string tool;
-  std::string base;
+  std::optional<std::string> base;
   std::vector<std::string> template_map;
   bool json = false;
 };
@@ -55,11 +56,14 @@ void print_result(CommandContext& ctx, const app::IngestResult& result, bool jso
     for (const auto& r : result.opened) opened.push_back(record_summary(r));
     for (const auto& r : result.seen_again) seen_again.push_back(record_summary(r));
     for (const auto& r : result.not_seen) not_seen.push_back(record_summary(r));
+    nlohmann::json reidentified = nlohmann::json::array();
+    for (const auto& r : result.reidentified) reidentified.push_back(record_summary(r));
     for (const auto& id : result.known) known.push_back(id.str());
     *ctx.out << nlohmann::json{{"opened", opened},
                                {"known", known},
                                {"seen_again", seen_again},
                                {"not_seen", not_seen},
+                               {"reidentified", reidentified},
                                {"findings", result.findings},
                                {"suppressed", result.suppressed},
                                {"duplicates", result.duplicates},
@@ -78,9 +82,12 @@ void print_result(CommandContext& ctx, const app::IngestResult& result, bool jso
   for (const auto& r : result.opened) text += "opened      " + r.id.str() + "  " + r.title + "\n";
   for (const auto& r : result.seen_again) text += "seen again  " + r.id.str() + "  " + r.title + "\n";
   for (const auto& r : result.not_seen) text += "not seen    " + r.id.str() + "  " + r.title + "\n";
+  for (const auto& r : result.reidentified) text += "identity    " + r.id.str() + "  " + r.title + "\n";
   text += "opened " + std::to_string(result.opened.size()) + ", already known " + std::to_string(result.known.size()) +
           ", not seen since this run " + std::to_string(result.not_seen.size()) + ", seen again " +
-          std::to_string(result.seen_again.size()) + " (" + std::to_string(result.findings) + " findings";
+          std::to_string(result.seen_again.size()) +
+          (result.reidentified.empty() ? "" : ", given today's identity " + std::to_string(result.reidentified.size())) + " (" +
+          std::to_string(result.findings) + " findings";
   if (result.suppressed) text += ", " + std::to_string(result.suppressed) + " suppressed in the report";
   if (result.duplicates) text += ", " + std::to_string(result.duplicates) + " duplicates";
   if (result.log_lines) text += ", " + std::to_string(result.log_lines) + " scanner log lines skipped";
@@ -116,7 +123,7 @@ void add_format(CLI::App& cmd, CommandContext& ctx, const char* name, const char
     const auto settings = ctx.settings();
     for (const auto& f : opts->files) req.files.push_back(settings.cwd / f);
     if (!opts->tool.empty()) req.options.tool = opts->tool;
-    if (!opts->base.empty()) req.options.bases = app::checkout_bases(opts->base, settings.cwd);
+    if (opts->base) req.options.bases = app::checkout_bases(*opts->base, settings.cwd);
     req.template_map = parse_template_map(opts->template_map);
     // A progress line on a terminal for runs over a second: count and rate, redrawn in place.
     const auto started = std::chrono::steady_clock::now();

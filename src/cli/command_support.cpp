@@ -72,28 +72,17 @@ void warn_unreadable(const std::vector<core::UnreadableRecord>& records) {
 }
 
 void print_human(std::ostream& out, std::string_view text) {
-  const auto control = [](char c) {
+  // Plain ASCII without controls (nearly all output) is written as it is; anything else goes
+  // through the one escaping rule (core/display), line breaks kept.
+  const bool plain = std::none_of(text.begin(), text.end(), [](char c) {
     const auto u = static_cast<unsigned char>(c);
-    return (u < 0x20 && c != '\n') || u == 0x7f;
-  };
-  if (std::none_of(text.begin(), text.end(), control)) {
+    return (u < 0x20 && c != '\n') || u >= 0x7f;
+  });
+  if (plain) {
     out.write(text.data(), static_cast<std::streamsize>(text.size()));
     return;
   }
-  std::string safe;
-  safe.reserve(text.size());
-  for (char c : text) {
-    if (control(c)) {
-      const auto u = static_cast<unsigned char>(c);
-      static constexpr char hex[] = "0123456789abcdef";
-      safe += "\\x";
-      safe += hex[u >> 4];
-      safe += hex[u & 0xf];
-    } else {
-      safe += c;
-    }
-  }
-  out << safe;
+  out << core::display_block(text, "");
 }
 
 void print_record(CommandContext& ctx, const Record& r, bool json) {

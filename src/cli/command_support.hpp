@@ -23,8 +23,9 @@ Timestamp parse_time_option(const std::string& text, const std::string& option, 
 // (core::UnreadableRecord): its path, the reason, and what to do. The command goes on.
 void warn_unreadable(const std::vector<core::UnreadableRecord>& records);
 
-// Prints `text` for a terminal with control characters (escape sequences from hostile
-// records) made visible instead of interpreted.
+// Prints docket's own multi-line output for a terminal: line breaks kept, every other control,
+// bidi formatting character and malformed UTF-8 escaped by core::display_block, so text from a
+// hostile record is made visible instead of interpreted.
 void print_human(std::ostream& out, std::string_view text);
 void print_record(CommandContext& ctx, const Record& r, bool json);
 

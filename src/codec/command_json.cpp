@@ -181,7 +181,10 @@ std::string command_to_json(const ExceptionId& id, const core::Command& c) {
           [](const core::RecordReview& x) { return json{{"note", x.note}}; },
           [](const core::AddComment& x) { return json{{"text", x.text}}; },
           [](const core::MarkNotSeen& x) { return json{{"note", x.note}}; },
-          [](const core::MarkSeen& x) { return json{{"note", x.note}}; }},
+          [](const core::MarkSeen& x) { return json{{"note", x.note}}; },
+          [](const core::Reidentify& x) {
+            return json{{"fingerprint", x.fingerprint}, {"location", x.location}, {"note", x.note}};
+          }},
       c);
   j["verb"] = std::string(core::verb(c));
   j["id"] = id.str();
@@ -219,6 +222,7 @@ std::vector<std::string_view> fields_of(const std::string& verb) {
   if (verb == "renew") return {"expires", "reason", "controls"};
   if (verb == "deny" || verb == "reopen") return {"reason"};
   if (verb == "comment") return {"text"};
+  if (verb == "reidentify") return {"fingerprint", "location", "note"};
   return {"note"};  // approve, revoke, review, not-seen, seen-again (an unknown verb is refused later)
 }
 
@@ -305,6 +309,8 @@ Replay replay_from_json(std::string_view line) {
       r.command = core::MarkNotSeen{text(j, "note")};
     } else if (verb == "seen-again") {
       r.command = core::MarkSeen{text(j, "note")};
+    } else if (verb == "reidentify") {
+      r.command = core::Reidentify{text(j, "fingerprint"), text(j, "location"), text(j, "note")};
     } else {
       bad("unknown verb '" + verb + "'");
     }

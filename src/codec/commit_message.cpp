@@ -40,6 +40,7 @@ std::string counts_text(const IngestCounts& counts) {
   part(counts.opened, "opened");
   part(counts.seen_again, "seen again");
   part(counts.not_seen, "not seen");
+  part(counts.reidentified, "given today's identity");
   if (!out.empty()) out.pop_back();
   return out;
 }
@@ -129,6 +130,7 @@ std::optional<std::string> message_mismatch(std::string_view message, const std:
       if (r.verb == "open") ++counts.opened;
       else if (r.verb == "seen-again") ++counts.seen_again;
       else if (r.verb == "not-seen") ++counts.not_seen;
+      else if (r.verb == "reidentify") ++counts.reidentified;
       else return "the Docket-Command says ingest but a replay line is a '" + r.verb + "', which ingest never does";
       lines.emplace_back(r.id, r.line);
     }
@@ -185,6 +187,7 @@ std::string describe_replay(const Replay& replay) {
     std::string operator()(const core::AddComment& x) const { return "comment " + quoted(x.text); }
     std::string operator()(const core::MarkNotSeen&) const { return "not-seen"; }
     std::string operator()(const core::MarkSeen&) const { return "seen-again"; }
+    std::string operator()(const core::Reidentify&) const { return "reidentify"; }
   };
   return std::visit(Describe{}, *replay.command);
 }

@@ -26,12 +26,15 @@ constexpr Fields kGitleaks8{"RuleID", "File", "StartLine", "Description"};
 // SARIF writer also uses as the rule id.
 constexpr Fields kGitleaks7{"rule", "file", "lineNumber", "rule"};
 
-// gitleaks 8's Fingerprint when it has the documented form for this finding, else empty.
-std::string kept_fingerprint(const std::optional<std::string>& fingerprint, const std::string& rule, const std::string& file,
-                             std::int64_t line) {
+// gitleaks 8's Fingerprint when it has the documented form for this finding — `<file>:<rule>:
+// <line>`, or `<commit>:` before it with the finding's own Commit — else empty.
+std::string kept_fingerprint(const std::optional<std::string>& fingerprint, const std::optional<std::string>& commit,
+                             const std::string& rule, const std::string& file, std::int64_t line) {
   if (!fingerprint || file.empty() || line <= 0) return {};
   const std::string tail = file + ":" + rule + ":" + std::to_string(line);
-  if (*fingerprint != tail && !fingerprint->ends_with(":" + tail)) return {};
+  const bool hex_commit = commit && !commit->empty() && commit->size() <= 64 &&
+                          commit->find_first_not_of("0123456789abcdef") == std::string::npos;
+  if (*fingerprint != tail && !(hex_commit && *fingerprint == *commit + ":" + tail)) return {};
   // Kept only as written: a value storage would change could not be matched by gitleaks.
   return detail::stored_text(*fingerprint, 400) == *fingerprint ? *fingerprint : std::string{};
 }
@@ -64,7 +67,7 @@ core::ScanReport read_gitleaks_json(std::string_view text, std::string_view sour
     if (!rule || rule->empty()) in.fail(path, "has no RuleID (gitleaks 8) or rule (gitleaks 7): this is not a gitleaks finding", kHint);
     const std::string reported_file = in.string(finding, f.file, path).value_or("");
     bool absolute = false;
-    const std::string file = checkout_relative(reported_file, options, &absolute);
+    const std::string file = checkout_relative(reported_file, options, PathForm::plain, &absolute);
     if (absolute) ++out.report.absolute_locations;
     const std::int64_t line = std::max<std::int64_t>(in.integer(finding, f.line, path).value_or(0), 0);
     const auto at_line = [&](const std::string& name) {
@@ -73,7 +76,8 @@ core::ScanReport read_gitleaks_json(std::string_view text, std::string_view sour
     core::ScanFinding found =
         detail::make_finding(tool, *rule, std::nullopt, in.string(finding, f.description, path).value_or(""), at_line(file), {}, true);
     if (file != reported_file) found.former_fingerprints.push_back(detail::location_fingerprint(tool, *rule, at_line(reported_file)));
-    if (!version7) found.tool_fingerprint = kept_fingerprint(in.string(finding, "Fingerprint", path), *rule, reported_file, line);
+    if (!version7) found.tool_fingerprint = kept_fingerprint(in.string(finding, "Fingerprint", path), in.string(finding, "Commit", path), *rule,
+                                                  reported_file, line);
     out.add(std::move(found));
   }
   out.report.tools.insert(detail::stored_tool(tool));

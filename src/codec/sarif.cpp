@@ -10,6 +10,7 @@
 #include <charconv>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "docket/codec/sarif.hpp"
 #include "scan_support.hpp"
@@ -143,14 +144,18 @@ private:
 
   // Settles each result's identity and hands it to the collector, in report order.
   void emit() {
-    // A fingerprint value is a placeholder when results that differ in rule or location share it.
-    std::map<std::pair<std::string, std::string>, std::set<std::pair<std::string, std::string>>> sites;
+    // A fingerprint value is a placeholder when results at different places share it. The rule
+    // and the file are part of the identity already, so only places of one rule in one file
+    // (other lines) could be merged by it: those are what is compared.
+    using Site = std::tuple<std::string, std::string, std::string, std::string>;  // key, value, rule, uri
+    std::map<Site, std::set<std::string>> places;
+    const auto site = [](const Pending& p) { return Site{p.chosen->key, p.chosen->value, p.rule, p.uri}; };
     for (const Pending& p : pending_)
-      if (p.chosen) sites[{p.chosen->key, p.chosen->value}].insert({p.rule, p.location});
+      if (p.chosen) places[site(p)].insert(p.location);
     for (Pending& p : pending_) {
       std::string fingerprint;
       std::vector<std::string> former;
-      const bool placeholder = p.chosen && sites[{p.chosen->key, p.chosen->value}].size() > 1;
+      const bool placeholder = p.chosen && places[site(p)].size() > 1;
       if (placeholder) {
         ++out_.report.placeholder_fingerprints;
         fingerprint = p.snippet_hash.empty()
@@ -222,7 +227,9 @@ private:
     if (tool_.find("gitleaks") == std::string::npos || place.raw_uri.empty() || place.line <= 0 || rule.empty()) return {};
     std::string commit;
     if (const json* partial = in_.object(result, "partialFingerprints", path))
-      if (auto sha = in_.string(*partial, "commitSha", path + ".partialFingerprints")) commit = *sha;
+      if (auto sha = in_.string(*partial, "commitSha", path + ".partialFingerprints");
+          sha && sha->size() <= 64 && sha->find_first_not_of("0123456789abcdef") == std::string::npos)
+        commit = *sha;
     const std::string id = (commit.empty() ? "" : commit + ":") + place.raw_uri + ":" + rule + ":" + std::to_string(place.line);
     // Kept only as written: a value that storage would change (a control, a line break, a
     // secret look-alike, an over-long path) could not be matched by gitleaks anyway.
@@ -394,10 +401,10 @@ private:
       place.raw_uri = in_.string(*artifact, "uri", at + ".physicalLocation.artifactLocation").value_or(uri.legacy);
       if (uri.from_base) {
         // Relative to a base id: the base is the scanned tree on the machine that scanned it.
-        place.uri = uri.uri;
+        place.uri = normal_path(uri.uri, PathForm::uri);
       } else {
         bool absolute = false;
-        place.uri = checkout_relative(uri.uri, options_, &absolute);
+        place.uri = checkout_relative(uri.uri, options_, PathForm::uri, &absolute);
         if (absolute) ++out_.report.absolute_locations;
       }
       if (const json* region = in_.object(*physical, "region", at + ".physicalLocation")) {
@@ -447,7 +454,7 @@ private:
       out.uri = join(prefix.uri);  // a relative base: its path is part of the tree
     } else if (!options_.bases.empty()) {
       bool left_absolute = false;
-      const std::string relative = checkout_relative(out.legacy, options_, &left_absolute);
+      const std::string relative = checkout_relative(out.legacy, options_, PathForm::uri, &left_absolute);
       if (!left_absolute) out.uri = relative;
     }
     while (out.uri.starts_with("./")) out.uri.erase(0, 2);

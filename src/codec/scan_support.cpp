@@ -63,6 +63,16 @@ std::pair<std::uint32_t, std::size_t> decode(std::string_view text, std::size_t 
   return {code, length};
 }
 
+// A line of a report quoted in a message (messages reach CI logs): the whole line scanned for a
+// secret first — withheld when it holds one — then its first 40 bytes, escaped.
+std::string quoted(std::string_view line) {
+  if (const auto secret = find_secret(line)) return "[withheld: looks like a secret, " + secret->kind + "]";
+  std::string_view start = line.substr(0, 40);
+  while (!start.empty() && (static_cast<unsigned char>(start.back()) & 0xC0) == 0x80) start.remove_suffix(1);
+  if (!start.empty() && static_cast<unsigned char>(start.back()) >= 0xC0) start.remove_suffix(1);
+  return core::display_line(start) + (start.size() < line.size() ? "..." : "");
+}
+
 // Rule ids spell words with any separator: `aws-access-key`, `AWS Access Key`, `AwsCredentials`.
 // Lower-case words separated by single spaces, with a space at each end.
 std::string as_spaced_words(std::string_view text) {
@@ -87,7 +97,8 @@ void bad_report(std::string_view source, const std::string& what, std::string hi
 }
 
 std::vector<std::string_view> top_level_json_values(std::string_view text, std::string_view source,
-                                                    bool (*log_line)(std::string_view line), std::size_t* skipped) {
+                                                    const std::function<bool(std::string_view line)>& log_line,
+                                                    std::size_t* skipped) {
   if (text.size() > kMaxReportBytes)
     bad_report(source, "the report is " + std::to_string(text.size()) + " bytes, over the limit of " +
                            std::to_string(kMaxReportBytes) + " bytes",
@@ -106,9 +117,8 @@ std::vector<std::string_view> top_level_json_values(std::string_view text, std::
     std::size_t first = i;
     while (first < text.size() && json_space(text[first])) ++first;
     if (first < text.size() && text[first] != '{' && text[first] != '[') {
-      std::string_view start = text.substr(first, 40);
-      start = start.substr(0, start.find_first_of("\r\n"));
-      bad_report(source, "is not JSON: it starts with \"" + core::display_line(start) + "\"",
+      const std::string_view line = text.substr(first, text.find_first_of("\r\n", first) - first);
+      bad_report(source, "is not JSON: it starts with \"" + quoted(line) + "\"",
                  "give the scanner's JSON report (for SARIF, e.g. gitleaks --report-format sarif)");
     }
   }
@@ -124,7 +134,7 @@ std::vector<std::string_view> top_level_json_values(std::string_view text, std::
         line_number += static_cast<std::size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(counted_to),
                                                            text.begin() + static_cast<std::ptrdiff_t>(i), '\n'));
         bad_report(source, "line " + std::to_string(line_number) + " is neither JSON nor a line of the scanner's log: \"" +
-                               core::display_line(line.substr(0, 60)) + "\"",
+                               quoted(line) + "\"",
                    "give the scanner's JSON output; its log lines may be mixed in, other text may not");
       }
       if (skipped) ++*skipped;
@@ -393,30 +403,99 @@ bool ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= '
 
 }  // namespace
 
-std::string checkout_relative(std::string_view reported, const ScanOptions& options, bool* left_absolute) {
+namespace {
+
+bool windows_absolute(std::string_view path) {
+  return path.size() >= 3 && ascii_letter(path[0]) && path[1] == ':' && (path[2] == '/' || path[2] == '\\');
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// RFC 3986 §2.1 percent-decoding; the text as it is when a %XX is malformed or the result is
+// not UTF-8 without controls (then the escapes are kept rather than guessed at).
+std::string percent_decoded(const std::string& text) {
+  if (text.find('%') == std::string::npos) return text;
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size() || hex_value(text[i + 1]) < 0 || hex_value(text[i + 2]) < 0) return text;
+    out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+    i += 2;
+  }
+  if (core::display_line(out) != out) return text;  // malformed UTF-8, controls, bidi: keep the escapes
+  return out;
+}
+
+}  // namespace
+
+std::string normal_path(std::string_view reported, PathForm form) {
   std::string path(reported);
-  if (detail::lower(path.substr(0, 7)) == "file://") {
-    // RFC 8089: `file:///path`, or `file://host/path` (the host is not part of the path).
-    path.erase(0, 7);
-    if (!path.starts_with('/')) {
+  if (detail::lower(path.substr(0, 5)) == "file:") {
+    // RFC 8089: `file:///p` and `file://host/p` (the host is not part of the path), `file:/p`.
+    path.erase(0, 5);
+    if (path.starts_with("//")) {
+      path.erase(0, 2);
       const auto slash = path.find('/');
       path = slash == std::string::npos ? std::string{} : path.substr(slash);
     }
-    // `file:///C:/work/x` names the Windows path `C:/work/x`.
-    if (path.size() >= 3 && ascii_letter(path[1]) && path[2] == ':') path.erase(0, 1);
+    form = PathForm::uri;
   }
-  const bool windows_absolute =
-      path.size() >= 3 && ascii_letter(path[0]) && path[1] == ':' && (path[2] == '/' || path[2] == '\\');
-  if (path.starts_with('/') || windows_absolute) {
+  if (form == PathForm::uri) path = percent_decoded(path);
+  // `/C:/work/x` (from `file:///C:/work/x`) names the Windows path `C:/work/x`.
+  if (path.size() >= 4 && path[0] == '/' && windows_absolute(std::string_view(path).substr(1))) path.erase(0, 1);
+  const bool windows = windows_absolute(path);
+  if (windows) {
+    std::replace(path.begin(), path.end(), '\\', '/');
+    path[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(path[0])));
+  }
+  // Lexical normalisation of `/`-separated segments.
+  const bool rooted = path.starts_with('/');
+  std::string prefix = rooted ? "/" : "";
+  std::string_view rest(path);
+  if (windows) {
+    prefix = path.substr(0, 3);
+    rest.remove_prefix(3);
+  }
+  std::vector<std::string_view> segments;
+  while (!rest.empty()) {
+    const auto slash = rest.find('/');
+    const std::string_view segment = rest.substr(0, slash);
+    rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
+    if (segment.empty() || segment == ".") continue;
+    if (segment == "..") {
+      if (!segments.empty() && segments.back() != "..") segments.pop_back();
+      else if (prefix.empty()) segments.push_back(segment);  // a relative path may start above its base
+      continue;                                            // never above the root
+    }
+    segments.push_back(segment);
+  }
+  std::string out = prefix;
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    if (i > 0) out += '/';
+    out.append(segments[i]);
+  }
+  return out;
+}
+
+std::string checkout_relative(std::string_view reported, const ScanOptions& options, PathForm form, bool* left_absolute) {
+  std::string path = normal_path(reported, form);
+  if (path.starts_with('/') || windows_absolute(path)) {
     for (const auto& base : options.bases)
-      if (auto relative = under(path, base)) return *relative;
+      if (auto relative = under(path, normal_path(base, PathForm::plain))) return *relative;
     if (options.bases.empty() && options.checkout_root && path.starts_with('/'))
       if (const auto root = options.checkout_root(path))
         if (auto relative = under(path, *root)) return *relative;
     if (left_absolute) *left_absolute = true;
-    return path;
   }
-  while (path.starts_with("./")) path.erase(0, 2);
   return path;
 }
 

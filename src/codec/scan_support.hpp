@@ -3,6 +3,7 @@
 // trufflehog_json.cpp) share — bounded JSON parsing of hostile input, typed access that names
 // the JSON path of a bad field, text clean-up and the finding fingerprints.
 
+#include <functional>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -26,7 +27,7 @@ using nlohmann::json;
 // With `log_line`, a line that does not start a JSON value is given to it: true skips the line
 // (counted in `*skipped`), false refuses the input as not JSON.
 std::vector<std::string_view> top_level_json_values(std::string_view text, std::string_view source,
-                                                    bool (*log_line)(std::string_view line) = nullptr,
+                                                    const std::function<bool(std::string_view line)>& log_line = {},
                                                     std::size_t* skipped = nullptr);
 
 // Report text in UTF-16 or UTF-32 with a byte-order mark (RFC 8259 §8.1 asks for UTF-8, but

@@ -17,7 +17,10 @@ constexpr const char* kHint = "give the output of trufflehog --json (one JSON ob
 
 // Members of a place that change while the finding does not (a link's format, the committer's
 // address, a repository's visibility, an object's metadata): left out of the identity.
-constexpr std::array<std::string_view, 6> kVolatile{"link", "email", "visibility", "content_type", "updated_at", "acl"};
+// `repository_local_path` (trufflehog 3.90.6 and later) is the folder trufflehog cloned into: a
+// new temporary folder on every run.
+constexpr std::array<std::string_view, 7> kVolatile{"link",       "email", "visibility",           "content_type",
+                                                    "updated_at", "acl",   "repository_local_path"};
 constexpr std::array<const char*, 6> kContainers{"repository", "bucket", "image", "channel_name", "channel", "channel_id"};
 constexpr std::array<const char*, 5> kFiles{"file", "path", "key", "object", "filename"};
 
@@ -25,25 +28,44 @@ bool is_file_key(std::string_view key) {
   return std::find(kFiles.begin(), kFiles.end(), key) != kFiles.end();
 }
 
-// trufflehog's text log (`2024-05-02T10:00:00+02:00<TAB>info-0<TAB>trufflehog<TAB>…`) and its
-// banner. Any other text is refused: a wrong file must not read as a scan that found nothing.
-bool trufflehog_log_line(std::string_view line) {
+// What trufflehog's own log lines in a report say.
+struct LogLines {
+  bool errors = false;  // an error-level line: the scan may have missed things
+};
+
+// trufflehog's text log, `<RFC 3339 time><TAB><level><TAB>trufflehog…<TAB><message>…`, and its
+// banner line. Any other text is refused: a wrong file (a CI job's log, a README) must not read
+// as a scan that found nothing, which would mark every finding not seen.
+bool trufflehog_log_line(std::string_view line, LogLines& seen) {
+  if (line.find("TruffleHog. Unearth your secrets.") != std::string_view::npos) return true;
   const auto digit = [&](std::size_t i) { return i < line.size() && line[i] >= '0' && line[i] <= '9'; };
-  const bool timestamped = digit(0) && digit(1) && digit(2) && digit(3) && line.size() > 10 && line[4] == '-' && digit(5) &&
-                           digit(6) && line[7] == '-' && digit(8) && digit(9) && line[10] == 'T';
-  return timestamped || line.find("TruffleHog") != std::string_view::npos;
+  const bool dated = digit(0) && digit(1) && digit(2) && digit(3) && line.size() > 10 && line[4] == '-' && digit(5) &&
+                     digit(6) && line[7] == '-' && digit(8) && digit(9) && line[10] == 'T';
+  if (!dated) return false;
+  const auto tab = line.find('\t');
+  if (tab == std::string_view::npos) return false;
+  const auto level_end = line.find('\t', tab + 1);
+  if (level_end == std::string_view::npos || !line.substr(level_end + 1).starts_with("trufflehog")) return false;
+  const std::string_view level = line.substr(tab + 1, level_end - tab - 1);
+  if (level == "error" || level == "fatal" || level == "panic" || level == "dpanic") seen.errors = true;
+  return true;
 }
 
-// trufflehog's JSON log (`--json` with `--log-level`): `{"level": …, "msg": …}`.
-bool is_json_log(const detail::json& value) {
-  return value.is_object() && value.contains("level") && value.contains("msg") && !value.contains("DetectorName");
+// trufflehog's JSON log (`--log-level` with `--json`): `{"level": …, "msg": …}` and no finding.
+bool is_json_log(const detail::json& value, LogLines& seen) {
+  if (!value.is_object() || !value.contains("level") || !value.contains("msg") || value.contains("DetectorName")) return false;
+  const auto& level = value["level"];
+  if (level.is_string()) {
+    const auto& text = level.get_ref<const std::string&>();
+    if (text == "error" || text == "fatal" || text == "panic" || text == "dpanic") seen.errors = true;
+  }
+  return true;
 }
 
 struct Place {
   std::string kind;                                        // Github, Git, Filesystem, Docker, Slack, S3…
   std::vector<std::pair<std::string, std::string>> parts;  // every stable scalar member, file paths relative
   std::string location;                                    // for people
-  std::string legacy_location;                             // as docket kept it before (no commit, path as given)
 };
 
 std::string scalar_text(const detail::json& value) {
@@ -70,9 +92,9 @@ Place place_of(const detail::JsonReader& in, const detail::json& finding, const 
   // or a repository's paths are names inside that source and are kept as they are.
   const bool host_paths = out.kind == "Filesystem";
   const auto relative = [&](const std::string& name, bool* left_absolute) {
-    return host_paths ? checkout_relative(name, options, left_absolute) : name;
+    return host_paths ? checkout_relative(name, options, PathForm::plain, left_absolute) : name;
   };
-  std::string container, file, reported_file, commit, layer;
+  std::string container, file, commit, layer;
   for (const char* key : kContainers)
     if (auto value = in.string(place, key, at); value && !value->empty()) {
       container = *value;
@@ -82,7 +104,6 @@ Place place_of(const detail::JsonReader& in, const detail::json& finding, const 
   bool left_absolute = false;
   for (const char* key : kFiles)
     if (auto value = in.string(place, key, at); value && !value->empty()) {
-      reported_file = *value;
       file = relative(*value, &left_absolute);
       break;
     }
@@ -103,7 +124,6 @@ Place place_of(const detail::JsonReader& in, const detail::json& finding, const 
     if (name.empty()) return container;
     return (container.empty() ? "" : container + "/") + name + (line > 0 ? ":" + std::to_string(line) : "");
   };
-  out.legacy_location = where(reported_file);
   out.location = where(file);
   if (!layer.empty()) out.location += " (layer " + layer.substr(0, 19) + ")";
   if (!commit.empty()) out.location += " (commit " + commit.substr(0, 12) + ")";
@@ -116,7 +136,9 @@ core::ScanReport read_trufflehog_json(std::string_view text, std::string_view so
   const auto decoded = detail::decoded_unicode(text, source);
   if (decoded) text = *decoded;
   detail::FindingCollector out;
-  const auto values = detail::top_level_json_values(text, source, trufflehog_log_line, &out.report.log_lines);
+  LogLines logs;
+  const auto values = detail::top_level_json_values(
+      text, source, [&logs](std::string_view line) { return trufflehog_log_line(line, logs); }, &out.report.log_lines);
   const detail::JsonReader in(source);
   const std::string tool = detail::tool_name(options.tool.value_or("trufflehog"));
   const std::string scope = options.tool ? detail::lower(*options.tool) : std::string{};
@@ -128,7 +150,7 @@ core::ScanReport read_trufflehog_json(std::string_view text, std::string_view so
       detail::bad_report(source, "is a JSON list; trufflehog --json writes one object per finding", kHint);
     if (!finding.is_object()) in.fail(path, "is not a JSON object", kHint);
     if (finding.contains("runs")) detail::bad_report(source, "is a SARIF log", "use `docket ingest sarif` for it");
-    if (is_json_log(finding)) {
+    if (is_json_log(finding, logs)) {
       ++out.report.log_lines;
       continue;
     }
@@ -150,11 +172,17 @@ core::ScanReport read_trufflehog_json(std::string_view text, std::string_view so
     core::ScanFinding found = detail::make_finding(tool, *detector, verified ? std::optional(Severity::critical) : std::nullopt,
                                                    *detector + (verified ? " secret, verified live" : " secret"), place.location,
                                                    detail::fingerprint_of(parts), true);
-    found.former_fingerprints.push_back(detail::location_fingerprint(tool, *detector, place.legacy_location));
+    // No former identity: the one docket gave before (repository, file and line only) was
+    // coarser, and matching it would let a new secret at an old place pass as the old one.
     out.add(std::move(found));
   }
   out.report.tools.insert(detail::stored_tool(tool));
-  out.report.complete_tools.insert(detail::stored_tool(tool));  // no output means trufflehog found nothing
+  // No output means trufflehog found nothing; a run that logged an error may have missed
+  // things, so it marks nothing as gone.
+  if (logs.errors)
+    detail::warn(out.report, std::string(source) + ": trufflehog logged an error; findings it did not report are not marked not seen");
+  else
+    out.report.complete_tools.insert(detail::stored_tool(tool));
   return std::move(out.report);
 }
 

@@ -366,6 +366,26 @@ Record apply_seen(Record r, const MarkSeen& c, const Context& ctx) {
   return r;
 }
 
+bool is_sha256_fingerprint(std::string_view text) {
+  return text.size() == 71 && text.starts_with("sha256:") &&
+         text.find_first_not_of("0123456789abcdef", 7) == std::string_view::npos;
+}
+
+Record apply_reidentify(Record r, const Reidentify& c, const Context& ctx) {
+  require_not_closed(r, "giving a finding its current identity");
+  if (r.source.fingerprint.empty())
+    refuse(kSightingChange, r.id.str() + " has no finding fingerprint, so it has no identity to update");
+  if (!is_sha256_fingerprint(c.fingerprint))
+    refuse(kSightingChange, "the new fingerprint of " + r.id.str() + " is not a sha256:<64 hex digits> digest");
+  if (c.fingerprint == r.source.fingerprint)
+    refuse(kSightingChange, r.id.str() + " already has fingerprint " + c.fingerprint);
+  r.source.fingerprint = c.fingerprint;
+  if (!c.location.empty()) r.source.location = c.location;
+  r.source.missing_since.reset();
+  add_event(r, ctx, "reidentify", c.note);
+  return r;
+}
+
 template <class... Ts>
 struct overloaded : Ts... {
   using Ts::operator()...;
@@ -390,7 +410,8 @@ std::string_view verb(const Command& c) {
                                [](const RecordReview&) { return std::string_view("review"); },
                                [](const AddComment&) { return std::string_view("comment"); },
                                [](const MarkNotSeen&) { return std::string_view("not-seen"); },
-                               [](const MarkSeen&) { return std::string_view("seen-again"); }},
+                               [](const MarkSeen&) { return std::string_view("seen-again"); },
+                               [](const Reidentify&) { return std::string_view("reidentify"); }},
                     c);
 }
 
@@ -414,7 +435,8 @@ RoleNeed role_needed(const Command& c) {
                                [&](const RecordReview&) { return need(kResponders, "record a post-closure review"); },
                                [&](const AddComment&) { return need(kAnyRole, "comment"); },
                                [&](const MarkNotSeen&) { return need(kAnyRole, "record scan results"); },
-                               [&](const MarkSeen&) { return need(kAnyRole, "record scan results"); }},
+                               [&](const MarkSeen&) { return need(kAnyRole, "record scan results"); },
+                               [&](const Reidentify&) { return need(kAnyRole, "record scan results"); }},
                     c);
 }
 
@@ -522,7 +544,8 @@ Record apply(const Record& before, const Command& cmd, const Context& ctx) {
                                [&](const RecordReview& c) { return apply_review(before, c, ctx); },
                                [&](const AddComment& c) { return apply_comment(before, c, ctx); },
                                [&](const MarkNotSeen& c) { return apply_not_seen(before, c, ctx); },
-                               [&](const MarkSeen& c) { return apply_seen(before, c, ctx); }},
+                               [&](const MarkSeen& c) { return apply_seen(before, c, ctx); },
+                               [&](const Reidentify& c) { return apply_reidentify(before, c, ctx); }},
                     cmd);
 }
 

@@ -196,8 +196,9 @@ private:
     return out;
   }
 
-  // What the finding is stays fixed; whether scans still see it (missing_since, set and cleared
-  // by `docket ingest`) follows the side whose newest sighting event is later.
+  // What the finding is changes only by `reidentify` (taken from the side that made it; both
+  // sides changing it differently is a conflict); whether scans still see it (missing_since,
+  // set and cleared by `docket ingest`) follows the side whose newest sighting event is later.
   Source source() {
     auto identity_of = [](Source s) {
       s.missing_since.reset();
@@ -206,7 +207,7 @@ private:
     const Source base_identity = base_ ? identity_of(base_->source) : Source{};
     Source out = three_way(base_ ? &base_identity : nullptr, identity_of(a_.source), identity_of(b_.source),
                            [&](const Source& x, const Source&) {
-                             conflicts_.push_back({"", "source", "'source' differs on both sides and is never changed by a command"});
+                             conflicts_.push_back({"", "source", "'source' was given a new identity differently on both sides"});
                              return x;
                            });
     out.missing_since = three_way(base_ ? &base_->source.missing_since : nullptr, a_.source.missing_since,
@@ -223,6 +224,7 @@ private:
   std::vector<Event> sightings(const Record& side) const {
     std::vector<Event> out = added_events(base_, side, "not-seen");
     for (auto& e : added_events(base_, side, "seen-again")) out.push_back(std::move(e));
+    for (auto& e : added_events(base_, side, "reidentify")) out.push_back(std::move(e));
     std::sort(out.begin(), out.end(), key_less<Event>);
     return out;
   }

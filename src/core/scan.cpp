@@ -48,6 +48,7 @@ IngestPlan plan_ingest(const std::vector<RecordSummary>& records, const ScanRepo
     // that has it takes its exceptions and the others open their own.
     std::vector<const RecordSummary*> tracking;
     if (const auto it = by_fingerprint.find(f.fingerprint); it != by_fingerprint.end()) tracking = it->second;
+    const bool current = !tracking.empty();
     for (std::size_t k = 0; tracking.empty() && k < f.former_fingerprints.size(); ++k) {
       const auto it = by_fingerprint.find(f.former_fingerprints[k]);
       if (it == by_fingerprint.end()) continue;
@@ -62,7 +63,8 @@ IngestPlan plan_ingest(const std::vector<RecordSummary>& records, const ScanRepo
     for (const RecordSummary* r : tracking) {
       if (!matched.insert(r->id).second) continue;
       plan.known.push_back(r->id);
-      if (r->source.missing_since) plan.seen_again.push_back(r->id);
+      if (!current) plan.reidentify.emplace_back(r->id, i);
+      else if (r->source.missing_since) plan.seen_again.push_back(r->id);
     }
   }
   for (const RecordSummary* r : live)

@@ -109,9 +109,11 @@ expect_status 0 "a SARIF log with a UTF-8 byte-order mark is read" al ingest sar
 printf 'hello world\n' >"$WORK/plain.txt"
 expect_status 2 "plain text given as SARIF" al ingest sarif "$WORK/plain.txt"
 expect_contains "$ERR" "is not JSON: it starts with \"hello world\"" "says it is not JSON"
-printf '\xff\xfe{\0}\0' >"$WORK/utf16.json"
-expect_status 2 "a UTF-16 report" al ingest sarif "$WORK/utf16.json"
-expect_contains "$ERR" "UTF-16" "names the encoding"
+iconv -f UTF-8 -t UTF-16 <"$sarif" >"$WORK/utf16.sarif"
+expect_status 0 "a UTF-16 SARIF log (PowerShell's redirection) is decoded and read" al ingest sarif "$WORK/utf16.sarif"
+printf '\xff\xfe{\0}\0}' >"$WORK/utf16.json"
+expect_status 2 "a UTF-16 report cut in the middle of a character" al ingest sarif "$WORK/utf16.json"
+expect_contains "$ERR" "UTF-16 text (it starts with a byte-order mark) that does not decode" "names the encoding"
 expect_status 2 "an unknown ingest format" al ingest nessus "$WORK/plain.txt"
 expect_contains "$ERR" "'nessus' is not one of what 'docket ingest' takes: sarif, gitleaks, trufflehog" "names the formats"
 expect_status 2 "an unknown option where the ingest format belongs" al ingest --bogus
@@ -137,10 +139,16 @@ good_id=$(b open --title "readable one" --template generic | grep -oE 'EX-[0-9A-
 bad_id=$(b open --title "to be broken" --template generic | grep -oE 'EX-[0-9A-Z]+' | head -1)
 bad_path=$(git -C "$bad" ls-tree -r --name-only refs/heads/docket exceptions/ | grep "/$bad_id.yaml$")
 git -C "$bad" worktree add -q -f "$WORK/bad-wt" docket
+# commit_by_hand MESSAGE: alice commits the work tree's changes with plain git, signed, and the
+# store is marked verified up to there: what a member with push access could do.
+commit_by_hand() {
+  git -C "$WORK/bad-wt" add -A
+  git -C "$WORK/bad-wt" -c user.name=alice -c user.email=alice@acme.example -c gpg.format=ssh \
+    -c user.signingkey="$HOME/alice_ed25519" commit -q -S -m "$1"
+  git -C "$bad" config docket.refs/heads/docket.verifiedtip "$(git -C "$bad" rev-parse refs/heads/docket)"
+}
 sed -i 's/^severity: .*/severity: catastrophic/' "$WORK/bad-wt/$bad_path"
-git -C "$WORK/bad-wt" -c user.name=alice -c user.email=alice@acme.example -c gpg.format=ssh \
-  -c user.signingkey="$HOME/alice_ed25519" commit -q -S -am "edit by hand"
-git -C "$bad" config docket.refs/heads/docket.verifiedtip "$(git -C "$bad" rev-parse refs/heads/docket)"
+commit_by_hand "edit by hand"
 for index in on off; do
   expect_status 0 "list (index $index) goes on past an unreadable record" env DOCKET_INDEX=$index "$DOCKET_BIN" -C "$bad" list
   expect_contains "$OUT" "$good_id" "list (index $index) shows the readable record"
@@ -171,10 +179,7 @@ expect_status 0 "show of the readable record" "$DOCKET_BIN" -C "$bad" show "$goo
 rec_folder=$(dirname "$(git -C "$bad" ls-tree -r --name-only refs/heads/docket exceptions/ | grep "/$good_id.yaml$")")
 mkdir -p "$WORK/bad-wt/$rec_folder/EX-NOTAFILE00.yaml" && echo x >"$WORK/bad-wt/$rec_folder/EX-NOTAFILE00.yaml/a"
 echo x >"$WORK/bad-wt/exceptions/QQ"
-git -C "$WORK/bad-wt" add -A
-git -C "$WORK/bad-wt" -c user.name=alice -c user.email=alice@acme.example -c gpg.format=ssh \
-  -c user.signingkey="$HOME/alice_ed25519" commit -q -S -m "not files"
-git -C "$bad" config docket.refs/heads/docket.verifiedtip "$(git -C "$bad" rev-parse refs/heads/docket)"
+commit_by_hand "not files"
 for index in on off; do
   expect_status 1 "check (index $index) fails on a folder in a record's place" env DOCKET_INDEX=$index "$DOCKET_BIN" -C "$bad" check
   expect_contains "$OUT" "UNREADABLE (fails)  $rec_folder/EX-NOTAFILE00.yaml" "check (index $index) names the folder"

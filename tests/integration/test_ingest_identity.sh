@@ -68,6 +68,34 @@ expect_status 0 "the same with --base" CI ingest sarif "$WORK/r5.sarif" --base /
   pass "--base makes it the same finding" || fail "--base: $OUT"
 # The probe's exceptions are scoped by --tool; they must not disturb the rest.
 
+# --- an exception opened under the identity an earlier run gave it -------------------------------
+# Runner three's workspace was no git checkout when its report was first ingested: the absolute
+# path was the identity. Once it is a checkout, the next ingest gives the exception today's
+# identity (one `reidentify` replay line), and runner four's report finds it directly.
+mkdir -p "$WORK/runner-three/app" "$WORK/runner-four/app" && git -C "$WORK/runner-four/app" init -q
+python3 - "$WORK/r6.sarif" "$WORK/runner-three/app" <<'EOF'
+import json, sys
+out, ws = sys.argv[1:3]
+r = {"ruleId": "sql-injection", "level": "error", "message": {"text": "sql"},
+     "locations": [{"physicalLocation": {"artifactLocation": {"uri": ws + "/db/q.py"}, "region": {"startLine": 4}}}]}
+json.dump({"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "bandit"}}, "results": [r]}]}, open(out, "w"))
+EOF
+sed "s|$WORK/runner-three/app|$WORK/runner-four/app|" "$WORK/r6.sarif" >"$WORK/r7.sarif"
+expect_status 0 "a report from a workspace that is no checkout" CI ingest sarif "$WORK/r6.sarif" --json
+[ "$(jpy "d['opened'][0]['location']" <<<"$OUT")" = "$WORK/runner-three/app/db/q.py:4" ] && pass "the path stays absolute" ||
+  fail "absolute: $OUT"
+old_id=$(jpy "d['opened'][0]['id']" <<<"$OUT")
+git -C "$WORK/runner-three/app" init -q
+expect_status 0 "the same report once the workspace is a checkout" CI ingest sarif "$WORK/r6.sarif" --json
+[ "$(jpy "(len(d['opened']), len(d['not_seen']), [r['id'] for r in d['reidentified']], d['reidentified'][0]['location'])" <<<"$OUT")" = \
+  "(0, 0, ['$old_id'], 'db/q.py:4')" ] && pass "the exception is given today's identity" || fail "reidentify: $OUT"
+expect_contains "$(git -C "$repo" log -1 --format=%B "$REF")" '"verb":"reidentify"' "the commit carries a reidentify replay line"
+for f in r7 r6 r7; do
+  expect_status 0 "runner $f after that" CI ingest sarif "$WORK/$f.sarif" --json
+  [ "$(jpy "(len(d['opened']), len(d['not_seen']), len(d['reidentified']), d['known'])" <<<"$OUT")" = "(0, 0, 0, ['$old_id'])" ] &&
+    pass "$f: the same exception, nothing not seen" || fail "$f: $OUT"
+done
+
 # --- a placeholder fingerprint is not an identity --------------------------------------------
 python3 - "$WORK/placeholder.sarif" <<'EOF'
 import json, sys

@@ -24,7 +24,7 @@ struct IngestRequest {
   ReportFormat format = ReportFormat::sarif;
   std::vector<std::filesystem::path> files;
   // --tool and --base (options.bases: absolute, as given and as resolved). Without bases,
-  // ingest_reports sets options.checkout_root to git_top_level.
+  // ingest_reports sets options.checkout_root to a CheckoutFinder.
   codec::ScanOptions options;
   std::map<std::string, std::string> template_map;  // --template-map RULE=TEMPLATE; `*` for every other rule
   // Called after each record is prepared with (done, total); may be empty. For a progress line.
@@ -36,6 +36,7 @@ struct IngestResult {
   std::vector<ExceptionId> known;         // findings an exception (not closed) already tracks
   std::vector<Record> seen_again;         // were marked not seen; reported again
   std::vector<Record> not_seen;           // now marked not seen since this run
+  std::vector<Record> reidentified;       // held a former identity of their finding; given today's
   std::size_t findings = 0;               // unique findings in the reports
   std::size_t suppressed = 0;
   std::size_t duplicates = 0;
@@ -48,13 +49,26 @@ struct IngestResult {
   std::optional<store::ObjectId> commit;  // none when nothing changed
 };
 
-// The git top-level of the folder that holds `absolute_path`: the nearest folder, from the
-// path's own folder up, with a `.git` entry (folder or file, as in a worktree), or none. The
-// path need not exist; folders that do not are skipped. Looks at the file system only.
-std::optional<std::string> git_top_level(std::string_view absolute_path);
+// Finds the checkout that holds a scanner's absolute paths on this machine: the outermost
+// folder, from the path's own folder up to `/`, with a `.git` entry (a folder, or a file as in a
+// worktree or submodule) — outermost, so the files of a submodule or a nested repository keep
+// the folder that tells them apart. Each folder is looked at once (memoised); after
+// `max_lookups` folders it looks at no more and answers none (a hostile report cannot make
+// ingest walk the file system without end). Looks at the file system only.
+class CheckoutFinder {
+public:
+  explicit CheckoutFinder(std::size_t max_lookups = 100000) : budget_(max_lookups) {}
+  std::optional<std::string> root_of(std::string_view absolute_path);
+
+private:
+  std::optional<std::string> root_of_folder(const std::filesystem::path& folder, int depth);
+  std::map<std::string, std::optional<std::string>, std::less<>> memo_;
+  std::size_t budget_;
+};
 
 // `--base DIR` as ScanOptions::bases: DIR made absolute against `cwd` and lexically normal, and
-// its resolved form when that differs (symbolic links). Error(usage) for an empty DIR.
+// its resolved form when that differs (symbolic links); a Windows path (`D:\a\app`, for
+// reports made on Windows runners) is kept as it is. Error(usage) for an empty DIR.
 std::vector<std::string> checkout_bases(const std::filesystem::path& dir, const std::filesystem::path& cwd);
 
 // Reads one report file (at most codec::kMaxReportBytes). Error(not_found) when it cannot be

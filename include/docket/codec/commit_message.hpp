@@ -50,6 +50,7 @@ struct IngestCounts {
   std::size_t opened = 0;
   std::size_t seen_again = 0;
   std::size_t not_seen = 0;
+  std::size_t reidentified = 0;  // exceptions given the identity their finding has today
 };
 // `docket: ingest gitleaks, trivy: 2 opened, 1 seen again` (`tools` already joined), at most
 // 100 bytes.

@@ -35,12 +35,22 @@ struct ScanOptions {
   std::function<std::optional<std::string>(std::string_view absolute_path)> checkout_root{};
 };
 
-// Where a path a scanner reported lies in the scanned tree (docs/ingest.md, "Location"): a
-// `file://` URI becomes its path; an absolute path under one of `options.bases` (or, without
-// bases, under `options.checkout_root`) becomes relative to it; a leading `./` is dropped.
-// Any other path is returned as it is; `*left_absolute` (when given) is set when the result is
-// still an absolute path. Pure apart from the `checkout_root` call.
-std::string checkout_relative(std::string_view path, const ScanOptions& options, bool* left_absolute = nullptr);
+// How a path was written: a URI reference (SARIF's `uri`, percent-encoded, RFC 3986) or a plain
+// file name (gitleaks' `File`, trufflehog's `file`).
+enum class PathForm { uri, plain };
+
+// A path in one spelling (docs/ingest.md, "Location"): a `file:` URI (`file:///p`,
+// `file://host/p`, `file:/p`; RFC 8089) becomes its path; a URI's %XX escapes are decoded when
+// the result is UTF-8 without controls; a Windows path (`C:\x`, `c:/x`) gets `/` separators and
+// an upper-case drive; `.`, empty and `..` segments are resolved lexically (never above `/`).
+std::string normal_path(std::string_view path, PathForm form);
+
+// Where a path a scanner reported lies in the scanned tree: normal_path, then an absolute path
+// under one of `options.bases` (or, without bases, under `options.checkout_root`) becomes
+// relative to it. `*left_absolute` (when given) is set when the result is still absolute. Pure
+// apart from the `checkout_root` call.
+std::string checkout_relative(std::string_view path, const ScanOptions& options, PathForm form,
+                              bool* left_absolute = nullptr);
 
 // A SARIF 2.1.0 log with any number of runs. `source` names the input in errors (a path).
 core::ScanReport read_sarif(std::string_view text, std::string_view source, const ScanOptions& options = {});

@@ -61,12 +61,17 @@ struct AddComment { std::string text; };
 struct MarkNotSeen { std::string note; };
 // From `docket ingest`: a finding marked not seen is reported again; clears missing_since.
 struct MarkSeen { std::string note; };
+// From `docket ingest`: the finding was reported under the identity it has today, and this
+// exception still holds the one an earlier docket gave it (docs/ingest.md, "Former
+// identities"). Sets source.fingerprint (a `sha256:` hex digest) and source.location (when not
+// empty), and clears missing_since: the finding was just reported. Tool and rule never change.
+struct Reidentify { std::string fingerprint; std::string location; std::string note; };
 
 using Command = std::variant<Assign, Escalate, Move, Attach, CompleteItem, RequestResolution, Approve, Deny, Revoke,
-                             Renew, Reopen, RecordReview, AddComment, MarkNotSeen, MarkSeen>;
+                             Renew, Reopen, RecordReview, AddComment, MarkNotSeen, MarkSeen, Reidentify>;
 
 // The command's verb as the CLI names it (`assign`, `move`, `approve` …), for commit messages;
-// `not-seen` and `seen-again` for the ingest marks, which have no command of their own.
+// `not-seen`, `seen-again` and `reidentify` for the ingest marks, which have no command of their own.
 std::string_view verb(const Command& c);
 
 // The roles, one of which the actor of a change must hold, and the rule that refuses it otherwise

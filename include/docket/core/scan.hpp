@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <optional>
 #include <set>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -57,7 +58,11 @@ struct IngestPlan {
   std::vector<ExceptionId> known;    // exceptions (not closed) that already track a reported finding
   std::vector<ExceptionId> seen_again;  // known ones marked not seen, to clear
   std::vector<ExceptionId> not_seen;    // not closed, tool complete in the report, fingerprint absent, not yet marked
-  bool changes_nothing() const { return to_open.empty() && seen_again.empty() && not_seen.empty(); }
+  // Known ones that hold a former identity of their finding (ScanFinding::former_fingerprints):
+  // the exception and the index of the finding whose identity it takes (Reidentify). Not also
+  // in seen_again: Reidentify clears missing_since itself.
+  std::vector<std::pair<ExceptionId, std::size_t>> reidentify;
+  bool changes_nothing() const { return to_open.empty() && seen_again.empty() && not_seen.empty() && reidentify.empty(); }
 };
 
 // The plan for ingesting `report` into a store holding `records`. Closed exceptions are never

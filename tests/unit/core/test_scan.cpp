@@ -111,8 +111,35 @@ TEST_CASE("plan: an exception opened under a finding's former identity is that f
   const auto plan = plan_ingest(records, report_of({a, b, a2}, {"trufflehog"}, {"trufflehog"}));
   CHECK(plan.to_open == std::vector<std::size_t>{2});
   CHECK(plan.known == std::vector<ExceptionId>{*ExceptionId::parse("EX-0000000001"), *ExceptionId::parse("EX-0000000002")});
-  CHECK(plan.seen_again == std::vector<ExceptionId>{*ExceptionId::parse("EX-0000000002")});
+  // Both are given today's identity (which clears the mark too); neither is also seen again.
+  CHECK(plan.reidentify == std::vector<std::pair<ExceptionId, std::size_t>>{{*ExceptionId::parse("EX-0000000001"), 0},
+                                                                           {*ExceptionId::parse("EX-0000000002"), 1}});
+  CHECK(plan.seen_again.empty());
   CHECK(plan.not_seen.empty());  // matched under the former identity: not gone
+  CHECK_FALSE(plan.changes_nothing());
+}
+
+TEST_CASE("reidentify gives a finding's exception today's identity, and only that") {
+  Record r = record("EX-0000000001", "semgrep", "sha256:old");
+  r.source.missing_since = kT0;
+  const Context ctx{kCi, kT0 + Duration{60}, policy_with_reporter()};
+  const std::string now_id = "sha256:" + std::string(64, 'a');
+  const Record after = apply(r, Reidentify{now_id, "src/a.py:3", "reported again"}, ctx);
+  CHECK(after.source.fingerprint == now_id);
+  CHECK(after.source.location == "src/a.py:3");
+  CHECK(after.source.tool == "semgrep");
+  CHECK(after.source.rule == "rule");
+  CHECK_FALSE(after.source.missing_since);
+  CHECK(after.state == r.state);
+  REQUIRE_FALSE(after.events.empty());
+  CHECK(after.events.back().action == "reidentify");
+  // Refused: the same identity again, something that is not a digest, a closed record, an outsider.
+  CHECK_THROWS_AS((void)apply(after, Reidentify{now_id, "", ""}, ctx), RuleViolation);
+  CHECK_THROWS_AS((void)apply(r, Reidentify{"sha256:nothex", "", ""}, ctx), RuleViolation);
+  CHECK_THROWS_AS((void)apply(record("EX-0000000002", "semgrep", "sha256:o", State::closed), Reidentify{now_id, "", ""}, ctx), RuleViolation);
+  CHECK_THROWS_AS((void)apply(record("EX-0000000003", "semgrep", ""), Reidentify{now_id, "", ""}, ctx), RuleViolation);
+  const Context outsider{kOutsider, kT0, policy_with_reporter()};
+  CHECK_THROWS_AS((void)apply(r, Reidentify{now_id, "", ""}, outsider), RuleViolation);
 }
 
 TEST_CASE("merge_reports: duplicates across files, completeness needs every run complete") {
