@@ -165,6 +165,9 @@ expect_status 0 "ingest reads the export as suppressed results" CI ingest sarif 
 [ "$(json_field "['suppressed']" <<<"$OUT")" = 2 ] && [ "$(json_field "['opened']" <<<"$OUT")" = "[]" ] &&
   pass "the export's results count as suppressed" || fail "ingest of the export: $OUT"
 
+expect_status 0 "export without the record index" env DOCKET_INDEX=off DOCKET_ACTOR_EMAIL=alice@acme.example "$DOCKET_BIN" export --format sarif
+cmp -s <(echo "$OUT") "$WORK/export.sarif" && pass "DOCKET_INDEX=off exports the same" || fail "the export differs without the index"
+
 # --out, --tool, bad input
 expect_status 0 "export --out writes the same file" A export --format sarif --out "$WORK/out.sarif"
 cmp -s "$WORK/out.sarif" "$WORK/export.sarif" && pass "--out holds what stdout had" || fail "--out differs from stdout"
