@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Installs, with apt-get, whatever docket needs to build and test that is not installed yet.
+# Installs, with apt-get, whatever docket needs to build and test that is not installed yet, and
+# with npm the scanners the tests run for real (tests/tools/*/package-lock.json, pinned).
 # Safe to run again: it does nothing when everything is present.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 packages=(
   build-essential cmake ninja-build pkg-config git openssh-client
   libgit2-dev libyaml-cpp-dev libcli11-dev doctest-dev libssl-dev nlohmann-json3-dev
-  man-db python3 python3-yaml zsh fish hyperfine time openssl procps
+  man-db python3 python3-yaml python3-jsonschema zsh fish hyperfine time openssl procps
   clang-14 libclang-rt-14-dev llvm-14
 )
 
@@ -17,14 +19,32 @@ for p in "${packages[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all build and test dependencies are installed"
-  exit 0
+# Node.js and npm for the npm-installed test tools: Debian's, unless a node and npm are already
+# on PATH (another packaging of Node.js, whose npm Debian's npm package would conflict with).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
 fi
 
-echo "install-deps: installing ${missing[*]}"
-sudo_cmd=()
-if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all build and test packages are installed"
+else
+  echo "install-deps: installing ${missing[*]}"
+  sudo_cmd=()
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Test tools from npm (secretlint for tests/integration/test_export.sh): exactly the versions in
+# each folder's package-lock.json (`npm ci`, install scripts off), again only when the lock file
+# changed since the last install.
+for lock in tests/tools/*/package-lock.json; do
+  [ -f "$lock" ] || continue
+  dir=$(dirname "$lock")
+  stamp="$dir/node_modules/.docket-installed-lock"
+  if [ -f "$stamp" ] && cmp -s "$lock" "$stamp"; then continue; fi
+  echo "install-deps: npm ci in $dir"
+  (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  cp "$lock" "$stamp"
+done

@@ -360,6 +360,13 @@ CheckResult check_exceptions(Session& session, const store::Snapshot& snap, cons
   return out;
 }
 
+ExportResult select_suppressions(Session& session, const store::Snapshot& snap, Timestamp now, std::string_view tool) {
+  std::vector<Record> records;
+  for (const auto& r : session.index().summaries(snap))
+    if (core::suppresses(r, now)) records.push_back(load_record(snap, r.id));
+  return {core::exported_suppressions(records, now, tool), session.index().unreadable()};
+}
+
 void list_exceptions_json(Session& session, const ListFilter& filter, const std::function<void(std::string_view)>& sink) {
   session.index().stream_json(session.tip(), [&](State s) { return filter.keeps(s); }, sink);
 }

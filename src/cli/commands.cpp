@@ -29,6 +29,7 @@ void attach_sync(CLI::App&, CommandContext&);
 void attach_completion(CLI::App&, CommandContext&);
 void attach_check(CLI::App&, CommandContext&);
 void attach_report(CLI::App&, CommandContext&);
+void attach_export(CLI::App&, CommandContext&);
 
 const std::vector<CommandSpec>& command_table() {
   static const std::vector<CommandSpec> table{
@@ -57,6 +58,7 @@ const std::vector<CommandSpec>& command_table() {
       {"completion", "Complete a command line (for the scripts in completions/)", attach_completion},
       {"check", "Report expired acceptances, SLA breaches and overdue reviews (the CI gate)", attach_check},
       {"report", "Summarise the exceptions as Markdown, JSON, CSV or HTML", attach_report},
+      {"export", "Write the exceptions in force as scanner suppressions (SARIF, trivyignore, gitleaksignore)", attach_export},
   };
   return table;
 }

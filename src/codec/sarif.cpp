@@ -548,4 +548,6 @@ core::ScanReport read_sarif(std::string_view text, std::string_view source, cons
   return std::move(out.report);
 }
 
+std::string scanner_tool_name(std::string_view raw) { return detail::stored_tool(detail::tool_name(raw)); }
+
 }  // namespace docket::codec

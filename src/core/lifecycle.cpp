@@ -485,6 +485,18 @@ int approvals_in_current_round(const Record& r) {
   }));
 }
 
+std::vector<Stamp> deciding_approvals(const Record& r) {
+  if (!r.outcome) return {};
+  const auto decider = std::find_if(r.approvals.begin(), r.approvals.end(), [&](const Approval& a) {
+    return a.decision == Decision::approve && a.stamp == r.outcome->decided;
+  });
+  if (decider == r.approvals.end()) return {};
+  std::vector<Stamp> out;
+  for (const auto& a : r.approvals)
+    if (a.round == decider->round && a.decision == Decision::approve) out.push_back(a.stamp);
+  return out;
+}
+
 // Every stamp a command writes is the context's clock: it must be a time docket can read back.
 static void require_clock_in_range(const Context& ctx) {
   if (!in_time_range(ctx.now))

@@ -11,6 +11,7 @@
 #include "docket/app/session.hpp"
 #include "docket/core/findings.hpp"
 #include "docket/core/lifecycle.hpp"
+#include "docket/core/suppressions.hpp"
 
 namespace docket::app {
 
@@ -86,6 +87,16 @@ struct CheckResult {
 // do not hold (a cache damaged or forged by another hand), the table is discarded and every
 // summary judged instead, so the result is always the full parse's.
 CheckResult check_exceptions(Session& session, const store::Snapshot& snap, const Policy& policy, Timestamp at);
+// What `docket export` writes for `snap` at `now`: core::exported_suppressions over the records
+// whose decision suppresses (core::suppresses, judged on the index's summaries, so only those
+// records are parsed), for `tool` only when it is not empty. Records that cannot be read are left
+// out and named in `unreadable` (a left-out acceptance only makes the scanner flag it again).
+struct ExportResult {
+  core::SuppressionSelection selection;
+  std::vector<core::UnreadableRecord> unreadable;
+};
+ExportResult select_suppressions(Session& session, const store::Snapshot& snap, Timestamp now, std::string_view tool);
+
 // The same exceptions as compact JSON texts (docs/json.md), one call of `sink` each, in the same
 // order, in memory that does not grow with the store.
 void list_exceptions_json(Session& session, const ListFilter& filter, const std::function<void(std::string_view)>& sink);

@@ -52,6 +52,11 @@ std::string normal_path(std::string_view path, PathForm form);
 std::string checkout_relative(std::string_view path, const ScanOptions& options, PathForm form,
                               bool* left_absolute = nullptr);
 
+// A scanner's name as findings store it in `source.tool` (report name or `--tool`): one line of
+// at most 80 bytes, lower case, withheld when it looks like a secret. `docket export --tool`
+// compares with it.
+std::string scanner_tool_name(std::string_view raw);
+
 // A SARIF 2.1.0 log with any number of runs. `source` names the input in errors (a path).
 core::ScanReport read_sarif(std::string_view text, std::string_view source, const ScanOptions& options = {});
 

@@ -104,6 +104,11 @@ std::vector<State> allowed_moves(State from);
 int approvals_required(const Policy& policy, Severity severity);
 // Approvals counted for the current request round.
 int approvals_in_current_round(const Record& r);
+// Who approved the outcome in force: the approvals (not denials) of the round whose last
+// approval decided it (the approval stamped with `outcome.decided`), in the order given. Empty
+// when there is no outcome or no approval decided it (a revocation is decided by no approval).
+// A pending renewal's round does not count: the acceptance in force is the earlier round's.
+std::vector<Stamp> deciding_approvals(const Record& r);
 
 // Names of every rule apply/open_record can refuse with, for documentation and tests.
 const std::vector<std::string_view>& rule_names();
