@@ -21,6 +21,7 @@ void merge_reports(ScanReport& into, const ScanReport& more) {
   into.complete_tools = std::move(complete);
   into.suppressed += more.suppressed;
   into.duplicates += more.duplicates;
+  into.skipped += more.skipped;
 }
 
 IngestPlan plan_ingest(const std::vector<RecordSummary>& records, const ScanReport& report) {

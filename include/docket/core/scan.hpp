@@ -14,6 +14,9 @@
 
 namespace docket::core {
 
+// The report formats `docket ingest` reads (codec/sarif.hpp, codec/finding_sources.hpp).
+enum class ReportFormat { sarif, gitleaks, trufflehog, access_analyzer, prowler, github_secret_scanning, trivy };
+
 // One finding of a scanner report, reduced to what may be stored: never a snippet, never the
 // secret, never a raw fingerprint value (codec/sarif.hpp builds these).
 struct ScanFinding {
@@ -24,6 +27,8 @@ struct ScanFinding {
   std::string location;              // `uri:line`, `uri`, a logical name, or empty
   std::string fingerprint;           // `sha256:<hex>`, the finding's identity
   bool secret = false;               // a secret scanner or a rule about secrets (leaked-secret template)
+  ReportFormat format = ReportFormat::sarif;  // the format that read it: selects built-in templates; not stored
+  std::string resource_type;         // the kind of resource when the report names it (`AwsIamRole`); not stored
   bool operator==(const ScanFinding&) const = default;
 };
 
@@ -35,6 +40,7 @@ struct ScanReport {
   std::set<std::string> complete_tools;   // tools all of whose runs finished with a results list
   std::size_t suppressed = 0;             // results suppressed in the report (e.g. nosemgrep), not opened
   std::size_t duplicates = 0;             // results whose fingerprint an earlier result had
+  std::size_t skipped = 0;                // results of a kind docket does not track (trivy's package vulnerabilities)
 };
 
 // Appends `more` to `into`: findings with a fingerprint already present count as duplicates;
