@@ -115,10 +115,11 @@ void check_ingest_templates(const StoreConfig& config) {
     std::vector<std::string> names;
     for (const auto& [n, t] : config.templates) names.push_back(n);
     const auto guess = closest_match(name, names);
+    // The suggestion is part of the message: verify reports this as rule config-valid, message only.
     throw Error(ExitCode::usage,
-                std::string(kPolicyPath) + ": field 'ingest.templates." + key + "': no template '" + name + "' in this store",
-                (guess ? "did you mean '" + *guess + "'? " : std::string()) +
-                    "an admin corrects docket.yaml with a signed commit (docs/ingest.md)");
+                std::string(kPolicyPath) + ": field 'ingest.templates." + key + "': no template '" + name + "' in this store" +
+                    (guess ? " (did you mean '" + *guess + "'?)" : std::string()),
+                "map only templates under templates/; an admin corrects docket.yaml with a signed commit (docs/ingest.md)");
   }
 }
 

@@ -1,4 +1,5 @@
-// docket ingest: open exceptions from scanner reports (SARIF, gitleaks JSON, trufflehog JSON).
+// docket ingest: open exceptions from scanner reports (SARIF, gitleaks JSON, trufflehog JSON) and
+// other sources of NHI findings (Access Analyzer, Prowler OCSF, GitHub secret scanning, trivy JSON).
 #include <nlohmann/json.hpp>
 
 #include <unistd.h>
@@ -61,6 +62,7 @@ void print_result(CommandContext& ctx, const app::IngestResult& result, bool jso
                                {"findings", result.findings},
                                {"suppressed", result.suppressed},
                                {"duplicates", result.duplicates},
+                               {"skipped", result.skipped},
                                {"tools", result.tools},
                                {"complete_tools", result.complete_tools},
                                {"commit", result.commit ? nlohmann::json(result.commit->hex) : nlohmann::json(nullptr)}}
@@ -77,6 +79,7 @@ void print_result(CommandContext& ctx, const app::IngestResult& result, bool jso
           std::to_string(result.seen_again.size()) + " (" + std::to_string(result.findings) + " findings";
   if (result.suppressed) text += ", " + std::to_string(result.suppressed) + " suppressed in the report";
   if (result.duplicates) text += ", " + std::to_string(result.duplicates) + " duplicates";
+  if (result.skipped) text += ", " + std::to_string(result.skipped) + " skipped (not identity findings)";
   text += ")\n";
   if (!result.commit) text += "nothing changed; no commit made\n";
   for (const auto& tool : result.tools)
@@ -126,6 +129,13 @@ void attach_ingest(CLI::App& cmd, CommandContext& ctx) {
   add_format(cmd, ctx, "sarif", "Ingest SARIF 2.1.0 logs from any scanner", app::ReportFormat::sarif);
   add_format(cmd, ctx, "gitleaks", "Ingest gitleaks' JSON report (--report-format json)", app::ReportFormat::gitleaks);
   add_format(cmd, ctx, "trufflehog", "Ingest trufflehog's JSON lines (--json)", app::ReportFormat::trufflehog);
+  add_format(cmd, ctx, "access-analyzer", "Ingest AWS IAM Access Analyzer findings (aws accessanalyzer list-findings-v2)",
+             app::ReportFormat::access_analyzer);
+  add_format(cmd, ctx, "prowler", "Ingest Prowler's OCSF JSON (-M json-ocsf)", app::ReportFormat::prowler);
+  add_format(cmd, ctx, "github-secret-scanning", "Ingest GitHub secret scanning alerts (REST list, e.g. gh api --paginate)",
+             app::ReportFormat::github_secret_scanning);
+  add_format(cmd, ctx, "trivy", "Ingest trivy's JSON report (--format json): secrets and misconfigurations",
+             app::ReportFormat::trivy);
 }
 
 }  // namespace docket::cli
