@@ -70,30 +70,28 @@ void write_members(CanonicalWriter& w, const std::vector<Member>& members) {
   w.end_list();
 }
 
+// `key:` and a map from rule keys to values docket formats (template names, severities), or
+// nothing when it is empty.
+template <typename Value, typename Text>
+void write_rule_map(CanonicalWriter& w, std::string_view key, const std::map<std::string, Value>& map, Text text) {
+  if (map.empty()) return;
+  w.key(key);
+  w.begin_map();
+  for (const auto& [rule, value] : map) {
+    w.text_key(rule);
+    w.plain(text(value));
+  }
+  w.end_map();
+}
+
 // `ingest:` with its non-empty maps, or nothing: a store that maps nothing keeps the docket.yaml
 // it always had, byte for byte.
 void write_ingest_mapping(CanonicalWriter& w, const IngestMapping& mapping) {
   if (mapping.empty()) return;
   w.key("ingest");
   w.begin_map();
-  if (!mapping.templates.empty()) {
-    w.key("templates");
-    w.begin_map();
-    for (const auto& [key, name] : mapping.templates) {
-      w.text_key(key);
-      w.plain(name);
-    }
-    w.end_map();
-  }
-  if (!mapping.severities.empty()) {
-    w.key("severities");
-    w.begin_map();
-    for (const auto& [key, severity] : mapping.severities) {
-      w.text_key(key);
-      w.plain(to_string(severity));
-    }
-    w.end_map();
-  }
+  write_rule_map(w, "templates", mapping.templates, [](const std::string& name) { return std::string_view(name); });
+  write_rule_map(w, "severities", mapping.severities, [](Severity severity) { return to_string(severity); });
   w.end_map();
 }
 
