@@ -1,6 +1,8 @@
 #pragma once
-// The checks the three scanner-report targets share (fuzz_sarif, fuzz_gitleaks_json,
-// fuzz_trufflehog_json): what `docket ingest` may store of any report it accepts.
+// The checks the scanner-report targets share (fuzz_sarif, fuzz_gitleaks_json,
+// fuzz_trufflehog_json, fuzz_access_analyzer_json, fuzz_prowler_ocsf,
+// fuzz_github_secret_scanning_json, fuzz_trivy_json): what `docket ingest` may store of any report
+// it accepts.
 
 #include <set>
 #include <string>

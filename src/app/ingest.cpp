@@ -7,7 +7,9 @@
 
 #include "docket/codec/command_json.hpp"
 #include "docket/codec/commit_message.hpp"
+#include "docket/codec/finding_sources.hpp"
 #include "docket/core/error.hpp"
+#include "docket/core/ingest_mapping.hpp"
 #include "exception_support.hpp"
 
 namespace docket::app {
@@ -21,6 +23,10 @@ std::string format_name(ReportFormat format) {
     case ReportFormat::sarif: return "SARIF log";
     case ReportFormat::gitleaks: return "gitleaks JSON report";
     case ReportFormat::trufflehog: return "trufflehog JSON output";
+    case ReportFormat::access_analyzer: return "Access Analyzer findings list";
+    case ReportFormat::prowler: return "Prowler OCSF report";
+    case ReportFormat::github_secret_scanning: return "GitHub secret scanning alerts list";
+    case ReportFormat::trivy: return "trivy JSON report";
   }
   return "report";
 }
@@ -56,6 +62,10 @@ core::ScanReport read_report_file(const std::filesystem::path& file, ReportForma
     case ReportFormat::sarif: return codec::read_sarif(text, source, options);
     case ReportFormat::gitleaks: return codec::read_gitleaks_json(text, source, options);
     case ReportFormat::trufflehog: return codec::read_trufflehog_json(text, source, options);
+    case ReportFormat::access_analyzer: return codec::read_access_analyzer_json(text, source, options);
+    case ReportFormat::prowler: return codec::read_prowler_ocsf(text, source, options);
+    case ReportFormat::github_secret_scanning: return codec::read_github_secret_scanning_json(text, source, options);
+    case ReportFormat::trivy: return codec::read_trivy_json(text, source, options);
   }
   throw Error(ExitCode::internal, "unknown report format");
 }
@@ -102,14 +112,6 @@ std::vector<std::string> checkout_bases(const std::filesystem::path& dir, const 
   return bases;
 }
 
-std::optional<std::string> template_for(const core::ScanFinding& finding, const std::map<std::string, std::string>& map,
-                                        bool store_has_leaked_secret) {
-  if (const auto it = map.find(finding.rule); it != map.end()) return it->second;
-  if (const auto it = map.find("*"); it != map.end()) return it->second;
-  if (finding.secret && store_has_leaked_secret) return std::string("leaked-secret");
-  return std::nullopt;
-}
-
 std::string finding_title(const core::ScanFinding& finding) {
   return finding.tool + ": " + finding.rule + (finding.location.empty() ? "" : " in " + finding.location);
 }
@@ -138,7 +140,6 @@ IngestResult ingest_reports(Session& session, const IngestRequest& request) {
         throw NothingChanged{};
       }
       const core::Context ctx{session.actor().email, session.now(), config.policy};
-      const bool has_leaked_secret = config.templates.count("leaked-secret") > 0;
       const core::RecurrenceLookup earlier(records);
       IdAllocator ids(snap, config.policy.id_prefix);
       std::vector<store::Change> changes;
@@ -156,8 +157,8 @@ IngestResult ingest_reports(Session& session, const IngestRequest& request) {
         const core::ScanFinding& finding = report.findings[index];
         OpenRequest open;
         open.title = finding_title(finding);
-        open.template_name = template_for(finding, request.template_map, has_leaked_secret);
-        open.severity = finding.severity;
+        open.template_name = core::choose_template(finding, request.template_map, config.policy.ingest, config.templates);
+        open.severity = core::choose_severity(finding, config.policy.ingest);
         open.source = Source{finding.tool, finding.rule, finding.fingerprint, finding.location};
         open.source.tool_fingerprint = finding.tool_fingerprint;
         PreparedOpen prepared = prepare_open(config, earlier, ids, open, ctx);
@@ -208,6 +209,7 @@ IngestResult ingest_reports(Session& session, const IngestRequest& request) {
   result.log_lines = report.log_lines;
   result.absolute_locations = report.absolute_locations;
   result.warnings = report.warnings;
+  result.skipped = report.skipped;
   result.tools = report.tools;
   result.complete_tools = report.complete_tools;
   return result;

@@ -10,6 +10,7 @@
 #include "docket/core/error.hpp"
 #include "docket/core/id.hpp"
 #include "docket/core/membership.hpp"
+#include "docket/core/suggest.hpp"
 #include "docket/crypto/signer.hpp"
 #include "docket/store/remote.hpp"
 
@@ -104,6 +105,26 @@ Actor resolve_actor(const Settings& settings, const store::Repository& repo) {
   return Actor{*email, name};
 }
 
+namespace {
+
+// docket.yaml's `ingest.templates` may name only templates the store has. Checked where both are
+// read, so a misspelt name fails at once, naming the key, not at some later ingest.
+void check_ingest_templates(const StoreConfig& config) {
+  for (const auto& [key, name] : config.policy.ingest.templates) {
+    if (config.templates.count(name)) continue;
+    std::vector<std::string> names;
+    for (const auto& [n, t] : config.templates) names.push_back(n);
+    const auto guess = closest_match(name, names);
+    // The suggestion is part of the message: verify reports this as rule config-valid, message only.
+    throw Error(ExitCode::usage,
+                std::string(kPolicyPath) + ": field 'ingest.templates." + key + "': no template '" + name + "' in this store" +
+                    (guess ? " (did you mean '" + *guess + "'?)" : std::string()),
+                "map only templates under templates/; an admin corrects docket.yaml with a signed commit (docs/ingest.md)");
+  }
+}
+
+}  // namespace
+
 StoreConfig load_config(const store::Snapshot& snap) {
   StoreConfig config;
   const auto policy_text = snap.read(kPolicyPath);
@@ -141,6 +162,7 @@ StoreConfig load_config(const store::Snapshot& snap) {
                   "rename the file or the template so they agree");
     config.templates.emplace(t.name, std::move(t));
   }
+  check_ingest_templates(config);
   return config;
 }
 

@@ -1,4 +1,5 @@
-// docket ingest: open exceptions from scanner reports (SARIF, gitleaks JSON, trufflehog JSON).
+// docket ingest: open exceptions from scanner reports (SARIF, gitleaks JSON, trufflehog JSON) and
+// other sources of NHI findings (Access Analyzer, Prowler OCSF, GitHub secret scanning, trivy JSON).
 #include <nlohmann/json.hpp>
 
 #include <unistd.h>
@@ -71,6 +72,7 @@ void print_result(CommandContext& ctx, const app::IngestResult& result, bool jso
                                {"log_lines", result.log_lines},
                                {"absolute_locations", result.absolute_locations},
                                {"warnings", result.warnings},
+                               {"skipped", result.skipped},
                                {"tools", result.tools},
                                {"complete_tools", result.complete_tools},
                                {"commit", result.commit ? nlohmann::json(result.commit->hex) : nlohmann::json(nullptr)}}
@@ -91,10 +93,11 @@ void print_result(CommandContext& ctx, const app::IngestResult& result, bool jso
   if (result.suppressed) text += ", " + std::to_string(result.suppressed) + " suppressed in the report";
   if (result.duplicates) text += ", " + std::to_string(result.duplicates) + " duplicates";
   if (result.log_lines) text += ", " + std::to_string(result.log_lines) + " scanner log lines skipped";
+  if (result.skipped) text += ", " + std::to_string(result.skipped) + " skipped (not identity findings)";
   text += ")\n";
   if (result.placeholder_fingerprints)
     text += "note: " + std::to_string(result.placeholder_fingerprints) +
-            " results shared a fingerprint with results of other rules or locations (a placeholder, not an identity); "
+            " results shared a fingerprint with other lines of the same rule and file (a placeholder, not an identity); "
             "they were identified by rule and location instead\n";
   if (result.absolute_locations)
     text += "note: " + std::to_string(result.absolute_locations) +
@@ -113,8 +116,11 @@ void add_format(CLI::App& cmd, CommandContext& ctx, const char* name, const char
   CLI::App* sub = cmd.add_subcommand(name, summary);
   sub->add_option("FILE", opts->files, "Report files (one commit for all of them)")->required();
   sub->add_option("--tool", opts->tool, "Tool name for every finding; also scopes identity and 'not seen' marking");
-  sub->add_option("--base", opts->base,
-                  "The scanned checkout: absolute paths under it are made relative (default: the git top-level of each path)");
+  // Only the formats whose findings are files of a checkout take --base.
+  if (format == app::ReportFormat::sarif || format == app::ReportFormat::gitleaks || format == app::ReportFormat::trufflehog)
+    sub->add_option("--base", opts->base,
+                    "The scanned checkout: absolute paths under it are made relative (default: the outermost git checkout "
+                    "that holds each path)");
   sub->add_option("--template-map", opts->template_map, "RULE=TEMPLATE (repeatable; RULE '*' for every other rule)");
   sub->add_flag("--json", opts->json, "Print the result as JSON");
   sub->callback([&ctx, opts, format] {
@@ -152,6 +158,13 @@ void attach_ingest(CLI::App& cmd, CommandContext& ctx) {
   add_format(cmd, ctx, "sarif", "Ingest SARIF 2.1.0 logs from any scanner", app::ReportFormat::sarif);
   add_format(cmd, ctx, "gitleaks", "Ingest gitleaks' JSON report (--report-format json)", app::ReportFormat::gitleaks);
   add_format(cmd, ctx, "trufflehog", "Ingest trufflehog's JSON lines (--json)", app::ReportFormat::trufflehog);
+  add_format(cmd, ctx, "access-analyzer", "Ingest AWS IAM Access Analyzer findings (aws accessanalyzer list-findings-v2)",
+             app::ReportFormat::access_analyzer);
+  add_format(cmd, ctx, "prowler", "Ingest Prowler's OCSF JSON (-M json-ocsf)", app::ReportFormat::prowler);
+  add_format(cmd, ctx, "github-secret-scanning", "Ingest GitHub secret scanning alerts (REST list, e.g. gh api --paginate)",
+             app::ReportFormat::github_secret_scanning);
+  add_format(cmd, ctx, "trivy", "Ingest trivy's JSON report (--format json): secrets and misconfigurations",
+             app::ReportFormat::trivy);
 }
 
 }  // namespace docket::cli

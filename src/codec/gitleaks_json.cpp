@@ -42,17 +42,9 @@ std::string kept_fingerprint(const std::optional<std::string>& fingerprint, cons
 }  // namespace
 
 core::ScanReport read_gitleaks_json(std::string_view text, std::string_view source, const ScanOptions& options) {
-  const auto decoded = detail::decoded_unicode(text, source);
-  if (decoded) text = *decoded;
-  const auto values = detail::top_level_json_values(text, source);
-  if (values.empty()) detail::bad_report(source, "is empty, not a gitleaks JSON report", kHint);
-  if (values.size() > 1) detail::several_values(values, source, "a gitleaks JSON report is one list");
-  const detail::json report = detail::parse_json_value(text, source, "gitleaks JSON report");
+  const detail::json report = detail::parse_report_document(text, source, "a gitleaks JSON report", kHint);
+  detail::refuse_other_format(source, report, "gitleaks", "gitleaks' JSON report");
   const detail::JsonReader in(source);
-  if (report.is_object() && report.contains("runs"))
-    detail::bad_report(source, "is a SARIF log, not gitleaks' JSON report", "use `docket ingest sarif` for it");
-  if (report.is_object() && report.contains("DetectorName"))
-    detail::bad_report(source, "is trufflehog's JSON output, not gitleaks' JSON report", "use `docket ingest trufflehog` for it");
   if (!report.is_array()) detail::bad_report(source, "is not a gitleaks JSON report (its top level is not a list)", kHint);
 
   const std::string tool = detail::tool_name(options.tool.value_or("gitleaks"));

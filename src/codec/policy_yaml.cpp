@@ -1,6 +1,7 @@
 // The store policy (`docket.yaml`) ⇄ canonical YAML. Every setting is written, even when it
-// equals the default, so the file documents the policy in force; on reading, a missing setting
-// keeps the default from core/policy.hpp.
+// equals the default, so the file documents the policy in force — except the newer optional ones
+// (`max_evidence_size`, `ingest`), written only when set, so older stores read back byte for byte.
+// On reading, a missing setting keeps the default from core/policy.hpp.
 
 #include <algorithm>
 #include <array>
@@ -67,6 +68,31 @@ void write_members(CanonicalWriter& w, const std::vector<Member>& members) {
     w.end_map();
   }
   w.end_list();
+}
+
+// `key:` and a map from rule keys to values docket formats (template names, severities), or
+// nothing when it is empty.
+template <typename Value, typename Text>
+void write_rule_map(CanonicalWriter& w, std::string_view key, const std::map<std::string, Value>& map, Text text) {
+  if (map.empty()) return;
+  w.key(key);
+  w.begin_map();
+  for (const auto& [rule, value] : map) {
+    w.text_key(rule);
+    w.plain(text(value));
+  }
+  w.end_map();
+}
+
+// `ingest:` with its non-empty maps, or nothing: a store that maps nothing keeps the docket.yaml
+// it always had, byte for byte.
+void write_ingest_mapping(CanonicalWriter& w, const IngestMapping& mapping) {
+  if (mapping.empty()) return;
+  w.key("ingest");
+  w.begin_map();
+  write_rule_map(w, "templates", mapping.templates, [](const std::string& name) { return std::string_view(name); });
+  write_rule_map(w, "severities", mapping.severities, [](Severity severity) { return to_string(severity); });
+  w.end_map();
 }
 
 // ---- reading ----
@@ -143,6 +169,28 @@ std::vector<Member> read_members(const Field& field) {
   return members;
 }
 
+// A key of `ingest.templates` or `ingest.severities`: `RULE` or `TOOL:RULE`, one line of text.
+// `*` is refused: --template-map's catch-all is a per-run choice, and in docket.yaml it would
+// silently override every built-in default.
+std::string mapping_key(const std::string& key, const Field& value) {
+  if (key.empty() || key.find_first_of("\r\n") != std::string::npos)
+    value.fail("a mapping key must be a rule id or TOOL:RULE on one line", "e.g. 'prowler:iam_root_mfa_enabled: excessive-privilege'");
+  if (key == "*" || key.ends_with(":*"))
+    value.fail("'" + key + "' is not a rule: docket.yaml maps named rules only",
+               "name each rule (RULE or TOOL:RULE); for a catch-all in one run use --template-map '*=TEMPLATE'");
+  return key;
+}
+
+IngestMapping read_ingest_mapping(const Field& field) {
+  const FieldMap fields = field.fields({"templates", "severities"});
+  IngestMapping mapping;
+  if (const auto templates = fields.optional("templates"))
+    for (const auto& [key, value] : templates->entries()) mapping.templates[mapping_key(key, value)] = value.name();
+  if (const auto severities = fields.optional("severities"))
+    for (const auto& [key, value] : severities->entries()) mapping.severities[mapping_key(key, value)] = value.severity();
+  return mapping;
+}
+
 }  // namespace
 
 std::string policy_to_yaml(const Policy& p) {
@@ -183,6 +231,7 @@ std::string policy_to_yaml(const Policy& p) {
   }
   w.email_list_unless_empty("escalation", p.escalation);
   write_members(w, p.members);
+  write_ingest_mapping(w, p.ingest);
   w.end_map();
   return w.finish();
 }
@@ -193,7 +242,7 @@ Policy policy_from_yaml(std::string_view text, std::string_view source) {
       detail::top_level_fields(document, "a docket policy",
                                {"version", "id_prefix", "sla", "approvals", "max_acceptance", "review_after",
                                 "expiring_soon", "clock_skew", "max_evidence_size", "fail_on", "teams", "escalation",
-                                "members"});
+                                "members", "ingest"});
   Policy p;
   const Field version = fields.required("version");
   p.version = version.integer(1, std::numeric_limits<int>::max());
@@ -224,6 +273,7 @@ Policy policy_from_yaml(std::string_view text, std::string_view source) {
   if (const auto teams = fields.optional("teams")) p.teams = read_teams(*teams);
   if (const auto escalation = fields.optional("escalation")) p.escalation = escalation->list(read_email);
   if (const auto members = fields.optional("members")) p.members = read_members(*members);
+  if (const auto ingest = fields.optional("ingest")) p.ingest = read_ingest_mapping(*ingest);
   return p;
 }
 

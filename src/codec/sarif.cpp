@@ -23,7 +23,7 @@ using detail::JsonReader;
 
 constexpr const char* kNotSarifHint =
     "give a SARIF 2.1.0 log (e.g. gitleaks --report-format sarif, trivy --format sarif, semgrep --sarif); for "
-    "gitleaks' or trufflehog's own JSON use `docket ingest gitleaks` or `docket ingest trufflehog`";
+    "other formats see `docket ingest --help`";
 
 std::string indexed(const std::string& path, std::size_t index) { return path + "[" + std::to_string(index) + "]"; }
 
@@ -521,6 +521,7 @@ core::ScanReport read_sarif(std::string_view text, std::string_view source, cons
   if (values.size() > 1) detail::several_values(values, source, "a SARIF log is one JSON object");
   const json log = detail::parse_json_value(text, source, "SARIF log");
   const JsonReader in(source);
+  detail::refuse_other_format(source, log, "sarif", "a SARIF log");
   if (log.is_array())
     detail::bad_report(source, "is a JSON list, not a SARIF log (SARIF is an object with \"version\" and \"runs\")",
                        kNotSarifHint);

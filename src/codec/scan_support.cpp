@@ -185,6 +185,60 @@ json parse_json_value(std::string_view text, std::string_view source, std::strin
   }
 }
 
+json parse_report_document(std::string_view text, std::string_view source, std::string_view format, const std::string& hint) {
+  const auto decoded = decoded_unicode(text, source);
+  if (decoded) text = *decoded;
+  const auto values = top_level_json_values(text, source);
+  if (values.empty()) bad_report(source, "is empty, not " + std::string(format), hint);
+  if (values.size() > 1) several_values(values, source, std::string(format) + " is one JSON document");
+  return parse_json_value(text, source, format);
+}
+
+namespace {
+
+// The first element of a list when it is an object (the shape list formats are told apart by).
+const json* first_object(const json& value) {
+  if (!value.is_array() || value.empty() || !value.front().is_object()) return nullptr;
+  return &value.front();
+}
+
+}  // namespace
+
+std::optional<KnownFormat> recognise_report(const json& value) {
+  if (value.is_object()) {
+    if (value.contains("runs") || (value.contains("version") && value.contains("$schema"))) return KnownFormat{"a SARIF log", "sarif"};
+    if (value.contains("SchemaVersion") && (value.contains("Results") || value.contains("ArtifactName")))
+      return KnownFormat{"a trivy JSON report", "trivy"};
+    if (value.contains("findings") && value["findings"].is_array()) {
+      const json* first = first_object(value["findings"]);
+      if (!first || first->contains("findingType") || first->contains("resourceOwnerAccount"))
+        return KnownFormat{"an Access Analyzer findings list", "access-analyzer"};
+    }
+    if (value.contains("DetectorName")) return KnownFormat{"trufflehog JSON output", "trufflehog"};
+    if (value.contains("finding_info") && value.contains("status_code")) return KnownFormat{"a Prowler OCSF finding", "prowler"};
+    if (value.contains("secret_type") && value.contains("number"))
+      return KnownFormat{"a GitHub secret scanning alert", "github-secret-scanning"};
+    return std::nullopt;
+  }
+  const json* first = first_object(value);
+  if (!first) return std::nullopt;
+  if (first->contains("RuleID") && (first->contains("File") || first->contains("StartLine")))
+    return KnownFormat{"a gitleaks JSON report", "gitleaks"};
+  if (first->contains("finding_info") || (first->contains("class_uid") && first->contains("status_code")))
+    return KnownFormat{"a Prowler OCSF report", "prowler"};
+  if (first->contains("secret_type") && first->contains("number"))
+    return KnownFormat{"a GitHub secret scanning alerts list", "github-secret-scanning"};
+  if (first->contains("DetectorName")) return KnownFormat{"trufflehog JSON output", "trufflehog"};
+  return std::nullopt;
+}
+
+void refuse_other_format(std::string_view source, const json& value, std::string_view command, std::string_view expected) {
+  const auto known = recognise_report(value);
+  if (!known || known->command == command) return;
+  bad_report(source, "is " + std::string(known->name) + ", not " + std::string(expected),
+             "use `docket ingest " + std::string(known->command) + "` for it");
+}
+
 void JsonReader::fail(const std::string& path, const std::string& what, std::string hint) const {
   bad_report(source_, path + ": " + what, std::move(hint));
 }
@@ -227,6 +281,19 @@ std::optional<bool> JsonReader::boolean(const json& object, const char* key, con
   if (!value) return std::nullopt;
   if (!value->is_boolean()) fail(path + "." + key, "is not true or false");
   return value->get<bool>();
+}
+
+std::optional<Severity> JsonReader::severity(const json& object, const char* key, const std::string& path) const {
+  const auto name = string(object, key, path);
+  if (!name) return std::nullopt;
+  const std::string value = lower(*name);
+  if (value == "critical" || value == "fatal") return Severity::critical;
+  if (value == "high") return Severity::high;
+  if (value == "medium" || value == "moderate") return Severity::medium;
+  if (value == "low" || value == "informational" || value == "info") return Severity::low;
+  if (value.empty() || value == "unknown" || value == "other" || value == "none") return std::nullopt;
+  fail(path + "." + key, "'" + stored_text(*name, 40) + "' is not a severity docket knows",
+       "expected critical, high, medium, low, informational or unknown");
 }
 
 std::string one_line(std::string_view text, std::size_t max_bytes) {

@@ -1,6 +1,7 @@
 #pragma once
 // Private to the codec: what the scanner-report readers (sarif.cpp, gitleaks_json.cpp,
-// trufflehog_json.cpp) share — bounded JSON parsing of hostile input, typed access that names
+// trufflehog_json.cpp, access_analyzer_json.cpp, prowler_ocsf.cpp, github_secret_scanning_json.cpp,
+// trivy_json.cpp) share — bounded JSON parsing of hostile input, typed access that names
 // the JSON path of a bad field, text clean-up and the finding fingerprints.
 
 #include <functional>
@@ -47,6 +48,22 @@ void warn(core::ScanReport& report, std::string what);
 // Parses one JSON value; a syntax error becomes Error(usage) naming `source`, line and column.
 json parse_json_value(std::string_view text, std::string_view source, std::string_view format);
 
+// The one JSON value of a report that is a single document (a SARIF log, a JSON list): decodes
+// UTF-16/32 (decoded_unicode), refuses empty input and several values (several_values names
+// what they look like), then parses it.
+json parse_report_document(std::string_view text, std::string_view source, std::string_view format, const std::string& hint);
+
+// A report format docket reads, recognised from its parsed top-level value by the keys that
+// format always writes, so a report given to the wrong reader is named with the right command.
+struct KnownFormat {
+  std::string_view name;     // "a Prowler OCSF report"
+  std::string_view command;  // "prowler", as in `docket ingest prowler`
+};
+std::optional<KnownFormat> recognise_report(const json& value);
+// Throws Error(usage, "<source>: is <name>, not <expected>", "use `docket ingest <command>` for
+// it") when `value` is recognisably a report of another format than `command`; else returns.
+void refuse_other_format(std::string_view source, const json& value, std::string_view command, std::string_view expected);
+
 // Typed access to an object's members. Absent and null members read as "not there"; a member
 // of the wrong type is an error naming its path (`runs[0].results[2].ruleId`).
 class JsonReader {
@@ -60,6 +77,11 @@ public:
   std::optional<std::string> string(const json& object, const char* key, const std::string& path) const;
   std::optional<std::int64_t> integer(const json& object, const char* key, const std::string& path) const;
   std::optional<bool> boolean(const json& object, const char* key, const std::string& path) const;
+  // A severity by name, in any case, as trivy (`CRITICAL` … `LOW`, `UNKNOWN`) and OCSF / Prowler
+  // (`Critical` … `Low`, `Informational`, `Fatal`, `Unknown`, `Other`) write it: fatal is
+  // critical, informational low; unknown, other and none are no severity (the template decides).
+  // Any other name is an error naming the path.
+  std::optional<Severity> severity(const json& object, const char* key, const std::string& path) const;
 
   std::string_view source() const { return source_; }
 

@@ -146,10 +146,10 @@ core::ScanReport read_trufflehog_json(std::string_view text, std::string_view so
     const std::string path = "finding " + std::to_string(i + 1);
     const detail::json finding =
         detail::parse_json_value(values[i], std::string(source) + ": " + path, "trufflehog JSON output");
+    detail::refuse_other_format(source, finding, "trufflehog", "trufflehog JSON output");
     if (finding.is_array())
       detail::bad_report(source, "is a JSON list; trufflehog --json writes one object per finding", kHint);
     if (!finding.is_object()) in.fail(path, "is not a JSON object", kHint);
-    if (finding.contains("runs")) detail::bad_report(source, "is a SARIF log", "use `docket ingest sarif` for it");
     if (is_json_log(finding, logs)) {
       ++out.report.log_lines;
       continue;

@@ -25,6 +25,7 @@ void merge_reports(ScanReport& into, const ScanReport& more) {
   into.log_lines += more.log_lines;
   into.absolute_locations += more.absolute_locations;
   into.warnings.insert(into.warnings.end(), more.warnings.begin(), more.warnings.end());
+  into.skipped += more.skipped;
 }
 
 IngestPlan plan_ingest(const std::vector<RecordSummary>& records, const ScanReport& report) {

@@ -18,7 +18,7 @@
 
 namespace docket::app {
 
-enum class ReportFormat { sarif, gitleaks, trufflehog };
+using ReportFormat = core::ReportFormat;  // sarif, gitleaks, trufflehog, access_analyzer, prowler, github_secret_scanning, trivy
 
 struct IngestRequest {
   ReportFormat format = ReportFormat::sarif;
@@ -27,6 +27,7 @@ struct IngestRequest {
   // ingest_reports sets options.checkout_root to a CheckoutFinder.
   codec::ScanOptions options;
   std::map<std::string, std::string> template_map;  // --template-map RULE=TEMPLATE; `*` for every other rule
+                                                    // (over docket.yaml's ingest mapping: core/ingest_mapping.hpp)
   // Called after each record is prepared with (done, total); may be empty. For a progress line.
   std::function<void(std::size_t, std::size_t)> progress;
 };
@@ -44,6 +45,7 @@ struct IngestResult {
   std::size_t log_lines = 0;                 // scanner log lines skipped
   std::size_t absolute_locations = 0;        // locations under no checkout docket could find
   std::vector<std::string> warnings;
+  std::size_t skipped = 0;                // results of a kind docket does not track (core::ScanReport::skipped)
   std::set<std::string> tools;
   std::set<std::string> complete_tools;   // the tools whose findings could be marked not seen
   std::optional<store::ObjectId> commit;  // none when nothing changed
@@ -74,11 +76,6 @@ std::vector<std::string> checkout_bases(const std::filesystem::path& dir, const 
 // Reads one report file (at most codec::kMaxReportBytes). Error(not_found) when it cannot be
 // read, Error(usage) naming the file when it is not a valid report of `format`.
 core::ScanReport read_report_file(const std::filesystem::path& file, ReportFormat format, const codec::ScanOptions& options);
-
-// The template a finding opens with: the --template-map entry for its rule, else the `*`
-// entry, else leaked-secret for secret findings (when the store has it), else the default.
-std::optional<std::string> template_for(const core::ScanFinding& finding, const std::map<std::string, std::string>& map,
-                                        bool store_has_leaked_secret);
 
 // "gitleaks: aws-access-token in src/config.py:12"
 std::string finding_title(const core::ScanFinding& finding);

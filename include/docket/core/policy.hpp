@@ -19,6 +19,17 @@ struct Member {
   bool operator==(const Member&) const = default;
 };
 
+// How `docket ingest` maps findings to templates and severities (docket.yaml `ingest`, written
+// only when not empty; docs/ingest.md). Keys are `TOOL:RULE` (the tool as docket stores it,
+// lower-case, e.g. `prowler:iam_root_mfa_enabled`) or a bare `RULE` for that rule from any tool;
+// `TOOL:RULE` wins over `RULE`. core/ingest_mapping.hpp applies it.
+struct IngestMapping {
+  std::map<std::string, std::string> templates;  // key → template name (must exist in the store)
+  std::map<std::string, Severity> severities;    // key → severity, over the one the report gives
+  bool empty() const { return templates.empty() && severities.empty(); }
+  bool operator==(const IngestMapping&) const = default;
+};
+
 struct Policy {
   int version = 1;
   std::string id_prefix = "EX";
@@ -42,6 +53,7 @@ struct Policy {
   std::map<std::string, std::vector<Email>> teams;
   std::vector<Email> escalation;
   std::vector<Member> members;
+  IngestMapping ingest;
 
   const Member* find_member(const Email& e) const;
   bool has_role(const Email& e, Role r) const;

@@ -15,6 +15,9 @@
 
 namespace docket::core {
 
+// The report formats `docket ingest` reads (codec/sarif.hpp, codec/finding_sources.hpp).
+enum class ReportFormat { sarif, gitleaks, trufflehog, access_analyzer, prowler, github_secret_scanning, trivy };
+
 // One finding of a scanner report, reduced to what may be stored: never a snippet, never the
 // secret, never a raw fingerprint value (codec/sarif.hpp builds these).
 struct ScanFinding {
@@ -30,6 +33,8 @@ struct ScanFinding {
   // relative to the checkout, or trufflehog's identity included where the secret was found): an
   // exception opened under one of them is the same finding, not a new one nor one gone.
   std::vector<std::string> former_fingerprints;
+  ReportFormat format = ReportFormat::sarif;  // the format that read it: selects built-in templates; not stored
+  std::string resource_type;         // the kind of resource when the report names it (`AwsIamRole`); not stored
   bool operator==(const ScanFinding&) const = default;
 };
 
@@ -47,6 +52,7 @@ struct ScanReport {
   std::size_t log_lines = 0;              // lines of the scanner's own log mixed into the report, skipped
   std::size_t absolute_locations = 0;     // locations left absolute: under no checkout docket could find
   std::vector<std::string> warnings;      // what was read with a doubt, for the ingest summary
+  std::size_t skipped = 0;                // results of a kind docket does not track (trivy's package vulnerabilities)
 };
 
 // Appends `more` to `into`: findings with a fingerprint already present count as duplicates;

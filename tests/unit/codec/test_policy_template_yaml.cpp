@@ -214,3 +214,41 @@ TEST_CASE("policy durations are bounded so no computed time leaves 1970..9999") 
   CHECK(p.clock_skew == Duration{120});
   CHECK(p.review_after == Duration{std::int64_t{36525} * 86400});
 }
+
+TEST_CASE("the ingest mapping round-trips, and is written only when set") {
+  Policy p = test::full_policy();
+  p.ingest.templates = {{"prowler:iam_root_mfa_enabled", "excessive-privilege"}, {"DS002", "generic"}};
+  p.ingest.severities = {{"github-secret-scanning:aws_access_key_id", Severity::critical}, {"ExternalAccess", Severity::high}};
+  const std::string yaml = codec::policy_to_yaml(p);
+  CHECK(yaml.find("ingest:\n  templates:\n    DS002: generic\n    prowler:iam_root_mfa_enabled: excessive-privilege\n"
+                  "  severities:\n    ExternalAccess: high\n    github-secret-scanning:aws_access_key_id: critical\n") !=
+        std::string::npos);
+  CHECK(codec::policy_from_yaml(yaml, "docket.yaml") == p);
+  // Only severities: no empty templates map is written.
+  Policy q;
+  q.ingest.severities = {{"r", Severity::low}};
+  CHECK(codec::policy_to_yaml(q).ends_with("ingest:\n  severities:\n    r: low\n"));
+  CHECK(codec::policy_from_yaml(codec::policy_to_yaml(q), "docket.yaml") == q);
+  // A store that maps nothing keeps the docket.yaml it always had (the golden text above).
+  CHECK(codec::policy_to_yaml(test::full_policy()).find("ingest") == std::string::npos);
+  // Keys a user wrote in any YAML spelling read back as text.
+  const Policy flow = codec::policy_from_yaml("version: 1\ningest: {templates: {'trivy:AVD-DS-0002': generic, 'yes': generic}}\n",
+                                              "docket.yaml");
+  CHECK(flow.ingest.templates.at("trivy:AVD-DS-0002") == "generic");
+  CHECK(flow.ingest.templates.at("yes") == "generic");
+  CHECK(codec::policy_from_yaml(codec::policy_to_yaml(flow), "docket.yaml") == flow);
+}
+
+TEST_CASE("the ingest mapping refuses unknown severities, bad template names and catch-all keys") {
+  CHECK(policy_error("version: 1\ningest:\n  severities:\n    DS002: urgent\n") ==
+        "docket.yaml:4: field 'ingest.severities.DS002': expected one of critical, high, medium, low, got 'urgent'");
+  CHECK(policy_error("version: 1\ningest:\n  templates:\n    DS002: ../generic\n") ==
+        "docket.yaml:4: field 'ingest.templates.DS002': '../generic' is not a valid name");
+  CHECK(policy_error("version: 1\ningest:\n  templates:\n    '*': generic\n").find(
+            "field 'ingest.templates.*': '*' is not a rule") != std::string::npos);
+  CHECK(policy_error("version: 1\ningest:\n  templates:\n    'trivy:*': generic\n").find("is not a rule") !=
+        std::string::npos);
+  CHECK(policy_error("version: 1\ningest:\n  template:\n    DS002: generic\n") ==
+        "docket.yaml:3: field 'ingest.template': unknown field");
+  CHECK(policy_error("version: 1\ningest:\n  templates: [generic]\n").find("ingest.templates") != std::string::npos);
+}

@@ -14,94 +14,13 @@
 
 #include "docket/codec/sarif.hpp"
 #include "docket/core/error.hpp"
+#include "scan_fixtures.hpp"
 
 using namespace docket;
+using namespace docket::test;
 using nlohmann::json;
 
 namespace {
-
-const std::filesystem::path kFixtures = std::filesystem::path(DOCKET_SOURCE_DIR) / ".." / "shared" / "fixtures";
-
-std::string read_fixture(const std::string& name) {
-  std::ifstream in(kFixtures / name, std::ios::binary);
-  REQUIRE_MESSAGE(in, "fixture missing: " << (kFixtures / name).string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string usage_error(const std::function<void()>& run) {
-  try {
-    run();
-  } catch (const Error& e) {
-    CHECK(e.code() == ExitCode::usage);
-    return e.what() + std::string(" | ") + e.hint();
-  }
-  FAIL("no error was thrown");
-  return {};
-}
-
-// Every string in a report that carries a secret or a snippet: what must never reach a finding.
-void collect_secrets(const json& node, const std::string& key, std::set<std::string>& out) {
-  static const std::set<std::string> secret_keys{"Secret", "Match", "Raw", "RawV2", "Redacted", "offender", "secret"};
-  if (node.is_object()) {
-    for (const auto& [k, v] : node.items()) {
-      if (k == "snippet" && v.is_object() && v.contains("text")) out.insert(v["text"].get<std::string>());
-      // Fingerprint values that carry the secret (SARIF pattern matcher): stored only as hashes.
-      if ((k == "fingerprints" || k == "partialFingerprints") && v.is_object())
-        for (const auto& [fk, fv] : v.items())
-          if (fv.is_string() && (fk.find("secret") != std::string::npos || fk.find("alidation") != std::string::npos ||
-                                 fk.find("asset") != std::string::npos))
-            out.insert(fv.get<std::string>());
-      collect_secrets(v, k, out);
-    }
-  } else if (node.is_array()) {
-    for (const auto& v : node) collect_secrets(v, key, out);
-  } else if (node.is_string() && secret_keys.count(key)) {
-    out.insert(node.get<std::string>());
-  }
-}
-
-std::set<std::string> secrets_in(const std::string& text) {
-  std::set<std::string> out;
-  std::istringstream lines(text);
-  try {
-    collect_secrets(json::parse(text), "", out);
-  } catch (const json::exception&) {
-    // JSON lines (trufflehog): one value at a time, objects may span lines.
-    std::string value, line;
-    int depth = 0;
-    while (std::getline(lines, line)) {
-      value += line + "\n";
-      for (char c : line) depth += c == '{' ? 1 : c == '}' ? -1 : 0;
-      if (depth == 0 && !value.empty()) {
-        collect_secrets(json::parse(value), "", out);
-        value.clear();
-      }
-    }
-  }
-  std::set<std::string> meaningful;
-  for (const auto& s : out)
-    if (s.size() >= 6 && s.find_first_not_of('*') != std::string::npos) meaningful.insert(s);
-  return meaningful;
-}
-
-void check_no_secret_leaks(const core::ScanReport& report, const std::string& fixture) {
-  const auto secrets = secrets_in(read_fixture(fixture));
-  static const std::regex digest("sha256:[0-9a-f]{64}");
-  for (const auto& f : report.findings) {
-    CHECK(std::regex_match(f.fingerprint, digest));
-    for (const std::string* field : {&f.tool, &f.rule, &f.message, &f.location, &f.fingerprint}) {
-      for (const auto& secret : secrets) {
-        CAPTURE(fixture);
-        CAPTURE(*field);
-        CHECK(field->find(secret) == std::string::npos);
-      }
-      CHECK(field->find("PRIVATE KEY") == std::string::npos);
-      CHECK(field->find("AKIA") == std::string::npos);
-    }
-  }
-}
 
 core::ScanReport sarif(const std::string& fixture, const codec::ScanOptions& options = {}) {
   auto report = codec::read_sarif(read_fixture(fixture), fixture, options);
@@ -340,14 +259,20 @@ TEST_CASE("invalid SARIF is refused, naming the file and the field") {
 }
 
 TEST_CASE("reports that are not SARIF are refused by the SARIF reader with a pointer to the right command") {
-  for (const char* name : {"prowler/many_vuln_after_4_5_0.ocsf.json", "aws-access-analyzer/list-findings-v2.output.json",
-                           "github-secret-scanning/github_secrets_detection_report_many_vul.json",
-                           "trivy/misconfigurations_and_secrets.json", "gitleaks/baseline.json"}) {
+  const std::map<std::string, std::string> commands{
+      {"prowler/many_vuln_after_4_5_0.ocsf.json", "docket ingest prowler"},
+      {"aws-access-analyzer/list-findings-v2.output.json", "docket ingest access-analyzer"},
+      {"github-secret-scanning/github_secrets_detection_report_many_vul.json", "docket ingest github-secret-scanning"},
+      {"trivy/misconfigurations_and_secrets.json", "docket ingest trivy"},
+      {"gitleaks/baseline.json", "docket ingest gitleaks"}};
+  for (const auto& [name, command] : commands) {
     CAPTURE(name);
     const auto error = usage_error([&] { (void)codec::read_sarif(read_fixture(name), name); });
     CHECK(error.find("not a SARIF log") != std::string::npos);
-    CHECK(error.find("SARIF 2.1.0") != std::string::npos);  // the hint says what to give instead
+    CHECK(error.find(command) != std::string::npos);  // the hint names the command that reads it
   }
+  // JSON that is no report docket knows still says what to give.
+  CHECK(usage_error([&] { (void)codec::read_sarif("[1, 2]", "l"); }).find("SARIF 2.1.0") != std::string::npos);
   const auto trufflehog = usage_error([&] { (void)codec::read_sarif(read_fixture("trufflehog/v3_github.json"), "t"); });
   CHECK(trufflehog.find("docket ingest trufflehog") != std::string::npos);
   const auto sarif_to_gitleaks =
