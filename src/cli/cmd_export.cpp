@@ -2,6 +2,7 @@
 // files scanners read to suppress findings (SARIF, .trivyignore.yaml, .gitleaksignore), on
 // stdout or written atomically to a file. What was left out is said on standard error.
 #include <iostream>
+#include <optional>
 
 #include "cli.hpp"
 #include "command_support.hpp"
@@ -38,7 +39,7 @@ void attach_export(CLI::App& cmd, CommandContext& ctx) {
   struct Options {
     std::string format;
     std::string tool;
-    std::string out;
+    std::optional<std::string> out;
   };
   auto opts = std::make_shared<Options>();
   cmd.add_option("--format", opts->format, "sarif, trivyignore or gitleaksignore")->type_name("FORMAT")->required();
@@ -55,8 +56,10 @@ void attach_export(CLI::App& cmd, CommandContext& ctx) {
     const auto result = app::select_suppressions(session, snap, session.now(), tool);
     const codec::ExportedText exported = codec::write_export(*format, result.selection.suppressions);
     warn_unreadable(result.unreadable);
-    if (opts->out.empty() || opts->out == "-") *ctx.out << exported.text;
-    else store::write_output_file(opts->out, exported.text);
+    if (opts->out && opts->out->empty())
+      throw Error(ExitCode::usage, "--out needs a file name", "give --out FILE, or leave --out out (or give -) for standard output");
+    if (!opts->out || *opts->out == "-") *ctx.out << exported.text;
+    else store::write_output_file(*opts->out, exported.text);
     report_export(exported, result.selection, *format);
   });
 }

@@ -32,7 +32,11 @@ std::map<std::string, std::string> parse_template_map(const std::vector<std::str
     if (equals == std::string::npos || equals == 0 || equals + 1 == entry.size())
       throw Error(ExitCode::usage, "--template-map '" + entry + "' is not RULE=TEMPLATE",
                   "e.g. --template-map aws-access-token=leaked-secret, or --template-map '*=generic' for every other rule");
-    map[entry.substr(0, equals)] = entry.substr(equals + 1);
+    const std::string rule = entry.substr(0, equals);
+    if (const auto it = map.find(rule); it != map.end() && it->second != entry.substr(equals + 1))
+      throw Error(ExitCode::usage, "--template-map names rule '" + rule + "' twice, as " + it->second + " and " + entry.substr(equals + 1),
+                  "give one template per rule");
+    map[rule] = entry.substr(equals + 1);
   }
   return map;
 }
@@ -104,6 +108,10 @@ void print_result(CommandContext& ctx, const app::IngestResult& result, bool jso
             " locations are absolute paths outside any git checkout here; give --base DIR (the scanned checkout) so "
             "runners with other workspaces find the same findings\n";
   for (const auto& warning : result.warnings) text += "warning: " + warning + "\n";
+  if (result.findings == 0 && result.suppressed == 0 && !result.not_seen.empty())
+    text += "note: the reports list no findings at all, so " + std::to_string(result.not_seen.size()) +
+            " exceptions were marked not seen; if the scan did not cover what it covered before (another repository, "
+            "a first page only), give it its own --tool\n";
   if (!result.commit) text += "nothing changed; no commit made\n";
   for (const auto& tool : result.tools)
     if (!result.complete_tools.count(tool))

@@ -1,5 +1,7 @@
 // docket report: the store's exceptions summarised for people and tools, as Markdown, JSON,
 // CSV or one self-contained HTML page, on stdout or written atomically to a file.
+#include <optional>
+
 #include "cli.hpp"
 #include "command_support.hpp"
 #include "docket/app/report_render.hpp"
@@ -11,7 +13,7 @@ namespace docket::cli {
 void attach_report(CLI::App& cmd, CommandContext& ctx) {
   struct Options {
     std::string format = "md";
-    std::string out;
+    std::optional<std::string> out;
     std::string at;
   };
   auto opts = std::make_shared<Options>();
@@ -31,8 +33,10 @@ void attach_report(CLI::App& cmd, CommandContext& ctx) {
     data.unreadable = session.index().unreadable();
     const std::string text = app::render_report(data, *format);
     warn_unreadable(data.unreadable);
-    if (opts->out.empty() || opts->out == "-") *ctx.out << text;
-    else app::write_output_file(opts->out, text);
+    if (opts->out && opts->out->empty())
+      throw Error(ExitCode::usage, "--out needs a file name", "give --out FILE, or leave --out out (or give -) for standard output");
+    if (!opts->out || *opts->out == "-") *ctx.out << text;
+    else app::write_output_file(*opts->out, text);
   });
 }
 

@@ -53,7 +53,7 @@ const std::vector<CommandSpec>& command_table() {
       {"member", "Manage members, roles and keys", attach_member},
       {"verify", "Verify every commit of the store from its trust root", attach_verify},
       {"log", "Show one exception's history with signature status", attach_log},
-      {"ingest", "Open exceptions from scanner reports (SARIF, gitleaks, trufflehog)", attach_ingest},
+      {"ingest", "Open exceptions from scanner reports and identity findings (SARIF, gitleaks, trufflehog, Access Analyzer, Prowler, GitHub, trivy)", attach_ingest},
       {"sync", "Exchange the store with a git remote: fetch, merge (signed), push", attach_sync},
       {"completion", "Complete a command line (for the scripts in completions/)", attach_completion},
       {"check", "Report expired acceptances, SLA breaches and overdue reviews (the CI gate)", attach_check},

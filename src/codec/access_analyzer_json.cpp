@@ -34,22 +34,28 @@ core::ScanReport read_access_analyzer_json(std::string_view text, std::string_vi
     if (!id || id->empty()) in.fail(path, "has no id: this is not an Access Analyzer finding", kHint);
     const auto status = in.string(finding, "status", path);
     if (!status) in.fail(path, "has no status", "Access Analyzer findings are ACTIVE, ARCHIVED or RESOLVED");
+    if (*status != "ACTIVE" && *status != "ARCHIVED" && *status != "RESOLVED")
+      in.fail(path + ".status", "'" + detail::stored_text(*status, 40) + "' is not ACTIVE, ARCHIVED or RESOLVED");
+    if (*status == "RESOLVED") continue;  // the access is gone
+    // The resource is part of the identity: a finding without one is refused, not read as another.
+    const auto resource_name = in.string(finding, "resource", path);
+    if (!resource_name || resource_name->empty())
+      in.fail(path, "has no resource: an Access Analyzer finding names the resource it is about", kHint);
+    const std::string identity = detail::fingerprint_of({"docket-access-analyzer/v1", scope, *id, *resource_name});
     if (*status == "ARCHIVED") {
       ++out.report.suppressed;  // archived by a person or an archive rule: a decision, like a suppression
+      out.report.suppressed_fingerprints.insert(identity);  // not fixed: never "not seen"
       continue;
     }
-    if (*status == "RESOLVED") continue;  // the access is gone
-    if (*status != "ACTIVE")
-      in.fail(path + ".status", "'" + detail::stored_text(*status, 40) + "' is not ACTIVE, ARCHIVED or RESOLVED");
     // list-findings (v1) lists external access findings only, without a findingType.
     const std::string type = in.string(finding, "findingType", path).value_or("ExternalAccess");
-    const std::string resource = in.string(finding, "resource", path).value_or("");
+    const std::string& resource = *resource_name;
     const std::string resource_type = in.string(finding, "resourceType", path).value_or("");
     const auto error = in.string(finding, "error", path);
     const std::string message = type + (resource_type.empty() ? "" : " on " + resource_type) +
                                 (error ? " (analysis error: " + *error + ")" : "");
     core::ScanFinding f = detail::make_finding(tool, type, std::nullopt, message, resource,
-                                               detail::fingerprint_of({"docket-access-analyzer/v1", scope, *id, resource}), false);
+                                               identity, false);
     f.format = core::ReportFormat::access_analyzer;
     f.resource_type = detail::stored_text(resource_type, 80);
     out.add(std::move(f));

@@ -82,8 +82,13 @@ core::ScanReport read_github_secret_scanning_json(std::string_view text, std::st
       if (repository.empty())
         in.fail(path, "names no repository (no repository.full_name, html_url or url): alert numbers are per repository",
                 kHint);
+      const std::string identity =
+          detail::fingerprint_of({"docket-github-secret-scanning/v1", scope, repository, std::to_string(*number)});
       if (*state == "resolved") {
-        if (dismissed(in.string(alert, "resolution", path).value_or(""))) ++out.report.suppressed;
+        if (dismissed(in.string(alert, "resolution", path).value_or(""))) {
+          ++out.report.suppressed;
+          out.report.suppressed_fingerprints.insert(identity);  // dismissed, not fixed: never "not seen"
+        }
         continue;  // revoked, or the pattern changed: nothing is open
       }
       if (*state != "open") in.fail(path + ".state", "'" + detail::stored_text(*state, 40) + "' is neither open nor resolved");
@@ -97,8 +102,7 @@ core::ScanReport read_github_secret_scanning_json(std::string_view text, std::st
       }
       const std::string message = in.string(alert, "secret_type_display_name", path).value_or(*type) + " secret";
       core::ScanFinding f = detail::make_finding(
-          tool, *type, std::nullopt, message, location,
-          detail::fingerprint_of({"docket-github-secret-scanning/v1", scope, repository, std::to_string(*number)}), true);
+          tool, *type, std::nullopt, message, location, identity, true);
       f.format = core::ReportFormat::github_secret_scanning;
       out.add(std::move(f));
     }

@@ -69,6 +69,7 @@ core::ScanReport read_prowler_ocsf(std::string_view text, std::string_view sourc
     // Muted in Prowler (its mutelist): the OCSF status is "Suppressed".
     if (detail::lower(in.string(finding, "status", path).value_or("")) == "suppressed") {
       ++out.report.suppressed;
+      out.report.suppressed_fingerprints.insert(detail::fingerprint_of({"docket-prowler/v1", scope, *uid}));  // muted, not fixed
       continue;
     }
     const std::string title = info ? in.string(*info, "title", path + ".finding_info").value_or(*check) : *check;

@@ -395,7 +395,12 @@ core::ScanFinding make_finding(std::string tool, std::string rule, std::optional
   f.tool = stored_tool(tool);
   f.rule = stored_text(rule, 120);
   if (f.rule.empty()) f.rule = "unknown";
+  // A location storage had to change (a line break, a control, leading spaces, a cut) no longer
+  // names the scanner's file: marked, so that no export suppresses a file by it. At most 300 bytes.
+  constexpr std::string_view kChanged = "[changed] ";
   f.location = stored_text(location, 300);
+  if (f.location != location && !f.location.empty() && !f.location.starts_with('['))
+    f.location = std::string(kChanged) + stored_text(location, 300 - kChanged.size());
   f.message = stored_text(message, 200);
   f.severity = severity;
   f.secret = secret;

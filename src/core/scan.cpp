@@ -20,6 +20,7 @@ void merge_reports(ScanReport& into, const ScanReport& more) {
   into.tools.insert(more.tools.begin(), more.tools.end());
   into.complete_tools = std::move(complete);
   into.suppressed += more.suppressed;
+  into.suppressed_fingerprints.insert(more.suppressed_fingerprints.begin(), more.suppressed_fingerprints.end());
   into.duplicates += more.duplicates;
   into.placeholder_fingerprints += more.placeholder_fingerprints;
   into.log_lines += more.log_lines;
@@ -69,7 +70,8 @@ IngestPlan plan_ingest(const std::vector<RecordSummary>& records, const ScanRepo
     }
   }
   for (const RecordSummary* r : live)
-    if (report.complete_tools.count(r->source.tool) && !reported.count(r->source.fingerprint) && !r->source.missing_since)
+    if (report.complete_tools.count(r->source.tool) && !reported.count(r->source.fingerprint) &&
+        !report.suppressed_fingerprints.count(r->source.fingerprint) && !r->source.missing_since)
       plan.not_seen.push_back(r->id);
   return plan;
 }

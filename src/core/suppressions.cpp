@@ -17,6 +17,9 @@ std::string_view to_string(SuppressionKind kind) {
 
 SourceLocation split_location(std::string_view location) {
   constexpr std::uint32_t kMaxLine = 0x7fffffff;  // SARIF's startLine is a JSON integer; keep it in int32
+  if (location.starts_with('[') || location.starts_with("arn:") || location.find("::") != std::string_view::npos ||
+      location.find("://") != std::string_view::npos)
+    return {};
   const auto colon = location.rfind(':');
   if (colon == std::string_view::npos || colon == 0) return {std::string(location), std::nullopt};
   const std::string_view digits = location.substr(colon + 1);

@@ -45,6 +45,10 @@ struct ScanReport {
   std::set<std::string> tools;            // every tool that has a run in the reports
   std::set<std::string> complete_tools;   // tools all of whose runs finished with a results list
   std::size_t suppressed = 0;             // results suppressed in the report (e.g. nosemgrep), not opened
+  // The identities of suppressed or dismissed results where the report says which (a GitHub
+  // alert dismissed as a false positive, an archived Access Analyzer finding, a muted Prowler
+  // check): still reported, so their exceptions are not marked not seen (dismissed is not fixed).
+  std::set<std::string> suppressed_fingerprints;
   std::size_t duplicates = 0;             // results whose fingerprint an earlier result had
   // Results whose fingerprint was a placeholder (one value for results of different rules or
   // locations in one run): identified by rule and location instead (docs/ingest.md).

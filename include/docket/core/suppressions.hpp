@@ -23,7 +23,9 @@ std::string_view to_string(SuppressionKind kind);
 
 // A location as ingest stores it (docs/ingest.md), split: `path:line` when the text after the
 // last `:` is a number up to 2^31-1 (0 means no line: SARIF counts from 1), else the whole text
-// as the path and no line. An empty location has an empty path.
+// as the path and no line. An empty location has an empty path, and so has a location that
+// names no file of the scanned tree: one ingest marked as changed or withheld (`[…`), a logical
+// name (`ns::f`), a URL (`…://…`) or an ARN (`arn:…`) — an export never suppresses by such a path.
 struct SourceLocation {
   std::string path;
   std::optional<std::uint32_t> line;

@@ -109,6 +109,7 @@ TEST_CASE("Access Analyzer: ACTIVE is a finding, ARCHIVED suppressed, RESOLVED g
   CHECK(report.findings[0].rule == "UnusedIAMRole");
   CHECK(report.findings[1].rule == "UnusedIAMUserAccessKey");
   CHECK(report.suppressed == 1);
+  CHECK(report.suppressed_fingerprints.size() == 1);  // archived is a decision, not a fix: never "not seen"
   CHECK(report.complete_tools.count("access-analyzer") == 1);
   list["nextToken"] = "page-2";
   report = codec::read_access_analyzer_json(list.dump(), "aa.json");
@@ -129,6 +130,8 @@ TEST_CASE("Access Analyzer: malformed findings are refused naming the path") {
       {R"({"findings": [{"id": "x"}]})", "findings[0]: has no status"},
       {R"({"findings": [{"id": "x", "status": "OPEN"}]})", "findings[0].status: 'OPEN' is not ACTIVE"},
       {R"({"findings": [{"id": "x", "status": "ACTIVE", "resource": ["a"]}]})", "findings[0].resource: is not a string"},
+      {R"({"findings": [{"id": "x", "status": "ACTIVE", "resource": null}]})", "findings[0]: has no resource"},
+      {R"({"findings": [{"id": "x", "status": "ARCHIVED"}]})", "findings[0]: has no resource"},
       {R"({"findings": ["x"]})", "findings[0]: is not an object"},
       {R"({"findings": {}})", "findings: is not a list"},
       {R"({"analyzers": []})", "has no \"findings\" list"},

@@ -781,3 +781,12 @@ TEST_CASE("gitleaks' Fingerprint is kept only with the finding's own commit, or 
   CHECK(read.findings.at(0).tool_fingerprint.empty());
   CHECK(read.findings.at(1).tool_fingerprint == report[1]["Fingerprint"]);
 }
+
+TEST_CASE("a location that storage had to change is marked, so no export takes it for a file") {
+  const auto f = codec::read_sarif(minimal_sarif(json::array({result_at("line\nbreak.txt", 14), result_at("   lead.txt", 8)})), "c");
+  REQUIRE(f.findings.size() == 2);
+  CHECK(f.findings[0].location == "[changed] line");
+  CHECK(f.findings[1].location == "[changed] lead.txt:8");
+  const auto plain = codec::read_sarif(minimal_sarif(json::array({result_at("src/a.py", 3)})), "p");
+  CHECK(plain.findings.at(0).location == "src/a.py:3");
+}

@@ -119,6 +119,14 @@ TEST_CASE("plan: an exception opened under a finding's former identity is that f
   CHECK_FALSE(plan.changes_nothing());
 }
 
+TEST_CASE("plan: a finding the report lists as dismissed or archived is not marked not seen") {
+  const std::vector<Record> records{record("EX-0000000001", "gh", "sha256:dismissed"), record("EX-0000000002", "gh", "sha256:gone")};
+  ScanReport report = report_of({}, {"gh"}, {"gh"});
+  report.suppressed_fingerprints = {"sha256:dismissed"};
+  const auto plan = plan_ingest(records, report);
+  CHECK(plan.not_seen == std::vector<ExceptionId>{*ExceptionId::parse("EX-0000000002")});
+}
+
 TEST_CASE("reidentify gives a finding's exception today's identity, and only that") {
   Record r = record("EX-0000000001", "semgrep", "sha256:old");
   r.source.missing_since = kT0;
