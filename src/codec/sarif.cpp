@@ -457,7 +457,6 @@ private:
       const std::string relative = checkout_relative(out.legacy, options_, PathForm::uri, &left_absolute);
       if (!left_absolute) out.uri = relative;
     }
-    while (out.uri.starts_with("./")) out.uri.erase(0, 2);
     return out;
   }
 

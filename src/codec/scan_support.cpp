@@ -122,8 +122,6 @@ std::vector<std::string_view> top_level_json_values(std::string_view text, std::
                  "give the scanner's JSON report (for SARIF, e.g. gitleaks --report-format sarif)");
     }
   }
-  std::size_t line_number = 1;
-  std::size_t counted_to = 0;  // lines are counted lazily, for messages only
   while (true) {
     while (i < text.size() && json_space(text[i])) ++i;
     if (i >= text.size()) break;
@@ -131,8 +129,8 @@ std::vector<std::string_view> top_level_json_values(std::string_view text, std::
       const std::size_t eol = std::min(text.find('\n', i), text.size());
       const std::string_view line = text.substr(i, eol - i);
       if (!log_line(line)) {
-        line_number += static_cast<std::size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(counted_to),
-                                                           text.begin() + static_cast<std::ptrdiff_t>(i), '\n'));
+        // Lines are counted only for the message.
+        const auto line_number = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(i), '\n');
         bad_report(source, "line " + std::to_string(line_number) + " is neither JSON nor a line of the scanner's log: \"" +
                                quoted(line) + "\"",
                    "give the scanner's JSON output; its log lines may be mixed in, other text may not");
