@@ -296,7 +296,8 @@ void list_exceptions(Session& session, const ListFilter& filter,
     for (const auto& r : summaries) width = std::max(width, r.id.str().size());
     layout(summaries.size(), width);
     for (const auto& r : summaries)
-      each({r.id.str(), r.title, r.state, r.severity, r.due, r.assignee ? std::string_view(r.assignee->str()) : "", r.opened.at});
+      each({r.id.str(), r.title, r.state, r.severity, r.due, r.assignee ? std::string_view(r.assignee->str()) : "", r.opened.at,
+            r.outcome ? std::optional(r.outcome->resolution) : std::nullopt, r.outcome ? r.outcome->expires : std::nullopt});
     return;
   }
   session.index().with_table(snap, [&](const codec::IndexTable& table) {
@@ -315,7 +316,8 @@ void list_exceptions(Session& session, const ListFilter& filter,
     i = 0;
     table.for_each([&](const codec::IndexRow& row) {
       if (kept[i++])
-        each({row.name.substr(0, row.name.size() - 5), row.title, row.state, row.severity, row.due, row.assignee, row.opened});
+        each({row.name.substr(0, row.name.size() - 5), row.title, row.state, row.severity, row.due, row.assignee, row.opened,
+              row.decided, row.expires});
     });
   });
 }

@@ -34,6 +34,33 @@ std::string recorded_name(const store::Snapshot& parent, const Actor& actor) {
 
 std::string no_store_hint() { return "create one with: docket init (or pass --ref / -C to point at an existing store)"; }
 
+// The error for a ref that does not exist, saying what the user most likely meets: a fresh clone
+// whose store is only a remote-tracking ref (`origin/docket`), or a shallow clone.
+Error missing_store(const store::Repository& repo, const store::Store& store) {
+  const std::string& ref = store.ref();
+  const std::string what = "'" + ref + "' does not exist in " + repo.git_dir().string() + ": this is not a docket store";
+  constexpr std::string_view heads = "refs/heads/";
+  if (ref.starts_with(heads)) {
+    const std::string branch = ref.substr(heads.size());
+    std::vector<std::string> remotes;
+    try {
+      remotes = repo.remote_names();
+    } catch (const Error&) {
+      // An unreadable config: the plain message below still holds.
+    }
+    for (const auto& remote : remotes)
+      if (store.lookup_ref("refs/remotes/" + remote + "/" + branch))
+        return Error(ExitCode::store,
+                     "'" + ref + "' does not exist here yet, but the remote-tracking ref " + remote + "/" + branch +
+                         " holds a docket store (a fresh clone)",
+                     "take it with: docket sync " + remote + " (it verifies the whole history first); do not run docket init here");
+  }
+  if (repo.is_shallow())
+    return Error(ExitCode::store, what + "; this repository is a shallow clone",
+                 "fetch the whole history with: git fetch --unshallow (then git fetch origin docket:docket if the store is on the remote)");
+  return Error(ExitCode::store, what, no_store_hint());
+}
+
 // The policy's clock skew at `snap` (the default when docket.yaml cannot be read: the command's
 // own configuration load then reports it).
 Duration clock_skew_at(const store::Snapshot& snap) {
@@ -259,10 +286,7 @@ Session::Session(const Settings& settings)
 
 store::Snapshot Session::unverified_tip() const {
   store::Snapshot snap = store_.tip();
-  if (snap.empty())
-    throw Error(ExitCode::store,
-                "'" + store_.ref() + "' does not exist in " + repo_.git_dir().string() + ": this is not a docket store",
-                no_store_hint());
+  if (snap.empty()) throw missing_store(repo_, store_);
   return snap;
 }
 
@@ -270,7 +294,14 @@ store::Snapshot Session::tip() {
   // Verified before its tree is read: a hostile tip's tree is never parsed by a command.
   const auto id = store_.lookup_ref(store_.ref());
   if (!id) return unverified_tip();  // throws: not a docket store
-  require_verified(*this, *id);
+  try {
+    require_verified(*this, *id);
+  } catch (const Error& e) {
+    // A shallow clone lacks the commits verify needs: say so rather than only what is missing.
+    if (!repo_.is_shallow()) throw;
+    throw Error(e.code(), std::string(e.what()) + " (this repository is a shallow clone: docket verifies every commit from the store's root)",
+                "fetch the whole history with: git fetch --unshallow, then run the command again");
+  }
   return store_.at_for_reading(*id);
 }
 
@@ -345,7 +376,7 @@ store::ObjectId Session::commit(const std::function<Commit(const store::Snapshot
   const store::ObjectId made = store_.update(
       [&](const store::Snapshot& snap) {
         if (snap.empty())
-          throw Error(ExitCode::store, "'" + store_.ref() + "' does not exist: this is not a docket store", no_store_hint());
+          throw missing_store(repo_, store_);
         // Never build on history nobody verified (re-checked on every attempt: a lost race means
         // someone else's commits are now under ours).
         require_verified(*this, snap.commit());

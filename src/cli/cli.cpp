@@ -41,15 +41,38 @@ bool git_env_bool(const std::string& name, const char* value) {
               "use true or false, as git does (or unset it)");
 }
 
-void print_error(const Error& e) {
+// The colour of "docket: error:" lines: decided from --color as typed (the parse may have failed
+// before the option was stored) and the environment.
+bool stderr_colour(int argc, char** argv) {
+  ColorMode mode = ColorMode::automatic;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    std::string_view value;
+    if (arg == "--color" && i + 1 < argc) value = argv[i + 1];
+    else if (arg.starts_with("--color=")) value = arg.substr(8);
+    else continue;
+    if (value == "always") mode = ColorMode::always;
+    else if (value == "never") mode = ColorMode::never;
+    else if (value == "auto") mode = ColorMode::automatic;
+  }
+  return colour_for_stderr(mode);
+}
+
+// "docket: error:" and the like, in `style` when standard error takes colour.
+std::string label(std::string_view text, Style style, bool colour) {
+  if (!colour) return std::string(text);
+  return std::string(sgr(style)) + std::string(text) + std::string(kSgrReset);
+}
+
+void print_error(const Error& e, bool colour) {
   // Messages quote names and text from records and arguments: escaped like any record text, so
   // none can paint the terminal or start a line of its own.
   const std::string what = core::display_block(e.what(), "  ");
   if (const auto* rule = dynamic_cast<const RuleViolation*>(&e))
-    std::cerr << "docket: refused by rule '" << rule->rule() << "': " << what << "\n";
+    std::cerr << label("docket: refused", Style::bold_red, colour) << " by rule '" << rule->rule() << "': " << what << "\n";
   else
-    std::cerr << "docket: error: " << what << "\n";
-  if (!e.hint().empty()) std::cerr << "docket: hint: " << core::display_block(e.hint(), "  ") << "\n";
+    std::cerr << label("docket: error:", Style::bold_red, colour) << " " << what << "\n";
+  if (!e.hint().empty()) std::cerr << label("docket: hint:", Style::yellow, colour) << " " << core::display_block(e.hint(), "  ") << "\n";
 }
 
 // CLI11's own exit codes start at 100; docket maps every parse error to 2 (usage).
@@ -69,7 +92,9 @@ std::optional<int> typed_word(int argc, char** argv, int from = 1) {
 
 int handle_parse_error(CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
   if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
-    app.exit(e);
+    // `docket --help`: the grouped list (a command's own --help is CLI11's).
+    if (dynamic_cast<const CLI::CallForHelp*>(&e) && app.get_subcommands().empty()) std::cout << command_overview(app);
+    else app.exit(e);
     return 0;
   }
   std::string message = e.what();
@@ -109,12 +134,54 @@ int handle_parse_error(CLI::App& app, const CLI::ParseError& e, int argc, char**
       }
     }
   }
+  if (typed && hint == "see docket --help") {
+    // An error inside a known command: name that command's own --help, and for an option it
+    // does not have, the closest one it does.
+    const CLI::App* command = app.get_subcommand(*typed);
+    std::string path = "docket " + *typed;
+    const std::optional<int> word_at = typed_word(argc, argv, *command_at + 1);
+    for (const CLI::App* sub : command->get_subcommands({}))
+      if (word_at && sub->get_name() == argv[*word_at]) {
+        command = sub;
+        path += " " + sub->get_name();
+      }
+    hint = "see " + path + " --help";
+    if (dynamic_cast<const CLI::ExtrasError*>(&e)) {
+      std::vector<std::string> options;
+      for (const CLI::App* scope : {command, static_cast<const CLI::App*>(&app)})
+        for (const CLI::Option* opt : scope->get_options()) {
+          for (const auto& l : opt->get_lnames()) options.push_back("--" + l);
+          for (const auto& n : opt->get_snames()) options.push_back("-" + n);
+        }
+      for (int i = *command_at + 1; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (!arg.starts_with("-") || arg == "-" || arg == "--") continue;
+        if (const auto eq = arg.find('='); eq != std::string::npos) arg.resize(eq);
+        if (std::find(options.begin(), options.end(), arg) != options.end()) continue;
+        message = "'" + path + "' has no option '" + arg + "'";
+        if (const auto guess = closest_match(arg, options)) hint = "did you mean '" + *guess + "'? (see " + path + " --help)";
+        break;
+      }
+    }
+  }
   // Arguments are the user's text: shown escaped, as record text is.
-  std::cerr << "docket: error: " << core::display_line(message) << "\ndocket: hint: " << core::display_line(hint) << "\n";
+  const bool colour = stderr_colour(argc, argv);
+  std::cerr << label("docket: error:", Style::bold_red, colour) << " " << core::display_line(message) << "\n"
+            << label("docket: hint:", Style::yellow, colour) << " " << core::display_line(hint) << "\n";
   return static_cast<int>(ExitCode::usage);
 }
 
 }  // namespace
+
+const Screen& CommandContext::screen() {
+  if (!screen_) screen_ = screen_for_stdout(parse_color_mode(globals.color), globals.local_time);
+  return *screen_;
+}
+
+void CommandContext::page() {
+  screen();  // decided on the terminal itself, before the pager takes it over
+  if (pager && !pager->running()) pager->start(!globals.no_pager);
+}
 
 app::Settings CommandContext::settings() const {
   app::Settings s;
@@ -175,20 +242,29 @@ int finish_output(int code) {
 int run_cli(int argc, char** argv) {
   CLI::App app{"docket — exception workflows for non-human identities, kept as signed git history", "docket"};
   app.set_version_flag("--version", std::string("docket ") + DOCKET_VERSION);
-  app.require_subcommand(1);
+  app.require_subcommand(0, 1);
   app.fallthrough();
   CommandContext ctx;
   ctx.out = &std::cout;
+  Pager pager;
+  ctx.pager = &pager;
   app.add_option("-C", ctx.globals.repo, "Run as if started in DIR (the repository holding the store)")->type_name("DIR");
   app.add_option("--ref", ctx.globals.ref, "The store's ref (default refs/heads/docket; env DOCKET_REF)")->type_name("REF");
   app.add_option("--key", ctx.globals.key, "Signing key: a private key path (env DOCKET_SIGNING_KEY)")->type_name("PATH");
+  app.add_option("--color", ctx.globals.color, "Colour: auto (on a terminal; NO_COLOR, CLICOLOR_FORCE), always or never")
+      ->type_name("WHEN");
+  app.add_flag("--no-pager", ctx.globals.no_pager, "Do not send long output through a pager (DOCKET_PAGER, PAGER, less -FRX)");
+  app.add_flag("--local", ctx.globals.local_time, "Show times in the local time zone (TZ) instead of UTC");
   for (const auto& spec : command_table()) {
     CLI::App* sub = app.add_subcommand(spec.name, spec.summary);
+    sub->group(spec.group);  // `docket --help` lists commands by group; attach may hide one (group "")
     spec.attach(*sub, ctx);
   }
   try {
     try {
       app.parse(argc, argv);
+      // A bare `docket` (global options only): the command list, as `docket help` prints it.
+      if (app.get_subcommands().empty()) *ctx.out << command_overview(app);
     } catch (const CLI::ParseError& e) {
       return handle_parse_error(app, e, argc, argv);
     }
@@ -196,9 +272,11 @@ int run_cli(int argc, char** argv) {
   } catch (const Error& e) {
     const int code = finish_output(static_cast<int>(e.code()));
     if (code == kClosedPipe) return code;
-    print_error(e);
+    pager.finish();  // the message goes after what the pager showed, not over it
+    print_error(e, stderr_colour(argc, argv));
     return static_cast<int>(e.code());
   } catch (const std::exception& e) {
+    pager.finish();
     std::cerr << "docket: internal error: " << e.what() << "\ndocket: hint: please report this as a bug\n";
     return static_cast<int>(ExitCode::internal);
   }

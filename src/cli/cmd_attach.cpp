@@ -30,7 +30,7 @@ void attach_attach(CLI::App& cmd, CommandContext& ctx) {
     const Record record = app::attach_evidence(session, opts->id, req, &already_held);
     if (already_held)
       std::cerr << "docket: " << record.id.str() << " already holds this evidence; nothing was committed\n";
-    print_record(ctx, record, opts->json);
+    print_record(ctx, record, opts->json, session.now());
   });
 }
 

@@ -10,6 +10,7 @@
 #include "docket/app/exceptions.hpp"
 #include "docket/core/findings.hpp"
 #include "docket/core/time.hpp"
+#include "render.hpp"
 
 namespace docket::cli {
 namespace {
@@ -68,17 +69,18 @@ void render_check_json(std::ostream& out, const std::vector<core::Finding>& find
 
 std::string render_check_text(const std::vector<core::Finding>& findings, const std::map<ExceptionId, const core::RecordSummary*>& by_id,
                               const std::vector<core::UnreadableRecord>& unreadable, const Policy& policy, Timestamp at,
-                              bool failed) {
+                              bool failed, const Screen& screen) {
   std::ostringstream out;
   for (const auto& u : unreadable)
-    out << "UNREADABLE (fails)  " << core::display_line(u.path) << "\n  " << core::display_line(u.reason)
+    out << screen.paint(Style::bold_red, "UNREADABLE (fails)") << "  " << core::display_line(u.path) << "\n  " << core::display_line(u.reason)
         << "\n  docket cannot judge this record: run docket verify, and have an admin repair it\n";
   const std::string escalation =
       policy.escalation.empty() ? "no escalation owners in docket.yaml" : join(email_texts(policy.escalation));
   for (const auto& f : findings) {
     const core::RecordSummary& r = *by_id.at(f.id);
     const bool fails = core::fails_build(f.kind, policy);
-    out << upper(core::to_string(f.kind)) << (fails ? " (fails)" : "") << "  " << f.id.str() << "  " << core::display_line(r.title) << "\n"
+    out << screen.paint(fails ? Style::bold_red : Style::yellow, upper(core::to_string(f.kind)) + (fails ? " (fails)" : ""))
+        << "  " << screen.paint(Style::bold, f.id.str()) << "  " << core::display_line(r.title) << "\n"
         << "  " << core::display_line(f.detail) << "\n"
         << "  owners: " << (r.owners.empty() ? "none" : join(email_texts(r.owners)))
         << (r.assignee ? "; assignee: " + r.assignee->str() : "") << (fails ? "; escalate to: " + escalation : "")
@@ -89,11 +91,12 @@ std::string render_check_text(const std::vector<core::Finding>& findings, const 
   std::vector<std::string> parts;
   for (const auto kind : core::kFindingKinds)
     if (counts[kind]) parts.push_back(std::to_string(counts[kind]) + " " + std::string(core::to_string(kind)));
-  out << (findings.empty() && unreadable.empty() ? "" : "\n") << (failed ? "FAILED" : "ok") << ": " << findings.size()
+  out << (findings.empty() && unreadable.empty() ? "" : "\n")
+      << (failed ? screen.paint(Style::bold_red, "FAILED") : screen.paint(Style::green, "ok")) << ": " << findings.size()
       << " finding" << (findings.size() == 1 ? "" : "s") << (parts.empty() ? "" : " (" + join(parts) + ")")
       << (unreadable.empty() ? "" : ", " + std::to_string(unreadable.size()) + " unreadable record" + (unreadable.size() == 1 ? "" : "s"))
       << " at "
-      << format_rfc3339(at) << "; fail_on: "
+      << screen.time(at) << "; fail_on: "
       << (policy.fail_on.empty() ? "nothing" : join({policy.fail_on.begin(), policy.fail_on.end()})) << "\n";
   if (failed) out << "escalate to: " << escalation << "\n";
   return out.str();
@@ -122,7 +125,7 @@ void attach_check(CLI::App& cmd, CommandContext& ctx) {
     std::map<ExceptionId, const core::RecordSummary*> by_id;
     for (const auto& [id, r] : result.records) by_id[id] = &r;
     if (opts->json) render_check_json(*ctx.out, findings, by_id, result.unreadable, policy, at, failed);
-    else print_human(*ctx.out, render_check_text(findings, by_id, result.unreadable, policy, at, failed));
+    else print_human(*ctx.out, render_check_text(findings, by_id, result.unreadable, policy, at, failed, ctx.screen()));
   });
 }
 

@@ -9,7 +9,10 @@
 #include <set>
 
 #include "cli.hpp"
+#include "docket/app/exceptions.hpp"
+#include "docket/app/report_render.hpp"
 #include "docket/app/session.hpp"
+#include "docket/codec/export.hpp"
 #include "docket/core/error.hpp"
 #include "docket/core/lifecycle.hpp"
 
@@ -26,7 +29,10 @@ constexpr Resolution kRequestable[] = {Resolution::remediated, Resolution::accep
 constexpr Role kRoles[] = {Role::admin, Role::approver, Role::responder, Role::reporter};
 
 // What a value of an option or positional is, which decides what completes it.
-enum class ValueKind { none, choices, ids, states, move_targets, severities, resolutions, roles, templates, members, files, dirs };
+enum class ValueKind {
+  none, choices, ids, states, move_targets, severities, resolutions, roles, templates, members, files, dirs,
+  formats, items, remotes
+};
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -65,6 +71,9 @@ ValueKind value_kind(const CLI::Option& o) {
   const std::string name = is_positional(o) ? o.get_name(true) : o.get_name();
   const std::string type = o.get_type_name();
   if (name == "ID") return ValueKind::ids;
+  if (name == "ITEM" || name == "--item") return ValueKind::items;
+  if (name == "REMOTE") return ValueKind::remotes;
+  if (name == "--format") return ValueKind::formats;
   if (name == "STATE") return ValueKind::move_targets;
   if (name == "EMAIL" || name == "--to" || name == "--owner") return ValueKind::members;
   if (name == "FILE" || name == "--out" || name == "--key" || type == "PATH" || type == "FILE") return ValueKind::files;
@@ -201,6 +210,7 @@ public:
     }
   }
   bool ok() const { return session_.has_value() && tip_.has_value(); }
+  app::Session& session() const { return *session_; }
   const store::Snapshot& tip() const { return *tip_; }
   app::RecordIndex& index() const { return session_->index(); }
 
@@ -233,6 +243,30 @@ void add_from_config(std::vector<Candidate>& out, const StoreReader& store, cons
   }
 }
 
+// The record the line's ID positional names (the first positional of the command), if the store
+// has it; nothing on any failure.
+std::optional<Record> named_record(const StoreReader& store, const LineState& s) {
+  if (!store.ok() || s.positional_values.empty()) return std::nullopt;
+  try {
+    return app::show_exception(store.session(), s.positional_values.front());
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
+// The formats `--format` of the command on the line takes, as its parser accepts them.
+std::vector<std::string> format_names(const CLI::App& command) {
+  std::vector<std::string> out;
+  if (command.get_name() == "report") {
+    for (const char* f : {"md", "json", "csv", "html"})
+      if (app::parse_report_format(f)) out.emplace_back(f);
+  } else if (command.get_name() == "export") {
+    for (const char* f : {"sarif", "trivyignore", "gitleaksignore"})
+      if (codec::parse_export_format(f)) out.emplace_back(f);
+  }
+  return out;
+}
+
 Completion complete_value(const CLI::Option& o, const std::string& prefix, const CommandContext& ctx, const LineState& s) {
   Completion c;
   std::vector<Candidate>& out = c.candidates;
@@ -245,10 +279,13 @@ Completion complete_value(const CLI::Option& o, const std::string& prefix, const
       for (State v : kStates) add_if_match(out, prefix, std::string(to_string(v)));
       break;
     case ValueKind::move_targets: {
-      // Every state some state may `move` to, in lifecycle order.
+      // The states the named exception may `move` to (core::allowed_moves); without one, every
+      // state some state may move to. In lifecycle order.
       std::set<State> targets;
+      const auto record = named_record(StoreReader(ctx, s.globals), s);
       for (State from : kStates)
-        for (State to : core::allowed_moves(from)) targets.insert(to);
+        if (!record || record->state == from)
+          for (State to : core::allowed_moves(from)) targets.insert(to);
       for (State v : kStates)
         if (targets.count(v)) add_if_match(out, prefix, std::string(to_string(v)));
       break;
@@ -265,6 +302,30 @@ Completion complete_value(const CLI::Option& o, const std::string& prefix, const
     case ValueKind::ids: add_ids(out, StoreReader(ctx, s.globals), prefix); break;
     case ValueKind::templates:
     case ValueKind::members: add_from_config(out, StoreReader(ctx, s.globals), prefix, value_kind(o)); break;
+    case ValueKind::formats:
+      for (auto& f : format_names(*s.app)) add_if_match(out, prefix, std::move(f));
+      break;
+    case ValueKind::items: {
+      // The named exception's checklist items not done yet; `done` completes only those that
+      // need no evidence (attach --item is for the others).
+      const bool evidence_allowed = s.app->get_name() != "done";
+      if (const auto record = named_record(StoreReader(ctx, s.globals), s))
+        for (const auto& item : record->checklist)
+          if (!item.done && (evidence_allowed || !item.evidence_required)) add_if_match(out, prefix, item.id, item.text);
+      break;
+    }
+    case ValueKind::remotes: {
+      // The repository's remotes (a fresh clone has no store yet: only the repository is needed).
+      try {
+        CommandContext local = ctx;
+        local.globals = s.globals;
+        app::Session session(local.settings());
+        for (auto& r : session.repository().remote_names()) add_if_match(out, prefix, std::move(r));
+      } catch (const Error&) {
+        // Not in a repository: nothing to offer.
+      }
+      break;
+    }
     case ValueKind::files: c.mode = Completion::Mode::files; break;
     case ValueKind::dirs: c.mode = Completion::Mode::dirs; break;
   }

@@ -34,16 +34,22 @@ void attach_list(CLI::App& cmd, CommandContext& ctx) {
     }
     // Streamed in chunks: memory stays flat however large the store.
     std::string text;
-    std::size_t width = 0;
+    ListLayout layout;
+    const Screen& screen = ctx.screen();
+    const Timestamp now = session.now();
     app::list_exceptions(
         session, filter,
         [&](std::size_t count, std::size_t id_width) {
-          width = id_width;
+          layout = list_layout(id_width, screen);
           // With unreadable records, "no exceptions" would be false: the warnings say why.
-          text = count > 0 ? list_header(width) : session.index().unreadable().empty() ? "no exceptions\n" : "";
+          const std::string header = list_header(layout);
+          text = count > 0 ? screen.paint(Style::bold, std::string_view(header).substr(0, header.size() - 1)) + "\n"
+                 : session.index().unreadable().empty() ? "no exceptions\n"
+                                                        : "";
+          if (count > 0) ctx.page();
         },
         [&](const app::ListedException& r) {
-          append_list_line(text, r, width);
+          append_list_line(text, r, layout, screen, now);
           if (text.size() >= 64 * 1024) {
             print_human(*ctx.out, text);
             text.clear();

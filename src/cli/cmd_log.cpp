@@ -27,9 +27,13 @@ void attach_log(CLI::App& cmd, CommandContext& ctx) {
       *ctx.out << out.dump(2) << "\n";
       return;
     }
+    const Screen& screen = ctx.screen();
     std::string text;
     for (const auto& e : entries)
-      text += e.commit.substr(0, 12) + "  " + format_rfc3339(e.at) + "  " + e.signature + "  " + core::display_line(e.by) + "  " + core::display_line(e.action) + "\n";
+      text += screen.paint(Style::yellow, e.commit.substr(0, 12)) + "  " + screen.time(e.at) + "  " +
+              screen.paint(e.signature == "good" ? Style::green : Style::red, core::display_line(e.signature)) + "  " +
+              core::display_line(e.by) + "  " + core::display_line(e.action) + "\n";
+    ctx.page();
     print_human(*ctx.out, text);
   });
 }

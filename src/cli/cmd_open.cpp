@@ -43,7 +43,7 @@ void attach_open(CLI::App& cmd, CommandContext& ctx) {
     app::Session session(ctx.settings());
     const auto result = app::open_exception(session, req);
     if (opts->json) {
-      print_record(ctx, result.record, true);
+      print_record(ctx, result.record, true, session.now());
     } else {
       *ctx.out << result.record.id.str() << "\n";
       if (!result.created) std::cerr << "docket: an open exception with this fingerprint exists; nothing new was opened\n";

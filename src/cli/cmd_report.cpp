@@ -35,7 +35,10 @@ void attach_report(CLI::App& cmd, CommandContext& ctx) {
     warn_unreadable(data.unreadable);
     if (opts->out && opts->out->empty())
       throw Error(ExitCode::usage, "--out needs a file name", "give --out FILE, or leave --out out (or give -) for standard output");
-    if (!opts->out || *opts->out == "-") *ctx.out << text;
+    if (!opts->out || *opts->out == "-") {
+      ctx.page();
+      *ctx.out << text;
+    }
     else app::write_output_file(*opts->out, text);
   });
 }

@@ -9,7 +9,9 @@ void attach_show(CLI::App& cmd, CommandContext& ctx) {
   auto opts = add_record_options(cmd);
   cmd.callback([&ctx, opts] {
     app::Session session(ctx.settings());
-    print_record(ctx, app::show_exception(session, opts->id), opts->json);
+    const Record r = app::show_exception(session, opts->id);
+    ctx.page();
+    print_record(ctx, r, opts->json, session.now());
   });
 }
 

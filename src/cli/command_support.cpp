@@ -73,7 +73,8 @@ void warn_unreadable(const std::vector<core::UnreadableRecord>& records) {
 
 void print_human(std::ostream& out, std::string_view text) {
   // Plain ASCII without controls (nearly all output) is written as it is; anything else goes
-  // through the one escaping rule (core/display), line breaks kept.
+  // through the one escaping rule (core/display), line breaks kept — except docket's own colour
+  // sequences (screen.hpp), which are let through as they are.
   const bool plain = std::none_of(text.begin(), text.end(), [](char c) {
     const auto u = static_cast<unsigned char>(c);
     return (u < 0x20 && c != '\n') || u >= 0x7f;
@@ -82,16 +83,24 @@ void print_human(std::ostream& out, std::string_view text) {
     out.write(text.data(), static_cast<std::streamsize>(text.size()));
     return;
   }
-  out << core::display_block(text, "");
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    std::size_t length = 0;
+    if (text[i] != '\x1b' || !starts_with_sgr(text.substr(i), &length)) continue;
+    out << core::display_block(text.substr(start, i - start), "") << text.substr(i, length);
+    i += length - 1;
+    start = i + 1;
+  }
+  out << core::display_block(text.substr(start), "");
 }
 
-void print_record(CommandContext& ctx, const Record& r, bool json) {
+void print_record(CommandContext& ctx, const Record& r, bool json, Timestamp now) {
   if (json) {
     render_json(*ctx.out, r);
     return;
   }
   std::ostringstream text;
-  render_record(text, r);
+  render_record(text, r, ctx.screen(), now);
   print_human(*ctx.out, text.str());
 }
 
@@ -106,7 +115,7 @@ void run_record_change(CommandContext& ctx, const RecordCommandOptions& opts,
                        const std::function<core::Command(app::Session&)>& make) {
   app::Session session(ctx.settings());
   const Record r = app::change_exception(session, opts.id, make(session));
-  print_record(ctx, r, opts.json);
+  print_record(ctx, r, opts.json, session.now());
 }
 
 }  // namespace docket::cli

@@ -27,7 +27,8 @@ void warn_unreadable(const std::vector<core::UnreadableRecord>& records);
 // bidi formatting character and malformed UTF-8 escaped by core::display_block, so text from a
 // hostile record is made visible instead of interpreted.
 void print_human(std::ostream& out, std::string_view text);
-void print_record(CommandContext& ctx, const Record& r, bool json);
+// Prints `r` as `docket show` does (judged at `now`: EXPIRED, overdue), or as JSON.
+void print_record(CommandContext& ctx, const Record& r, bool json, Timestamp now);
 
 // Options shared by every command that changes one record: the ID and --json.
 struct RecordCommandOptions {

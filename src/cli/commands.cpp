@@ -30,35 +30,51 @@ void attach_completion(CLI::App&, CommandContext&);
 void attach_check(CLI::App&, CommandContext&);
 void attach_report(CLI::App&, CommandContext&);
 void attach_export(CLI::App&, CommandContext&);
+void attach_help(CLI::App&, CommandContext&);
+
+namespace {
+// The groups `docket help` and `docket --help` list commands under, in this order (kGroups).
+constexpr const char* kGLifecycle = "Lifecycle";
+constexpr const char* kGReading = "Reading";
+constexpr const char* kGAudit = "Audit";
+constexpr const char* kGCI = "CI";
+constexpr const char* kGAdministration = "Administration";
+}  // namespace
+
+const std::vector<const char*>& command_groups() {
+  static const std::vector<const char*> groups{kGLifecycle, kGReading, kGAudit, kGCI, kGAdministration};
+  return groups;
+}
 
 const std::vector<CommandSpec>& command_table() {
   static const std::vector<CommandSpec> table{
-      {"init", "Create a docket store (and the repository if needed)", attach_init},
-      {"open", "Open an exception", attach_open},
-      {"show", "Show one exception", attach_show},
-      {"list", "List exceptions", attach_list},
-      {"assign", "Assign an exception to a member", attach_assign},
-      {"escalate", "Escalate an exception to the escalation owners", attach_escalate},
-      {"move", "Move an exception along the lifecycle", attach_move},
-      {"attach", "Attach evidence files", attach_attach},
-      {"done", "Complete a checklist item that needs no evidence", attach_done},
-      {"request", "Request approval of a resolution", attach_request},
-      {"approve", "Approve the current request", attach_approve},
-      {"deny", "Deny the current request", attach_deny},
-      {"revoke", "Revoke an accepted exception", attach_revoke},
-      {"renew", "Request renewal of an accepted exception", attach_renew},
-      {"reopen", "Reopen a closed exception", attach_reopen},
-      {"review", "Record the post-closure review", attach_review},
-      {"comment", "Comment on an exception", attach_comment},
-      {"member", "Manage members, roles and keys", attach_member},
-      {"verify", "Verify every commit of the store from its trust root", attach_verify},
-      {"log", "Show one exception's history with signature status", attach_log},
-      {"ingest", "Open exceptions from scanner reports and identity findings (SARIF, gitleaks, trufflehog, Access Analyzer, Prowler, GitHub, trivy)", attach_ingest},
-      {"sync", "Exchange the store with a git remote: fetch, merge (signed), push", attach_sync},
-      {"completion", "Complete a command line (for the scripts in completions/)", attach_completion},
-      {"check", "Report expired acceptances, SLA breaches and overdue reviews (the CI gate)", attach_check},
-      {"report", "Summarise the exceptions as Markdown, JSON, CSV or HTML", attach_report},
-      {"export", "Write the exceptions in force as scanner suppressions (SARIF, trivyignore, gitleaksignore)", attach_export},
+      {"init", kGAdministration, "Create a docket store (and the repository if needed)", attach_init},
+      {"open", kGLifecycle, "Open an exception", attach_open},
+      {"show", kGReading, "Show one exception", attach_show},
+      {"list", kGReading, "List exceptions", attach_list},
+      {"assign", kGLifecycle, "Assign an exception to a member", attach_assign},
+      {"escalate", kGLifecycle, "Escalate an exception to the escalation owners", attach_escalate},
+      {"move", kGLifecycle, "Move an exception along the lifecycle", attach_move},
+      {"attach", kGLifecycle, "Attach evidence files", attach_attach},
+      {"done", kGLifecycle, "Complete a checklist item that needs no evidence", attach_done},
+      {"request", kGLifecycle, "Request approval of a resolution", attach_request},
+      {"approve", kGLifecycle, "Approve the current request", attach_approve},
+      {"deny", kGLifecycle, "Deny the current request", attach_deny},
+      {"revoke", kGLifecycle, "Revoke an accepted exception", attach_revoke},
+      {"renew", kGLifecycle, "Request renewal of an accepted exception", attach_renew},
+      {"reopen", kGLifecycle, "Reopen a closed exception", attach_reopen},
+      {"review", kGLifecycle, "Record the post-closure review", attach_review},
+      {"comment", kGLifecycle, "Comment on an exception", attach_comment},
+      {"member", kGAdministration, "Manage members, roles and keys", attach_member},
+      {"verify", kGAudit, "Verify every commit of the store from its trust root", attach_verify},
+      {"log", kGAudit, "Show one exception's history with signature status", attach_log},
+      {"ingest", kGCI, "Open exceptions from scanner reports and identity findings (SARIF, gitleaks, trufflehog, Access Analyzer, Prowler, GitHub, trivy)", attach_ingest},
+      {"sync", kGAdministration, "Exchange the store with a git remote: fetch, merge (signed), push", attach_sync},
+      {"completion", kGAdministration, "Complete a command line (for the scripts in completions/)", attach_completion},
+      {"check", kGCI, "Report expired acceptances, SLA breaches and overdue reviews (the CI gate)", attach_check},
+      {"report", kGReading, "Summarise the exceptions as Markdown, JSON, CSV or HTML", attach_report},
+      {"export", kGCI, "Write the exceptions in force as scanner suppressions (SARIF, trivyignore, gitleaksignore)", attach_export},
+      {"help", kGAdministration, "Show the commands, or one command's options: docket help [COMMAND...]", attach_help},
   };
   return table;
 }

@@ -88,6 +88,16 @@ std::optional<Timestamp> acceptance_expiry(const FindingInput& r) {
   return r.expires;
 }
 
+}  // namespace
+
+bool acceptance_expired(const FindingInput& r, Timestamp at) {
+  if (!acceptance_in_force(r)) return false;
+  const auto expires = acceptance_expiry(r);
+  return !expires || *expires <= at;
+}
+
+namespace {
+
 void add_acceptance_findings(const FindingInput& r, const Policy& policy, Timestamp at, std::vector<Finding>& out) {
   const auto expires = acceptance_expiry(r);
   // Fail-closed: an acceptance we cannot bound in time is treated as already over, so a
@@ -96,7 +106,7 @@ void add_acceptance_findings(const FindingInput& r, const Policy& policy, Timest
     out.push_back({FindingKind::expired, r.id, "accepted with no readable expiry: treated as expired", std::nullopt});
     return;
   }
-  if (*expires <= at) {
+  if (acceptance_expired(r, at)) {
     out.push_back({FindingKind::expired, r.id,
                    "acceptance expired " + format_rfc3339(*expires) + " (" + ago(*expires, at) +
                        "); revoke it or renew it",

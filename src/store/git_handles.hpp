@@ -67,4 +67,21 @@ private:
   git_buf buf_ = GIT_BUF_INIT;
 };
 
+// A git_strarray that libgit2 fills (git_remote_list) and this object disposes; lives where it
+// was declared, as GitBuf.
+class GitStrArray {
+public:
+  GitStrArray() = default;
+  ~GitStrArray() { git_strarray_dispose(&array_); }
+  GitStrArray(const GitStrArray&) = delete;
+  GitStrArray& operator=(const GitStrArray&) = delete;
+
+  git_strarray* get() noexcept { return &array_; }
+  std::size_t size() const noexcept { return array_.count; }
+  const char* operator[](std::size_t i) const noexcept { return array_.strings[i]; }
+
+private:
+  git_strarray array_{};
+};
+
 }  // namespace docket::store::detail

@@ -129,6 +129,16 @@ std::filesystem::path Repository::common_dir() const {
 
 bool Repository::is_bare() const { return git_repository_is_bare(impl_->repo.get()) == 1; }
 
+bool Repository::is_shallow() const { return git_repository_is_shallow(impl_->repo.get()) == 1; }
+
+std::vector<std::string> Repository::remote_names() const {
+  detail::GitStrArray names;
+  check(git_remote_list(names.get(), impl_->repo.get()), "cannot list the remotes of '" + impl_->where + "'");
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < names.size(); ++i) out.emplace_back(names[i]);
+  return out;
+}
+
 std::optional<std::string> Repository::config(const std::string& key) const {
   git_config* raw = nullptr;
   check(git_repository_config_snapshot(&raw, impl_->repo.get()), "cannot read the git config of '" + impl_->where + "'");

@@ -16,6 +16,8 @@ export HOME="$WORK/home"
 export GIT_CONFIG_NOSYSTEM=1
 export GIT_CONFIG_GLOBAL="$HOME/.gitconfig"
 unset DOCKET_REPO DOCKET_REF DOCKET_SIGNING_KEY DOCKET_ACTOR_EMAIL DOCKET_ACTOR_NAME DOCKET_NOW GIT_DIR GIT_WORK_TREE
+# The terminal conventions docket honours (colour, pager) must not leak in from the caller.
+unset NO_COLOR CLICOLOR_FORCE DOCKET_PAGER PAGER
 mkdir -p "$HOME"
 git config --global init.defaultBranch main
 git config --global user.name "Test Runner"

@@ -67,6 +67,8 @@ struct ListedException {
   std::optional<Timestamp> due;
   std::string_view assignee;  // empty: none
   Timestamp opened;
+  std::optional<Resolution> decided;  // the outcome in force, if any
+  std::optional<Timestamp> expires;   // its expiry (an acceptance's)
 };
 // Visits the exceptions `filter` keeps, oldest first (opening time, then id): calls `layout`
 // once, first, with how many there are and the widest id (in bytes), then `each` once per

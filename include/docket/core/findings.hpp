@@ -60,6 +60,11 @@ bool acceptance_in_force(const Record& r);
 bool acceptance_in_force(const RecordSummary& r);
 bool acceptance_in_force(const FindingInput& r);
 
+// Whether `r` is an acceptance in force (acceptance_in_force) that is over at `at`: its expiry is
+// at or before `at`, or it has no readable expiry (fail-closed, as add_findings counts it). The
+// one definition behind `check`'s `expired` finding and `show`'s and `list`'s EXPIRED mark.
+bool acceptance_expired(const FindingInput& r, Timestamp at);
+
 // Appends the findings for one record `r` judged at `at` to `findings` (unsorted), so a caller can
 // judge records as it reads them. Fail-closed: an acceptance in force with no recorded expiry
 // counts as expired.

@@ -73,6 +73,11 @@ public:
   // git_dir() itself for any other repository.
   std::filesystem::path common_dir() const;
   bool is_bare() const;
+  // Whether the repository is a shallow clone (`.git/shallow` names cut-off commits).
+  bool is_shallow() const;
+  // The names of the remotes in the repository's config (git_remote_list), in config order.
+  // Throws Error(ExitCode::store) when the config cannot be read.
+  std::vector<std::string> remote_names() const;
   // Repository config (local, global, system as git reads them).
   std::optional<std::string> config(const std::string& key) const;
   // Reads config from `sources` from now on: system (unless skipped), XDG and global (or the
