@@ -60,6 +60,14 @@ bool acceptance_in_force(const Record& r);
 bool acceptance_in_force(const RecordSummary& r);
 bool acceptance_in_force(const FindingInput& r);
 
+// Whether an acceptance in force, expiring at `expires`, is over at `at`: at or past its expiry.
+// Fail-closed: with no readable expiry it is. The one rule `check` (an `expired` finding),
+// `export` (no longer suppressed) and `report` (counted expired, not in force) share.
+bool acceptance_expired(const std::optional<Timestamp>& expires, Timestamp at);
+// Whether it is not expired at `at` but will be within `policy.expiring_soon` (an
+// `expiring-soon` finding).
+bool acceptance_expiring_soon(const std::optional<Timestamp>& expires, const Policy& policy, Timestamp at);
+
 // Appends the findings for one record `r` judged at `at` to `findings` (unsorted), so a caller can
 // judge records as it reads them. Fail-closed: an acceptance in force with no recorded expiry
 // counts as expired.
