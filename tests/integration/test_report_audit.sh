@@ -24,18 +24,20 @@ at $T0 A member add bob@acme.example --key "$HOME/bob_ed25519.pub" --role approv
 at $T0 A member add dan@acme.example --key "$HOME/dan_ed25519.pub" --role approver >/dev/null
 at $T0 A member add carol@acme.example --key "$HOME/carol_ed25519.pub" --role responder >/dev/null
 
-# open_ready TITLE SEVERITY IDENTITY SYSTEM: an exception with its checklist done, ready for a request.
+# open_ready TIME TITLE SEVERITY IDENTITY SYSTEM: an exception with its checklist done, ready for a request.
 open_ready() {
-  expect_status 0 "open '$1'" at $T0 C open --title "$1" --severity "$2" --identity "$3" --system "$4"
+  local t=$1
+  shift
+  expect_status 0 "open '$1'" at $t C open --title "$1" --severity "$2" --identity "$3" --system "$4"
   local id=$OUT
-  at $T0 C move "$id" triaged >/dev/null
-  at $T0 C move "$id" investigating >/dev/null
-  at $T0 C done "$id" triage-notes --note "looked at it" >/dev/null
+  at $t C move "$id" triaged >/dev/null
+  at $t C move "$id" investigating >/dev/null
+  at $t C done "$id" triage-notes --note "looked at it" >/dev/null
   echo "$id" >"$WORK/last-id"
 }
 
 # E1: svc-billing on GCP, critical (two approvals), accepted until 2025-12-01 with a hostile reason.
-open_ready "svc-billing key older than 90 days" critical service-account:svc-billing gcp/acme-prod
+open_ready $T0 "svc-billing key older than 90 days" critical service-account:svc-billing gcp/acme-prod
 e1=$(cat "$WORK/last-id")
 reason=$'<script>alert(1)</script> rotation | blocked\nby vendor'
 expect_status 0 "request an acceptance with a hostile reason" at 2025-11-23T11:00:00Z C request "$e1" \
@@ -45,7 +47,7 @@ expect_status 0 "bob approves first" at 2025-11-23T12:00:00Z B approve "$e1"
 expect_status 0 "dan approves second" at 2025-11-23T13:30:00Z D approve "$e1"
 
 # E2: the same identity (kind and name) on AWS: no stored link, accepted until 2026-01-15.
-open_ready "svc-billing key older than 90 days (AWS)" medium service-account:svc-billing aws/acme-prod
+open_ready 2025-11-23T13:40:00Z "svc-billing key older than 90 days (AWS)" medium service-account:svc-billing aws/acme-prod
 e2=$(cat "$WORK/last-id")
 expect_status 0 "request the AWS acceptance" at 2025-11-23T14:00:00Z C request "$e2" --resolution accepted \
   --reason "migration to workload identity in Q1" --control "key scoped to one bucket" --expires 2026-01-15T00:00:00Z
@@ -55,7 +57,7 @@ got=$(at 2025-11-24T09:15:00Z A show "$e2" --json | json_field ".get('recurrence
   fail "recurrence_of of the AWS exception: $got"
 
 # E3: another kind, same name: another identity. Closed as rejected.
-open_ready "api key named svc-billing" low api-key:svc-billing azure/acme
+open_ready 2025-11-24T09:20:00Z "api key named svc-billing" low api-key:svc-billing azure/acme
 e3=$(cat "$WORK/last-id")
 at 2025-11-24T10:00:00Z C request "$e3" --resolution rejected --reason "test fixture, not a live key" >/dev/null
 expect_status 0 "bob closes the api-key one" at 2025-11-25T10:00:00Z B approve "$e3"
@@ -87,7 +89,7 @@ print(x["resolution"], x["expired"], [(a["by"], a["at"]) for a in x["approvers"]
 ' "$e1" "$reason" <<<"$json")
 [ "$got" = "accepted True [('bob@acme.example', '2025-11-23T12:00:00Z'), ('dan@acme.example', '2025-11-23T13:30:00Z')] ['session recording', '<b>IP</b> allow-list | office'] 2025-12-01T00:00:00Z True" ] &&
   pass "JSON decision of E1" || fail "JSON decision of E1: $got"
-got=$(json_field "[(g['identity'], g['systems'], len(g['ids'])) for g in d['recurrence']]" <<<"$json")
+got=$(python3 -c 'import json,sys; print([(g["identity"], g["systems"], len(g["ids"])) for g in json.load(sys.stdin)["recurrence"]])' <<<"$json")
 [ "$got" = "[('service-account:svc-billing', ['aws/acme-prod', 'gcp/acme-prod'], 2)]" ] &&
   pass "JSON recurrence: one identity on two systems, the other kind apart" || fail "JSON recurrence: $got"
 
