@@ -101,6 +101,12 @@ std::string decision_expiry(const core::DecisionItem& d) {
   return d.resolution == Resolution::accepted ? "none recorded" : "-";
 }
 
+// `2026-12-01` and `10:00:00Z` on two lines, for a narrow table column.
+std::string two_line_time(Timestamp t) {
+  const std::string text = format_rfc3339(t);
+  return text.size() > 11 && text[10] == 'T' ? text.substr(0, 10) + "\n" + text.substr(11) : text;
+}
+
 // `who at time`, raw text (escape it for the format).
 std::string stamp_text(const Stamp& s) { return s.by.str() + " at " + format_rfc3339(s.at); }
 
@@ -416,8 +422,10 @@ tbody tr:nth-child(even) td { background: #f8fafc; }
 td.id, td.nowrap { white-space: nowrap; font-variant-numeric: tabular-nums; }
 td.id { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
 td.title { word-break: break-word; }
-td.text { white-space: pre-line; word-break: break-word; min-width: 160px; }
-td.people { font-size: 12.5px; white-space: pre-line; }
+td.text { white-space: pre-line; word-break: break-word; min-width: 150px; }
+td.exc { min-width: 190px; word-break: break-word; }
+.mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; color: #475569; }
+td.people { font-size: 12.5px; white-space: pre; }
 ul.plain { list-style: none; margin: 0; padding: 0; }
 ul.plain li + li { margin-top: 4px; }
 td.text ul.plain li { white-space: normal; }
@@ -509,16 +517,20 @@ std::string render_html(const ReportData& d) {
   };
   for (const auto& item : d.decisions) {
     const std::string kind = item.acceptance_standing ? (item.expired ? "bad" : item.expiring_soon ? "soon" : "good") : "";
+    // Each approver on two lines: who, then when.
     std::vector<std::string> approvers;
     for (const auto& a : item.approvers) approvers.push_back(a.by.str() + "\n" + format_rfc3339(a.at));
-    const std::string who = approvers.empty() ? html_list(decider_texts(item)) : html_list(approvers);
-    rows.push_back({h(item.id.str()), h(item.title), badge(decision_status(item), kind), h(item.reason), who,
-                    html_list(item.controls), h(decision_expiry(item))});
+    if (approvers.empty())
+      approvers.push_back((item.resolution == Resolution::revoked ? "revoked by " : "decided by ") + item.decided.by.str() +
+                          "\n" + format_rfc3339(item.decided.at));
+    rows.push_back({"<span class=\"mono\">" + h(item.id.str()) + "</span><br>" + h(item.title),
+                    badge(decision_status(item), kind), h(item.reason), html_list(approvers), html_list(item.controls),
+                    h(item.expires ? two_line_time(*item.expires) : decision_expiry(item))});
   }
   out << "<h2>Decisions</h2><p>Every decided exception: the resolution, the reason, who approved it and when, the "
          "compensating controls and the expiry.</p>"
-      << html_table({"id", "title", "resolution", "reason", "approved by", "compensating controls", "expires"}, rows,
-                    "No exception has been decided.", {"id", "title", "", "text", "people", "text", "nowrap"})
+      << html_table({"exception", "resolution", "reason", "approved by", "compensating controls", "expires"}, rows,
+                    "No exception has been decided.", {"exc", "", "text", "people", "text", "people"})
       << "\n";
 
   rows.clear();

@@ -107,7 +107,7 @@ expect_contains "$html" "<li>key scoped to one bucket</li>" "HTML lists E2's con
 expect_contains "$html" "test fixture, not a live key" "HTML gives the rejection's reason"
 expect_contains "$html" "accepted, expired" "HTML marks E1 expired"
 expect_contains "$html" "accepted, in force" "HTML marks E2 in force"
-expect_contains "$html" "2026-01-15T00:00:00Z" "HTML gives E2's expiry"
+expect_contains "$html" "<td class=\"people\">2026-01-15"$'\n'"00:00:00Z</td>" "HTML gives E2's expiry in its decision"
 expect_contains "$html" '<div class="num">1</div><div class="label">acceptances in force</div>' "HTML card: 1 in force"
 expect_contains "$html" '<div class="num">1</div><div class="label">acceptances expired</div>' "HTML card: 1 expired"
 expect_contains "$html" "<td class=\"title\">service-account:svc-billing</td>" "HTML recurrence names the identity"
