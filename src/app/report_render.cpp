@@ -86,6 +86,52 @@ std::string expiry_text(const core::AcceptedItem& item) {
   return item.expires ? format_rfc3339(*item.expires) : "none recorded";
 }
 
+// A decision's status: the resolution, and for an acceptance still standing whether it is in
+// force or expired (the same words as the acceptances table).
+std::string decision_status(const core::DecisionItem& d) {
+  std::string status(to_string(d.resolution));
+  if (!d.acceptance_standing) return status;
+  status += d.expired ? ", expired" : d.expiring_soon ? ", in force, expiring soon" : ", in force";
+  if (d.renewal_pending) status += ", renewal pending";
+  return status;
+}
+
+std::string decision_expiry(const core::DecisionItem& d) {
+  if (d.expires) return format_rfc3339(*d.expires);
+  return d.resolution == Resolution::accepted ? "none recorded" : "-";
+}
+
+// `2026-12-01` and `10:00:00Z` on two lines, for a narrow table column.
+std::string two_line_time(Timestamp t) {
+  const std::string text = format_rfc3339(t);
+  return text.size() > 11 && text[10] == 'T' ? text.substr(0, 10) + "\n" + text.substr(11) : text;
+}
+
+// `who at time`, raw text (escape it for the format).
+std::string stamp_text(const Stamp& s) { return s.by.str() + " at " + format_rfc3339(s.at); }
+
+// Who decided: the approvers of the deciding round with their times; a revocation (no approval)
+// names who revoked it.
+std::vector<std::string> decider_texts(const core::DecisionItem& d) {
+  std::vector<std::string> out;
+  for (const auto& s : d.approvers) out.push_back(stamp_text(s));
+  if (out.empty()) out.push_back((d.resolution == Resolution::revoked ? "revoked by " : "decided by ") + stamp_text(d.decided));
+  return out;
+}
+
+// `EX-… (system)` for each member of a recurrence group, raw text.
+std::vector<std::string> member_texts(const core::RecurrenceGroup& g) {
+  std::vector<std::string> out;
+  for (const auto& m : g.members)
+    out.push_back(m.id.str() + " (" + (m.system.empty() ? std::string("no system") : m.system) + ", " +
+                  std::string(to_string(m.state)) + ")");
+  // Linked ids no longer in the store.
+  for (const auto& id : g.ids)
+    if (std::none_of(g.members.begin(), g.members.end(), [&](const core::RecurrenceMember& m) { return m.id == id; }))
+      out.push_back(id.str() + " (not in the store)");
+  return out;
+}
+
 // ---- JSON ----
 
 json stats_json(const core::DurationStats& s) {
@@ -128,7 +174,9 @@ std::string render_markdown(const ReportData& d) {
                                        {"open (not closed)", std::to_string(d.open)},
                                        {"closed", std::to_string(d.closed)},
                                        {"overdue (SLA breached)", std::to_string(d.overdue)},
-                                       {"acceptances in force", std::to_string(d.accepted.size())}});
+                                       {"acceptances in force", std::to_string(d.acceptances_in_force)},
+                                       {"acceptances expired (not revoked or renewed)",
+                                        std::to_string(d.acceptances_expired)}});
   if (!d.unreadable.empty()) {
     std::vector<std::vector<std::string>> lines;
     for (const auto& u : d.unreadable) lines.push_back({m(u.path), m(u.reason)});
@@ -172,13 +220,29 @@ std::string render_markdown(const ReportData& d) {
   for (const auto& item : d.accepted)
     rows.push_back({item.id.str(), m(item.title), std::string(to_string(item.severity)), expiry_text(item),
                     accepted_status(item)});
-  out << "\n## Accepted exceptions\n\n"
+  out << "\n## Accepted exceptions\n\n" << d.acceptances_in_force << " in force, " << d.acceptances_expired
+      << " expired (past their expiry and neither revoked nor renewed).\n\n"
       << (rows.empty() ? "None.\n" : md_table({"id", "title", "severity", "expires", "status"}, rows));
 
   rows.clear();
+  for (const auto& item : d.decisions) {
+    std::vector<std::string> approvers, controls;
+    for (const auto& a : decider_texts(item)) approvers.push_back(m(a));
+    for (const auto& c : item.controls) controls.push_back(m(c));
+    rows.push_back({item.id.str(), m(item.title), decision_status(item), m(item.reason), join(approvers, "; "),
+                    controls.empty() ? "-" : join(controls, "; "), decision_expiry(item)});
+  }
+  out << "\n## Decisions\n\nEvery decided exception: the resolution, the reason, who approved it and when, the "
+         "compensating controls and the expiry.\n\n"
+      << (rows.empty() ? "None.\n"
+                       : md_table({"id", "title", "resolution", "reason", "approved by", "compensating controls", "expires"},
+                                  rows));
+
+  rows.clear();
   for (const auto& g : d.recurrence)
-    rows.push_back({m(g.identity), join(id_texts(g.ids), ", "), m(join(g.systems, ", "))});
-  out << "\n## Recurrence across systems\n\n"
+    rows.push_back({m(g.identity), m(join(member_texts(g), ", ")), m(join(g.systems, ", "))});
+  out << "\n## Recurrence across systems\n\nExceptions for the same identity (kind and name), on any system, or "
+         "linked when opened.\n\n"
       << (rows.empty() ? "None.\n" : md_table({"identity", "exceptions", "systems"}, rows));
 
   out << "\n## Coverage by framework\n";
@@ -339,7 +403,7 @@ h1 { font-size: 26px; margin: 0 0 4px; }
 h2 { font-size: 18px; margin: 32px 0 10px; padding-bottom: 4px; border-bottom: 1px solid #e2e8f0; }
 h3 { font-size: 15px; margin: 18px 0 6px; }
 .sub { color: #64748b; margin: 0 0 20px; }
-.cards { display: grid; grid-template-columns: repeat(5, 1fr); gap: 12px; }
+.cards { display: grid; grid-template-columns: repeat(6, 1fr); gap: 12px; }
 .card { background: #fff; border: 1px solid #e2e8f0; border-radius: 8px; padding: 12px 16px; }
 .card .num { font-size: 28px; font-weight: 650; }
 .card .label { color: #64748b; }
@@ -358,6 +422,13 @@ tbody tr:nth-child(even) td { background: #f8fafc; }
 td.id, td.nowrap { white-space: nowrap; font-variant-numeric: tabular-nums; }
 td.id { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
 td.title { word-break: break-word; }
+td.text { white-space: pre-line; word-break: break-word; min-width: 150px; }
+td.exc { min-width: 190px; word-break: break-word; }
+.mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; color: #475569; }
+td.people { font-size: 12.5px; white-space: pre; }
+ul.plain { list-style: none; margin: 0; padding: 0; }
+ul.plain li + li { margin-top: 4px; }
+td.text ul.plain li { white-space: normal; }
 .none { color: #64748b; font-style: italic; }
 .badge { display: inline-block; padding: 0 7px; border-radius: 9px; font-size: 12px; font-weight: 600;
          background: #e2e8f0; color: #334155; white-space: nowrap; }
@@ -379,14 +450,11 @@ std::string render_html(const ReportData& d) {
       << "<title>docket report " << h(format_rfc3339(d.at)) << "</title><style>" << kStyle << "</style></head><body><main>\n";
   out << "<h1>docket report</h1><p class=\"sub\">Exceptions on non-human identities, at " << h(format_rfc3339(d.at))
       << "</p>\n";
-  std::size_t expired = 0;
-  for (const auto& item : d.accepted) expired += item.expired ? 1 : 0;
-  out << "<div class=\"cards\">" << card("exceptions", static_cast<std::size_t>(d.total))
-      << card("open (not closed)", static_cast<std::size_t>(d.open)) << card("closed", static_cast<std::size_t>(d.closed))
-      << card("overdue", static_cast<std::size_t>(d.overdue), d.overdue ? "warn" : "")
-      << card("acceptances in force" + std::string(expired ? " (" + std::to_string(expired) + " expired)" : ""),
-              d.accepted.size(), expired ? "warn" : "")
-      << "</div>\n";
+  const auto count = [](int v) { return static_cast<std::size_t>(v); };
+  out << "<div class=\"cards\">" << card("exceptions", count(d.total)) << card("open (not closed)", count(d.open))
+      << card("closed", count(d.closed)) << card("overdue", count(d.overdue), d.overdue ? "warn" : "")
+      << card("acceptances in force", count(d.acceptances_in_force))
+      << card("acceptances expired", count(d.acceptances_expired), d.acceptances_expired ? "warn" : "") << "</div>\n";
 
   if (!d.unreadable.empty()) {
     out << "<h2>Unreadable records</h2><div class=\"panel\"><p>" << d.unreadable.size() << " record file"
@@ -434,16 +502,45 @@ std::string render_html(const ReportData& d) {
     rows.push_back({h(item.id.str()), h(item.title), severity_badge(item.severity), h(expiry_text(item)),
                     badge(accepted_status(item), kind)});
   }
-  out << "<h2>Accepted exceptions</h2>"
-      << html_table({"id", "title", "severity", "expires", "status"}, rows, "No acceptance is in force.",
+  out << "<h2>Accepted exceptions</h2><p><b>" << d.acceptances_in_force << "</b> in force, <b>" << d.acceptances_expired
+      << "</b> expired (past their expiry and neither revoked nor renewed).</p>"
+      << html_table({"id", "title", "severity", "expires", "status"}, rows, "No acceptance is in force or expired.",
                     {"id", "title", "", "nowrap", ""})
       << "\n";
 
   rows.clear();
-  for (const auto& g : d.recurrence)
-    rows.push_back({h(g.identity), h(join(id_texts(g.ids), ", ")), h(join(g.systems, ", "))});
-  out << "<h2>Recurrence across systems</h2>"
-      << html_table({"identity", "exceptions", "systems"}, rows, "No exception recurs.") << "\n";
+  const auto html_list = [&h](const std::vector<std::string>& items) {
+    if (items.empty()) return std::string("<span class=\"none\">none</span>");
+    std::string list = "<ul class=\"plain\">";
+    for (const auto& item : items) list += "<li>" + h(item) + "</li>";
+    return list + "</ul>";
+  };
+  for (const auto& item : d.decisions) {
+    const std::string kind = item.acceptance_standing ? (item.expired ? "bad" : item.expiring_soon ? "soon" : "good") : "";
+    // Each approver on two lines: who, then when.
+    std::vector<std::string> approvers;
+    for (const auto& a : item.approvers) approvers.push_back(a.by.str() + "\n" + format_rfc3339(a.at));
+    if (approvers.empty())
+      approvers.push_back((item.resolution == Resolution::revoked ? "revoked by " : "decided by ") + item.decided.by.str() +
+                          "\n" + format_rfc3339(item.decided.at));
+    rows.push_back({"<span class=\"mono\">" + h(item.id.str()) + "</span><br>" + h(item.title),
+                    badge(decision_status(item), kind), h(item.reason), html_list(approvers), html_list(item.controls),
+                    h(item.expires ? two_line_time(*item.expires) : decision_expiry(item))});
+  }
+  out << "<h2>Decisions</h2><p>Every decided exception: the resolution, the reason, who approved it and when, the "
+         "compensating controls and the expiry.</p>"
+      << html_table({"exception", "resolution", "reason", "approved by", "compensating controls", "expires"}, rows,
+                    "No exception has been decided.", {"exc", "", "text", "people", "text", "people"})
+      << "\n";
+
+  rows.clear();
+  for (const auto& g : d.recurrence) {
+    std::vector<std::string> members = member_texts(g);
+    rows.push_back({h(g.identity), html_list(members), h(join(g.systems, ", "))});
+  }
+  out << "<h2>Recurrence across systems</h2><p>Exceptions for the same identity (kind and name), on any system, or "
+         "linked when opened.</p>"
+      << html_table({"identity", "exceptions", "systems"}, rows, "No exception recurs.", {"title", "", ""}) << "\n";
 
   bars.clear();
   for (const auto& family : d.frameworks) {
@@ -508,6 +605,21 @@ json report_json_head(const ReportData& d) {
   json recurrence = json::array();
   for (const auto& g : d.recurrence)
     recurrence.push_back({{"identity", g.identity}, {"ids", id_texts(g.ids)}, {"systems", g.systems}});
+  json decisions = json::array();
+  const auto stamp_json = [](const Stamp& s) { return json{{"by", s.by.str()}, {"at", format_rfc3339(s.at)}}; };
+  for (const auto& item : d.decisions) {
+    json approvers = json::array();
+    for (const auto& a : item.approvers) approvers.push_back(stamp_json(a));
+    decisions.push_back({{"id", item.id.str()},
+                         {"resolution", to_string(item.resolution)},
+                         {"reason", item.reason},
+                         {"decided", stamp_json(item.decided)},
+                         {"approvers", std::move(approvers)},
+                         {"controls", item.controls},
+                         {"expires", item.expires ? json(format_rfc3339(*item.expires)) : json(nullptr)},
+                         {"acceptance_standing", item.acceptance_standing},
+                         {"expired", item.expired}});
+  }
   json frameworks = json::array();
   for (const auto& f : d.frameworks) {
     json ids = json::object();
@@ -518,7 +630,13 @@ json report_json_head(const ReportData& d) {
   for (const auto& u : d.unreadable) unreadable.push_back({{"path", u.path}, {"reason", u.reason}});
   return {{"at", format_rfc3339(d.at)},
           {"unreadable", std::move(unreadable)},
-          {"totals", {{"total", d.total}, {"open", d.open}, {"closed", d.closed}, {"overdue", d.overdue}}},
+          {"totals",
+           {{"total", d.total},
+            {"open", d.open},
+            {"closed", d.closed},
+            {"overdue", d.overdue},
+            {"acceptances_in_force", d.acceptances_in_force},
+            {"acceptances_expired", d.acceptances_expired}}},
           {"by_state", std::move(by_state)},
           {"by_severity", std::move(by_severity)},
           {"by_owner", std::move(by_owner)},
@@ -527,6 +645,7 @@ json report_json_head(const ReportData& d) {
           {"time_to_decision", stats_json(d.time_to_decision)},
           {"time_to_close", stats_json(d.time_to_close)},
           {"accepted", std::move(accepted)},
+          {"decisions", std::move(decisions)},
           {"recurrence", std::move(recurrence)},
           {"frameworks", std::move(frameworks)},
           {"exceptions", json::array()}};

@@ -1,10 +1,12 @@
 // docket report: the store's exceptions summarised for people and tools, as Markdown, JSON,
 // CSV or one self-contained HTML page, on stdout or written atomically to a file.
 #include <optional>
+#include <vector>
 
 #include "cli.hpp"
 #include "command_support.hpp"
 #include "docket/app/report_render.hpp"
+#include "docket/app/session.hpp"
 #include "docket/core/error.hpp"
 #include "docket/core/report.hpp"
 
@@ -29,7 +31,13 @@ void attach_report(CLI::App& cmd, CommandContext& ctx) {
     const store::Snapshot snap = session.tip();
     const Policy policy = app::load_config(snap).policy;
     const Timestamp at = opts->at.empty() ? session.now() : parse_time_option(opts->at, "--at", session.now());
-    core::ReportData data = core::build_report(session.index().summaries(snap), policy, at);
+    const std::vector<core::RecordSummary> summaries = session.index().summaries(snap);
+    core::ReportData data = core::build_report(summaries, policy, at);
+    // Reasons, controls and approvers are not in the summaries: only decided records are read whole.
+    for (const auto& summary : summaries)
+      if (core::has_reported_decision(summary))
+        data.decisions.push_back(core::report_decision(app::load_record(snap, summary.id), policy, at));
+    core::sort_decisions(data.decisions);
     data.unreadable = session.index().unreadable();
     const std::string text = app::render_report(data, *format);
     warn_unreadable(data.unreadable);

@@ -63,6 +63,12 @@ bool acceptance_in_force(const RecordSummary& r) {
 
 bool acceptance_in_force(const FindingInput& r) { return in_force(r.state, r.decided); }
 
+bool acceptance_expired(const std::optional<Timestamp>& expires, Timestamp at) { return !expires || *expires <= at; }
+
+bool acceptance_expiring_soon(const std::optional<Timestamp>& expires, const Policy& policy, Timestamp at) {
+  return !acceptance_expired(expires, at) && *expires <= at + policy.expiring_soon;
+}
+
 FindingInput finding_input(const RecordSummary& r) {
   FindingInput in;
   in.id = r.id;
@@ -91,9 +97,7 @@ std::optional<Timestamp> acceptance_expiry(const FindingInput& r) {
 }  // namespace
 
 bool acceptance_expired(const FindingInput& r, Timestamp at) {
-  if (!acceptance_in_force(r)) return false;
-  const auto expires = acceptance_expiry(r);
-  return !expires || *expires <= at;
+  return acceptance_in_force(r) && acceptance_expired(acceptance_expiry(r), at);
 }
 
 namespace {
@@ -106,12 +110,12 @@ void add_acceptance_findings(const FindingInput& r, const Policy& policy, Timest
     out.push_back({FindingKind::expired, r.id, "accepted with no readable expiry: treated as expired", std::nullopt});
     return;
   }
-  if (acceptance_expired(r, at)) {
+  if (acceptance_expired(expires, at)) {
     out.push_back({FindingKind::expired, r.id,
                    "acceptance expired " + format_rfc3339(*expires) + " (" + ago(*expires, at) +
                        "); revoke it or renew it",
                    expires});
-  } else if (*expires <= at + policy.expiring_soon) {
+  } else if (acceptance_expiring_soon(expires, policy, at)) {
     out.push_back({FindingKind::expiring_soon, r.id,
                    "acceptance expires " + format_rfc3339(*expires) + " (in " + format_rough_duration(*expires - at) + ")",
                    expires});

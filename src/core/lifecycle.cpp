@@ -485,16 +485,29 @@ int approvals_in_current_round(const Record& r) {
   }));
 }
 
-std::vector<Stamp> deciding_approvals(const Record& r) {
-  if (!r.outcome) return {};
+// The approval stamped with the outcome's decision time and author: the one that decided it.
+static const Approval* deciding_approval(const Record& r) {
+  if (!r.outcome) return nullptr;
   const auto decider = std::find_if(r.approvals.begin(), r.approvals.end(), [&](const Approval& a) {
     return a.decision == Decision::approve && a.stamp == r.outcome->decided;
   });
-  if (decider == r.approvals.end()) return {};
+  return decider == r.approvals.end() ? nullptr : &*decider;
+}
+
+std::vector<Stamp> deciding_approvals(const Record& r) {
+  const Approval* decider = deciding_approval(r);
+  if (!decider) return {};
   std::vector<Stamp> out;
   for (const auto& a : r.approvals)
     if (a.round == decider->round && a.decision == Decision::approve) out.push_back(a.stamp);
   return out;
+}
+
+const Request* deciding_request(const Record& r) {
+  const Approval* decider = deciding_approval(r);
+  if (!decider) return nullptr;
+  const auto it = std::find_if(r.requests.begin(), r.requests.end(), [&](const Request& q) { return q.round == decider->round; });
+  return it == r.requests.end() ? nullptr : &*it;
 }
 
 // Every stamp a command writes is the context's clock: it must be a time docket can read back.

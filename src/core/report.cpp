@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <limits>
 #include <set>
+#include <tuple>
+
+#include "docket/core/lifecycle.hpp"
 
 namespace docket::core {
 
@@ -72,44 +75,92 @@ AcceptedItem make_accepted(const RecordSummary& r, const Policy& policy, Timesta
   item.title = r.title;
   item.severity = r.severity;
   if (r.outcome && r.outcome->resolution == Resolution::accepted) item.expires = r.outcome->expires;
-  item.expired = !item.expires || *item.expires <= at;  // fail-closed, as in find_findings
-  item.expiring_soon = !item.expired && *item.expires <= at + policy.expiring_soon;
+  item.expired = acceptance_expired(item.expires, at);
+  item.expiring_soon = acceptance_expiring_soon(item.expires, policy, at);
   item.renewal_pending = r.state == State::pending_approval;
   return item;
 }
 
-std::string recurrence_key(const RecordSummary& r) {
-  if (!r.identity.name.empty()) return r.identity.name;
-  if (!r.source.fingerprint.empty()) return "fingerprint " + r.source.fingerprint;
-  return "(no identity)";
+// `kind:name` as users type it (`--identity KIND:NAME`), or the name alone when it has no kind.
+std::string identity_label(const Identity& identity) {
+  return identity.kind.empty() ? identity.name : identity.kind + ":" + identity.name;
 }
 
-std::vector<RecurrenceGroup> recurrence_groups(const std::vector<RecordSummary>& records) {
-  std::map<ExceptionId, const RecordSummary*> by_id;
-  for (const RecordSummary& r : records) by_id[r.id] = &r;
-  struct Group {
-    std::set<ExceptionId> ids;
-    std::set<std::string> systems;
-  };
-  std::map<std::string, Group> groups;
-  const auto add = [](Group& g, const RecordSummary& r) {
-    g.ids.insert(r.id);
-    if (!r.identity.system.empty()) g.systems.insert(r.identity.system);
-  };
-  for (const RecordSummary& r : records) {
-    if (r.recurrence_of.empty()) continue;
-    Group& g = groups[recurrence_key(r)];
-    add(g, r);
-    for (const ExceptionId& earlier : r.recurrence_of) {
-      if (const auto it = by_id.find(earlier); it != by_id.end()) add(g, *it->second);
-      else g.ids.insert(earlier);  // linked to a record no longer in the store: still part of the story
-    }
+// Disjoint sets over record positions (union by size, path halving): the recurrence groups.
+class Components {
+public:
+  explicit Components(std::size_t n) : parent_(n), size_(n, 1) {
+    for (std::size_t i = 0; i < n; ++i) parent_[i] = i;
   }
+  std::size_t root(std::size_t i) {
+    while (parent_[i] != i) i = parent_[i] = parent_[parent_[i]];
+    return i;
+  }
+  void join(std::size_t a, std::size_t b) {
+    a = root(a);
+    b = root(b);
+    if (a == b) return;
+    if (size_[a] < size_[b]) std::swap(a, b);
+    parent_[b] = a;
+    size_[a] += size_[b];
+  }
+
+private:
+  std::vector<std::size_t> parent_, size_;
+};
+
+std::vector<RecurrenceGroup> recurrence_groups(const std::vector<RecordSummary>& records) {
+  Components sets(records.size());
+  std::map<ExceptionId, std::size_t> by_id;
+  for (std::size_t i = 0; i < records.size(); ++i) by_id[records[i].id] = i;
+  // Same identity: same kind and name, as stored (case-sensitive), any system.
+  std::map<std::pair<std::string_view, std::string_view>, std::size_t> first_of_identity;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const Identity& id = records[i].identity;
+    if (id.name.empty()) continue;
+    const auto [it, fresh] = first_of_identity.try_emplace({id.kind, id.name}, i);
+    if (!fresh) sets.join(it->second, i);
+  }
+  // Stored links (identity with system, or fingerprint, at opening).
+  std::map<std::size_t, std::set<ExceptionId>> dangling;  // root → linked ids not in the store
+  for (std::size_t i = 0; i < records.size(); ++i)
+    for (const ExceptionId& earlier : records[i].recurrence_of)
+      if (const auto it = by_id.find(earlier); it != by_id.end()) sets.join(i, it->second);
+  for (std::size_t i = 0; i < records.size(); ++i)
+    for (const ExceptionId& earlier : records[i].recurrence_of)
+      if (!by_id.count(earlier)) dangling[sets.root(i)].insert(earlier);  // still part of the story
+
+  std::map<std::size_t, std::vector<std::size_t>> members;
+  for (std::size_t i = 0; i < records.size(); ++i) members[sets.root(i)].push_back(i);
   std::vector<RecurrenceGroup> out;
-  for (auto& [name, g] : groups)
-    out.push_back({name, {g.ids.begin(), g.ids.end()}, {g.systems.begin(), g.systems.end()}});
-  std::stable_sort(out.begin(), out.end(),
-                   [](const RecurrenceGroup& a, const RecurrenceGroup& b) { return a.ids.size() > b.ids.size(); });
+  for (auto& [root, positions] : members) {
+    const auto lost = dangling.find(root);
+    if (positions.size() < 2 && lost == dangling.end()) continue;
+    std::sort(positions.begin(), positions.end(), [&](std::size_t a, std::size_t b) {
+      return std::pair(records[a].opened.at, records[a].id) < std::pair(records[b].opened.at, records[b].id);
+    });
+    RecurrenceGroup g;
+    std::set<ExceptionId> ids;
+    std::set<std::string> systems, labels;
+    std::string fingerprint;
+    for (const std::size_t i : positions) {
+      const RecordSummary& r = records[i];
+      ids.insert(r.id);
+      if (!r.identity.system.empty()) systems.insert(r.identity.system);
+      if (!r.identity.name.empty()) labels.insert(identity_label(r.identity));
+      if (fingerprint.empty()) fingerprint = r.source.fingerprint;
+      g.members.push_back({r.id, r.identity.system, r.state});
+    }
+    if (lost != dangling.end()) ids.insert(lost->second.begin(), lost->second.end());
+    for (const auto& label : labels) g.identity += (g.identity.empty() ? "" : ", ") + label;
+    if (g.identity.empty()) g.identity = fingerprint.empty() ? "(no identity)" : "fingerprint " + fingerprint;
+    g.ids.assign(ids.begin(), ids.end());
+    g.systems.assign(systems.begin(), systems.end());
+    out.push_back(std::move(g));
+  }
+  std::sort(out.begin(), out.end(), [](const RecurrenceGroup& a, const RecurrenceGroup& b) {
+    return std::tuple(b.systems.size(), b.ids.size(), a.identity) < std::tuple(a.systems.size(), a.ids.size(), b.identity);
+  });
   return out;
 }
 
@@ -163,7 +214,10 @@ ReportData build_report(const std::vector<RecordSummary>& records, const Policy&
       count_age(data.aging, age);
       if (is_overdue(r, at)) ++data.overdue;
     }
-    if (acceptance_in_force(r)) data.accepted.push_back(make_accepted(r, policy, at));
+    if (acceptance_in_force(r)) {
+      data.accepted.push_back(make_accepted(r, policy, at));
+      ++(data.accepted.back().expired ? data.acceptances_expired : data.acceptances_in_force);
+    }
     data.rows.push_back(make_row(r, at));
   }
   data.open_age = duration_stats(std::move(open_ages));
@@ -182,7 +236,48 @@ ReportData build_report(const std::vector<RecordSummary>& records, const Policy&
 }
 
 ReportData build_report(const std::vector<Record>& records, const Policy& policy, Timestamp at) {
-  return build_report(summarize(records), policy, at);
+  ReportData data = build_report(summarize(records), policy, at);
+  for (const Record& r : records)
+    if (r.outcome) data.decisions.push_back(report_decision(r, policy, at));
+  sort_decisions(data.decisions);
+  return data;
+}
+
+bool has_reported_decision(const RecordSummary& r) { return r.outcome.has_value(); }
+
+DecisionItem report_decision(const Record& r, const Policy& policy, Timestamp at) {
+  DecisionItem item;
+  item.id = r.id;
+  item.title = r.title;
+  item.state = r.state;
+  item.severity = r.severity;
+  if (!r.outcome) return item;
+  item.resolution = r.outcome->resolution;
+  item.reason = r.outcome->reason;
+  item.decided = r.outcome->decided;
+  item.approvers = deciding_approvals(r);
+  if (const Request* request = deciding_request(r)) item.controls = request->controls;
+  item.expires = r.outcome->expires;
+  item.acceptance_standing = acceptance_in_force(r);
+  if (item.acceptance_standing) {
+    // The same rules as make_accepted (and check): an acceptance with no readable expiry is over.
+    const auto expires = item.resolution == Resolution::accepted ? item.expires : std::nullopt;
+    item.expired = acceptance_expired(expires, at);
+    item.expiring_soon = acceptance_expiring_soon(expires, policy, at);
+    item.renewal_pending = r.state == State::pending_approval;
+  }
+  return item;
+}
+
+void sort_decisions(std::vector<DecisionItem>& decisions) {
+  std::sort(decisions.begin(), decisions.end(), [](const DecisionItem& a, const DecisionItem& b) {
+    if (a.acceptance_standing != b.acceptance_standing) return a.acceptance_standing;
+    if (a.acceptance_standing) {
+      const auto key = [](const DecisionItem& i) { return i.expires ? i.expires->seconds : std::numeric_limits<std::int64_t>::min(); };
+      return std::pair(key(a), a.id) < std::pair(key(b), b.id);
+    }
+    return std::pair(b.decided.at, a.id) < std::pair(a.decided.at, b.id);
+  });
 }
 
 }  // namespace docket::core

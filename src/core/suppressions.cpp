@@ -39,7 +39,7 @@ namespace {
 // The one rule, on the fields records and summaries share.
 bool decision_suppresses(State state, std::optional<Resolution> resolution, std::optional<Timestamp> expires, bool in_force,
                          Timestamp now) {
-  if (in_force) return resolution == Resolution::accepted && expires && now < *expires;
+  if (in_force) return resolution == Resolution::accepted && !acceptance_expired(expires, now);
   return state == State::closed && resolution == Resolution::rejected;
 }
 

@@ -102,7 +102,7 @@ grep -q '[^\\]<script' <<<"$OUT" && fail "Markdown report has a live <script" ||
 
 expect_status 0 "report as JSON" R --format json
 got=$(json_field "['at'], d['totals'], d['by_state']['closed'], d['time_to_close']['count'], d['recurrence'][0]['systems'], d['frameworks'][0]['family'], d['frameworks'][0]['records'], len(d['exceptions'])" <<<"$OUT")
-[ "$got" = "2025-12-02T00:00:00Z {'closed': 2, 'open': 2, 'overdue': 0, 'total': 4} 2 2 ['aws/acme', 'github/acme'] OWASP-NHI 1 4" ] &&
+[ "$got" = "2025-12-02T00:00:00Z {'acceptances_expired': 0, 'acceptances_in_force': 0, 'closed': 2, 'open': 2, 'overdue': 0, 'total': 4} 2 2 ['aws/acme', 'github/acme'] OWASP-NHI 1 4" ] &&
   pass "JSON report figures" || fail "JSON report: $got"
 got=$(python3 -c 'import json,sys; print([e["title"] for e in json.load(sys.stdin)["exceptions"] if e["id"] == sys.argv[1]][0])' "$e2" <<<"$OUT")
 [ "$got" = "$hostile" ] && pass "JSON keeps the title as data" || fail "JSON title: $got"

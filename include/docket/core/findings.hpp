@@ -60,9 +60,15 @@ bool acceptance_in_force(const Record& r);
 bool acceptance_in_force(const RecordSummary& r);
 bool acceptance_in_force(const FindingInput& r);
 
-// Whether `r` is an acceptance in force (acceptance_in_force) that is over at `at`: its expiry is
-// at or before `at`, or it has no readable expiry (fail-closed, as add_findings counts it). The
-// one definition behind `check`'s `expired` finding and `show`'s and `list`'s EXPIRED mark.
+// Whether an acceptance in force, expiring at `expires`, is over at `at`: at or past its expiry.
+// Fail-closed: with no readable expiry it is. The one rule `check` (an `expired` finding),
+// `export` (no longer suppressed) and `report` (counted expired, not in force) share.
+bool acceptance_expired(const std::optional<Timestamp>& expires, Timestamp at);
+// Whether it is not expired at `at` but will be within `policy.expiring_soon` (an
+// `expiring-soon` finding).
+bool acceptance_expiring_soon(const std::optional<Timestamp>& expires, const Policy& policy, Timestamp at);
+// The same for a record's finding input: an acceptance in force (acceptance_in_force) that is
+// over at `at` by the rule above — `show`'s and `list`'s EXPIRED mark.
 bool acceptance_expired(const FindingInput& r, Timestamp at);
 
 // Appends the findings for one record `r` judged at `at` to `findings` (unsorted), so a caller can

@@ -109,6 +109,9 @@ int approvals_in_current_round(const Record& r);
 // when there is no outcome or no approval decided it (a revocation is decided by no approval).
 // A pending renewal's round does not count: the acceptance in force is the earlier round's.
 std::vector<Stamp> deciding_approvals(const Record& r);
+// The request of that round (its reason, compensating controls and asked-for expiry); null when
+// deciding_approvals is empty.
+const Request* deciding_request(const Record& r);
 
 // Names of every rule apply/open_record can refuse with, for documentation and tests.
 const std::vector<std::string_view>& rule_names();

@@ -1,8 +1,9 @@
 #pragma once
 // The figures `docket report` shows (docs/check-and-report.md): open exceptions by state,
 // severity and owner, aging and overdue, time to decision and to close, acceptances and their
-// expiry, recurrence across systems and framework coverage. Pure: computed from the records,
-// the policy and the time to report at; the renderers (app/report_render.hpp) only format it.
+// expiry, every decision in full, recurrence across systems and framework coverage. Pure:
+// computed from the records, the policy and the time to report at; the renderers
+// (app/report_render.hpp) only format it.
 
 #include <array>
 #include <map>
@@ -66,14 +67,61 @@ struct AcceptedItem {
   bool operator==(const AcceptedItem&) const = default;
 };
 
-// Exceptions that recur for one identity: the records linked by `recurrence_of` and the
-// records they point at, with every system the identity was seen on.
+// One exception of a recurrence group, with the system it was opened for.
+struct RecurrenceMember {
+  ExceptionId id;
+  std::string system;  // empty: none recorded
+  State state = State::open;
+  bool operator==(const RecurrenceMember&) const = default;
+};
+
+// Exceptions that recur for one identity. Two records belong to one group when they name the
+// same identity — the same kind and name, compared byte for byte as stored (case-sensitive),
+// whatever their systems — or when one links the other as `recurrence_of` (opened for an
+// identity or fingerprint seen before), and so on transitively. The stored links are read, never
+// changed: `open` still links the same kind, name and system only (RecurrenceLookup), so the
+// report is what finds one identity on several systems. A group has two records or more, or
+// one record linked to a record no longer in the store.
 struct RecurrenceGroup {
-  std::string identity;  // the identity's name (or `fingerprint <fp>` when it has none)
-  std::vector<ExceptionId> ids;
-  std::vector<std::string> systems;
+  // `kind:name` (just `name` when the kind is empty) of the group's identities, joined by `, `
+  // when links join several; `fingerprint <fp>` when none has a name.
+  std::string identity;
+  std::vector<ExceptionId> ids;          // sorted; includes linked ids no longer in the store
+  std::vector<std::string> systems;      // every system the identity was seen on, sorted, each once
+  std::vector<RecurrenceMember> members; // the records in the store, oldest first
   bool operator==(const RecurrenceGroup&) const = default;
 };
+
+// A decided exception as an auditor reads it: what was decided, why, by whom and when, under
+// which compensating controls and until when. Every record with an outcome has one: an
+// acceptance (in force or expired, with a renewal pending or not), and a closure (remediated,
+// rejected, revoked).
+struct DecisionItem {
+  ExceptionId id;
+  std::string title;
+  State state = State::open;
+  Severity severity = Severity::medium;
+  Resolution resolution = Resolution::remediated;
+  std::string reason;                 // the outcome's reason (a revocation's: its note)
+  Stamp decided;                      // the deciding approval, or the revocation
+  std::vector<Stamp> approvers;       // deciding_approvals: empty for a revocation
+  std::vector<std::string> controls;  // the deciding request's compensating controls (acceptances)
+  std::optional<Timestamp> expires;   // the acceptance's expiry (kept when revoked)
+  bool acceptance_standing = false;   // acceptance_in_force: accepted and not revoked
+  bool expired = false;               // standing and acceptance_expired at the report's time
+  bool expiring_soon = false;         // standing and acceptance_expiring_soon
+  bool renewal_pending = false;
+  bool operator==(const DecisionItem&) const = default;
+};
+
+// Whether the report shows `r`'s decision in full (it has an outcome): the records a caller
+// reads whole for report_decision.
+bool has_reported_decision(const RecordSummary& r);
+// The decision of the full record `r` (which has_reported_decision) judged at `at`.
+DecisionItem report_decision(const Record& r, const Policy& policy, Timestamp at);
+// Orders decisions for the report: acceptances standing first (no readable expiry, then soonest
+// expiry), then the others, newest decision first; ties by id.
+void sort_decisions(std::vector<DecisionItem>& decisions);
 
 // Records per framework reference (`NIST-CSF-2.0:PR.AA-05`), grouped by family (the part
 // before the colon).
@@ -94,6 +142,11 @@ struct ReportData {
   int open = 0;    // not closed (accepted ones included: they are still exceptions in force)
   int closed = 0;
   int overdue = 0;
+  // Acceptances standing (acceptance_in_force), split by acceptance_expired at `at`: in force
+  // (before their expiry) and expired (at or past it, or with no readable expiry — `check`'s
+  // `expired` findings). Together they are `accepted.size()`.
+  int acceptances_in_force = 0;
+  int acceptances_expired = 0;
   std::map<State, int> by_state;       // every record, closed ones included, so the bars add up to the total
   std::map<Severity, int> by_severity; // open ones
   std::map<std::string, int> by_owner; // open ones, per owner e-mail (`unowned` when none)
@@ -101,8 +154,12 @@ struct ReportData {
   DurationStats open_age;              // open ones
   DurationStats time_to_decision;      // opening → first approve or deny
   DurationStats time_to_close;         // opening → closing, for closed ones
-  std::vector<AcceptedItem> accepted;  // acceptances in force, soonest expiry first
-  std::vector<RecurrenceGroup> recurrence;
+  std::vector<AcceptedItem> accepted;  // acceptances standing (in force or expired), soonest expiry first
+  // Every decided exception in full (sort_decisions's order). Set by the caller from full
+  // records (report_decision); build_report over summaries leaves it empty, the overload over
+  // full records fills it.
+  std::vector<DecisionItem> decisions;
+  std::vector<RecurrenceGroup> recurrence;  // most systems first, then most records, then identity
   std::vector<FrameworkFamily> frameworks;
   std::vector<ReportRow> rows;         // every record, oldest first
   // Record files that could not be read: left out of every figure above, named in the report
@@ -112,7 +169,7 @@ struct ReportData {
 };
 
 ReportData build_report(const std::vector<RecordSummary>& records, const Policy& policy, Timestamp at);
-// The same for full records (summarised first).
+// The same for full records (summarised first), with `decisions` filled.
 ReportData build_report(const std::vector<Record>& records, const Policy& policy, Timestamp at);
 
 }  // namespace docket::core

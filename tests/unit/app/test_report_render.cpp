@@ -94,6 +94,50 @@ TEST_CASE("the Markdown, CSV and JSON reports carry the records, escaped for eac
   CHECK(json["by_state"]["open"] == 2);
 }
 
+TEST_CASE("decisions name the reason, approvers with times, controls and expiry, escaped in every format") {
+  const Email alice = *Email::parse("alice@acme.example"), bob = *Email::parse("bob@acme.example");
+  Record r;
+  r.id = *ExceptionId::parse("EX-AAAAAAAAAA");
+  r.title = "vendor access";
+  r.state = State::accepted;
+  r.opened = {kT0, alice};
+  const std::string reason = "<script>alert(1)</script> a | b\nsecond line";
+  r.requests = {Request{1, Resolution::accepted, reason, kT0 + Duration{86400}, {"<b>recording</b> | on", "IP allow-list"}, {kT0, alice}}};
+  r.approvals = {Approval{1, Decision::approve, {kT0 + Duration{60}, bob}, ""}};
+  r.outcome = Outcome{Resolution::accepted, {kT0 + Duration{60}, bob}, reason, kT0 + Duration{86400}};
+  const auto data = core::build_report({r}, Policy{}, kT0 + Duration{120});
+  REQUIRE(data.decisions.size() == 1);
+
+  const std::string md = app::render_report(data, app::ReportFormat::markdown);
+  const auto row_at = md.find("| EX-AAAAAAAAAA | vendor access | accepted, in force, expiring soon |");
+  REQUIRE(row_at != std::string::npos);
+  const std::string row = md.substr(row_at, md.find('\n', row_at) - row_at);
+  // One table row: the line break became a space, every `|` of record text is escaped.
+  CHECK(row.find("\\<script\\>alert(1)\\</script\\> a \\| b second line") != std::string::npos);
+  CHECK(row.find("bob@acme.example at 2026-11-23T10:01:00Z") != std::string::npos);
+  CHECK(row.find("\\<b\\>recording\\</b\\> \\| on; IP allow-list") != std::string::npos);
+  CHECK(row.find("2026-11-24T10:00:00Z") != std::string::npos);
+  std::size_t cells = 0;
+  for (std::size_t i = 0; i < row.size(); ++i) cells += row[i] == '|' && (i == 0 || row[i - 1] != '\\');
+  CHECK(cells == 8);  // 7 columns
+  CHECK(md.find("| acceptances in force | 1 |") != std::string::npos);
+  CHECK(md.find("| acceptances expired (not revoked or renewed) | 0 |") != std::string::npos);
+
+  const std::string html = app::render_report(data, app::ReportFormat::html);
+  CHECK(html.find("<script") == std::string::npos);
+  CHECK(html.find("<b>recording") == std::string::npos);
+  CHECK(html.find("&lt;script&gt;alert(1)&lt;/script&gt; a | b\nsecond line") != std::string::npos);
+  CHECK(html.find("<li>bob@acme.example\n2026-11-23T10:01:00Z</li>") != std::string::npos);
+  CHECK(html.find("<li>&lt;b&gt;recording&lt;/b&gt; | on</li><li>IP allow-list</li>") != std::string::npos);
+
+  const auto json = nlohmann::json::parse(app::render_report(data, app::ReportFormat::json));
+  CHECK(json["decisions"][0]["reason"] == reason);
+  CHECK(json["decisions"][0]["approvers"][0]["by"] == "bob@acme.example");
+  CHECK(json["decisions"][0]["controls"].size() == 2);
+  CHECK(json["totals"]["acceptances_in_force"] == 1);
+  CHECK(json["totals"]["acceptances_expired"] == 0);
+}
+
 TEST_CASE("reports are written atomically, replacing the old file whole") {
   docket::test::TempDir dir;
   const auto path = dir / "report.html";

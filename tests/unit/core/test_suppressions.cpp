@@ -128,10 +128,16 @@ TEST_CASE("the approvers are the deciding round's approvals only, never a denial
   r.approvals.insert(r.approvals.begin(), Approval{0, Decision::approve, {kT0, kAlice}, "an earlier round"});
   r.approvals.push_back(Approval{1, Decision::deny, {kT0 + Duration{90}, kAlice}, "no"});
   CHECK(deciding_approvals(r) == std::vector<Stamp>{{kT0 + Duration{60}, kBob}, {kT0 + Duration{120}, kDan}});
+  // The deciding request is that round's, even once a renewal round has been asked for.
+  r.requests.push_back(Request{2, Resolution::accepted, "renewal", std::nullopt, {"other control"}, {kT0 + Duration{500}, kAlice}});
+  REQUIRE(deciding_request(r) != nullptr);
+  CHECK(deciding_request(r)->round == 1);
   r.outcome->decided = {kT0 + Duration{999}, kAlice};  // decided by no approval (a revocation, say)
   CHECK(deciding_approvals(r).empty());
+  CHECK(deciding_request(r) == nullptr);
   r.outcome.reset();
   CHECK(deciding_approvals(r).empty());
+  CHECK(deciding_request(r) == nullptr);
 }
 
 TEST_CASE("records without a scanner source are named, not exported; --tool filters by source.tool") {
