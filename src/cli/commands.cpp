@@ -8,6 +8,7 @@ void attach_init(CLI::App&, CommandContext&);
 void attach_open(CLI::App&, CommandContext&);
 void attach_show(CLI::App&, CommandContext&);
 void attach_list(CLI::App&, CommandContext&);
+void attach_edit(CLI::App&, CommandContext&);
 void attach_assign(CLI::App&, CommandContext&);
 void attach_escalate(CLI::App&, CommandContext&);
 void attach_move(CLI::App&, CommandContext&);
@@ -37,6 +38,7 @@ const std::vector<CommandSpec>& command_table() {
       {"open", "Open an exception", attach_open},
       {"show", "Show one exception", attach_show},
       {"list", "List exceptions", attach_list},
+      {"edit", "Change an exception's title, severity, identity, system or owners", attach_edit},
       {"assign", "Assign an exception to a member", attach_assign},
       {"escalate", "Escalate an exception to the escalation owners", attach_escalate},
       {"move", "Move an exception along the lifecycle", attach_move},
