@@ -194,6 +194,45 @@ Record change_exception(Session& session, std::string_view query, const core::Co
 
 namespace {
 
+// Thrown out of a transaction whose edit changes nothing: no commit is made.
+struct NothingToEdit {
+  Record record;
+};
+
+}  // namespace
+
+Record edit_exception(Session& session, std::string_view query, const core::Edit& edit, bool* unchanged) {
+  if (unchanged) *unchanged = false;
+  Record after;
+  try {
+    session.commit([&](const store::Snapshot& snap) -> Session::Commit {
+      const StoreConfig config = load_config(snap);
+      session.check_signer_allowed(config);
+      const ExceptionId id = session.resolve_id(snap, query);
+      const Record before = load_record(snap, id);
+      // Only what changes is committed (and replayed); a closed exception is refused even when
+      // nothing would change, so the answer does not depend on the values given.
+      const core::Command command = core::effective_edit(before, edit);
+      const core::Context ctx{session.actor().email, session.now(), config.policy};
+      if (std::get<core::Edit>(command).empty() && before.state != State::closed) {
+        core::require_role(ctx, core::role_needed(command));
+        throw NothingToEdit{before};
+      }
+      after = core::apply(before, command, ctx);
+      return {{record_change(after)},
+              codec::command_message(core::verb(command), id, codec::command_summary(&command, &before, after),
+                                     codec::command_to_json(id, command)),
+              {&after}};
+    });
+  } catch (NothingToEdit& same) {
+    if (unchanged) *unchanged = true;
+    return std::move(same.record);
+  }
+  return after;
+}
+
+namespace {
+
 // Files are read in chunks of this size: constant memory whatever the evidence size.
 constexpr std::size_t kAttachChunk = 1 << 16;
 // A spool file nobody wrote to for this long belongs to no live attach.

@@ -65,6 +65,14 @@ Timestamp parse_time_option(const std::string& text, const std::string& option, 
               "use e.g. 2026-12-31T00:00:00Z, 2026-12-31, 72h or 30d");
 }
 
+std::pair<std::string, std::string> parse_identity_option(const std::string& text) {
+  const auto colon = text.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size())
+    throw Error(ExitCode::usage, "--identity '" + text + "' is not KIND:NAME",
+                "e.g. --identity service-account:svc-billing@acme-prod");
+  return {text.substr(0, colon), text.substr(colon + 1)};
+}
+
 void warn_unreadable(const std::vector<core::UnreadableRecord>& records) {
   for (const auto& r : records)
     std::cerr << "docket: warning: cannot read " << core::display_line(r.path) << ", left out: "

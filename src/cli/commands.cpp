@@ -8,6 +8,7 @@ void attach_init(CLI::App&, CommandContext&);
 void attach_open(CLI::App&, CommandContext&);
 void attach_show(CLI::App&, CommandContext&);
 void attach_list(CLI::App&, CommandContext&);
+void attach_edit(CLI::App&, CommandContext&);
 void attach_assign(CLI::App&, CommandContext&);
 void attach_escalate(CLI::App&, CommandContext&);
 void attach_move(CLI::App&, CommandContext&);
@@ -52,6 +53,7 @@ const std::vector<CommandSpec>& command_table() {
       {"open", kGLifecycle, "Open an exception", attach_open},
       {"show", kGReading, "Show one exception", attach_show},
       {"list", kGReading, "List exceptions", attach_list},
+      {"edit", kGLifecycle, "Change an exception's title, severity, identity, system or owners", attach_edit},
       {"assign", kGLifecycle, "Assign an exception to a member", attach_assign},
       {"escalate", kGLifecycle, "Escalate an exception to the escalation owners", attach_escalate},
       {"move", kGLifecycle, "Move an exception along the lifecycle", attach_move},

@@ -184,6 +184,20 @@ std::string command_to_json(const ExceptionId& id, const core::Command& c) {
           [](const core::MarkSeen& x) { return json{{"note", x.note}}; },
           [](const core::Reidentify& x) {
             return json{{"fingerprint", x.fingerprint}, {"location", x.location}, {"note", x.note}};
+          },
+          [](const core::Edit& x) {
+            const auto emails = [](const std::vector<Email>& list) {
+              json out = json::array();
+              for (const auto& e : list) out.push_back(e.str());
+              return out;
+            };
+            const auto opt_text = [](const std::optional<std::string>& t) { return t ? json(*t) : json(nullptr); };
+            return json{{"title", opt_text(x.title)},
+                        {"severity", x.severity ? json(std::string(to_string(*x.severity))) : json(nullptr)},
+                        {"identity", x.identity ? json{{"kind", x.identity->kind}, {"name", x.identity->name}} : json(nullptr)},
+                        {"system", opt_text(x.system)},
+                        {"add_owners", emails(x.add_owners)},
+                        {"remove_owners", emails(x.remove_owners)}};
           }},
       c);
   j["verb"] = std::string(core::verb(c));
@@ -223,6 +237,7 @@ std::vector<std::string_view> fields_of(const std::string& verb) {
   if (verb == "deny" || verb == "reopen") return {"reason"};
   if (verb == "comment") return {"text"};
   if (verb == "reidentify") return {"fingerprint", "location", "note"};
+  if (verb == "edit") return {"title", "severity", "identity", "system", "add_owners", "remove_owners"};
   return {"note"};  // approve, revoke, review, not-seen, seen-again (an unknown verb is refused later)
 }
 
@@ -311,6 +326,29 @@ Replay replay_from_json(std::string_view line) {
       r.command = core::MarkSeen{text(j, "note")};
     } else if (verb == "reidentify") {
       r.command = core::Reidentify{text(j, "fingerprint"), text(j, "location"), text(j, "note")};
+    } else if (verb == "edit") {
+      core::Edit x;
+      const auto given = [&](const char* key) { return j.contains(key) && !j[key].is_null(); };
+      if (given("title")) x.title = text(j, "title");
+      if (given("severity")) x.severity = enum_of<Severity>(j, "severity", parse_severity);
+      if (given("identity")) {
+        const json& id = object_field(j, "identity");
+        known_keys(id, "field 'identity'", {"kind", "name"});
+        x.identity = core::Edit::Name{text(id, "kind"), text(id, "name")};
+      }
+      if (given("system")) x.system = text(j, "system");
+      const auto emails = [&](const char* key) {
+        std::vector<Email> out;
+        for (const auto& e : texts(j, key)) {
+          const auto parsed = Email::parse(e);
+          if (!parsed) bad(std::string("field '") + key + "' holds something that is not an e-mail address");
+          out.push_back(*parsed);
+        }
+        return out;
+      };
+      x.add_owners = emails("add_owners");
+      x.remove_owners = emails("remove_owners");
+      r.command = std::move(x);
     } else {
       bad("unknown verb '" + verb + "'");
     }

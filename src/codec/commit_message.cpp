@@ -80,8 +80,15 @@ std::string command_summary(const core::Command* command, const Record* before, 
     for (const auto& f : attach->files) names += (names.empty() ? "" : ", ") + f.name;
     return names;
   }
-  if (before && after.events.size() > before->events.size()) return after.events.back().detail;
-  return {};
+  if (!before || after.events.size() <= before->events.size()) return {};
+  // An edit adds one event per field it changes: the summary names them all.
+  if (std::holds_alternative<core::Edit>(*command)) {
+    std::string all;
+    for (auto e = after.events.begin() + static_cast<std::ptrdiff_t>(before->events.size()); e != after.events.end(); ++e)
+      all += (all.empty() ? "" : "; ") + e->detail;
+    return all;
+  }
+  return after.events.back().detail;
 }
 
 std::string command_message(std::string_view verb, const ExceptionId& id, std::string_view summary,
@@ -188,6 +195,17 @@ std::string describe_replay(const Replay& replay) {
     std::string operator()(const core::MarkNotSeen&) const { return "not-seen"; }
     std::string operator()(const core::MarkSeen&) const { return "seen-again"; }
     std::string operator()(const core::Reidentify&) const { return "reidentify"; }
+    std::string operator()(const core::Edit& x) const {
+      std::string parts;
+      const auto part = [&](const std::string& p) { parts += (parts.empty() ? "" : ", ") + p; };
+      if (x.title) part("title " + quoted(*x.title));
+      if (x.severity) part("severity " + std::string(to_string(*x.severity)));
+      if (x.identity) part("identity " + quoted(x.identity->kind + ":" + x.identity->name));
+      if (x.system) part("system " + quoted(*x.system));
+      for (const auto& e : x.add_owners) part("owner +" + e.str());
+      for (const auto& e : x.remove_owners) part("owner -" + e.str());
+      return "edit " + parts;
+    }
   };
   return std::visit(Describe{}, *replay.command);
 }

@@ -32,6 +32,12 @@ constexpr std::string_view kEscalationTarget = "escalation-target";
 constexpr std::string_view kTextRequired = "text-required";
 constexpr std::string_view kSightingChange = "sighting-change";
 constexpr std::string_view kEvidenceSize = "evidence-size";
+constexpr std::string_view kEditChangesNothing = "edit-changes-nothing";
+constexpr std::string_view kEditUnderApproval = "edit-under-approval";
+constexpr std::string_view kSeverityLowering = "severity-lowering";
+constexpr std::string_view kOwnerKnown = "owner-known";
+constexpr std::string_view kAssigneeOwner = "assignee-owner";
+constexpr std::string_view kOwnerRequired = "owner-required";
 
 [[noreturn]] void refuse(std::string_view rule, std::string what, std::string hint = {}) {
   throw RuleViolation(std::string(rule), std::move(what), std::move(hint));
@@ -386,6 +392,106 @@ Record apply_reidentify(Record r, const Reidentify& c, const Context& ctx) {
   return r;
 }
 
+// Rule title-required, for open and edit: a title is one non-blank line without control characters.
+void require_title(std::string_view title) {
+  if (blank(title)) refuse(kTitleRequired, "the title is empty", "give --title TEXT");
+  if (std::any_of(title.begin(), title.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+    refuse(kTitleRequired, "the title has a line break or control character", "give a one-line --title; put details in a comment");
+}
+
+std::string identity_text(std::string_view kind, std::string_view name) {
+  if (kind.empty() && name.empty()) return "none";
+  return std::string(kind) + ":" + std::string(name);
+}
+
+std::string due_text(const std::optional<Timestamp>& due) { return due ? format_rfc3339(*due) : std::string("none"); }
+
+bool has_owner(const Record& r, const Email& e) { return std::find(r.owners.begin(), r.owners.end(), e) != r.owners.end(); }
+
+// Severities from the least to the most severe are low < medium < high < critical.
+bool less_severe(Severity a, Severity b) { return static_cast<int>(a) > static_cast<int>(b); }
+
+Record apply_edit(Record r, const Edit& c, const Context& ctx) {
+  require_not_closed(r, "an edit");
+  if (c.empty())
+    refuse(kEditChangesNothing, "the edit of " + r.id.str() + " names nothing to change",
+           "give --title, --severity, --identity, --system, --add-owner or --remove-owner");
+  for (const auto& e : c.add_owners)
+    if (std::find(c.remove_owners.begin(), c.remove_owners.end(), e) != c.remove_owners.end())
+      refuse(kEditChangesNothing, "the edit of " + r.id.str() + " both adds and removes the owner " + e.str(),
+             "give " + e.str() + " with --add-owner or with --remove-owner, not both");
+  const auto unchanged = [&](const std::string& what) {
+    refuse(kEditChangesNothing, r.id.str() + " already has " + what + "; an edit changes what it names");
+  };
+  if ((c.severity || c.identity || c.system) && (r.state == State::pending_approval || r.state == State::accepted))
+    refuse(kEditUnderApproval,
+           r.id.str() + " is " + std::string(to_string(r.state)) +
+               ": its severity, identity and system are what the approvers decide on and are not changed under them",
+           r.state == State::accepted
+               ? "revoke the acceptance (docket revoke), reopen it, edit it and request a decision again"
+               : "wait for the decision (or have an approver deny it), then edit it and request again");
+  if (c.title) {
+    require_title(*c.title);
+    if (*c.title == r.title) unchanged("the title '" + r.title + "'");
+    add_event(r, ctx, "retitled", "title '" + r.title + "' -> '" + *c.title + "'");
+    r.title = *c.title;
+  }
+  if (c.severity) {
+    if (*c.severity == r.severity) unchanged("severity " + std::string(to_string(r.severity)));
+    if (less_severe(*c.severity, r.severity) && !ctx.policy.has_role(ctx.actor, Role::approver) &&
+        !ctx.policy.has_role(ctx.actor, Role::admin))
+      refuse(kSeverityLowering,
+             ctx.actor.str() + " may not lower the severity of " + r.id.str() + " from " + std::string(to_string(r.severity)) +
+                 " to " + std::string(to_string(*c.severity)) + ": that needs the approver or admin role",
+             "ask an approver or admin to lower it; raising a severity needs only the responder role");
+    std::optional<Timestamp> due;
+    const auto sla = ctx.policy.sla.find(*c.severity);
+    if (sla != ctx.policy.sla.end()) due = add_in_range(r.opened.at, sla->second, "the SLA due date");
+    add_event(r, ctx, "severity-changed",
+              "severity " + std::string(to_string(r.severity)) + " -> " + std::string(to_string(*c.severity)) + ", due " +
+                  due_text(r.due) + " -> " + due_text(due));
+    r.severity = *c.severity;
+    r.due = due;
+  }
+  if (c.identity) {
+    if (blank(c.identity->kind) || blank(c.identity->name))
+      refuse(kTextRequired, "the new identity of " + r.id.str() + " needs a kind and a name", "give --identity KIND:NAME");
+    if (c.identity->kind == r.identity.kind && c.identity->name == r.identity.name)
+      unchanged("the identity " + identity_text(r.identity.kind, r.identity.name));
+    add_event(r, ctx, "identity-changed",
+              "identity " + identity_text(r.identity.kind, r.identity.name) + " -> " +
+                  identity_text(c.identity->kind, c.identity->name));
+    r.identity.kind = c.identity->kind;
+    r.identity.name = c.identity->name;
+  }
+  if (c.system) {
+    if (*c.system == r.identity.system) unchanged("the system '" + r.identity.system + "'");
+    add_event(r, ctx, "system-changed", "system '" + r.identity.system + "' -> '" + *c.system + "'");
+    r.identity.system = *c.system;
+  }
+  for (const auto& e : c.add_owners) {
+    if (has_owner(r, e)) unchanged("owner " + e.str());
+    r.owners.push_back(e);
+    add_event(r, ctx, "owner-added", "owner " + e.str() + " added");
+  }
+  for (const auto& e : c.remove_owners) {
+    if (!has_owner(r, e)) {
+      std::string owners;
+      for (const auto& o : r.owners) owners += (owners.empty() ? "" : ", ") + o.str();
+      refuse(kOwnerKnown, e.str() + " is not an owner of " + r.id.str(), "its owners are: " + owners);
+    }
+    if (r.assignee && *r.assignee == e)
+      refuse(kAssigneeOwner, e.str() + " is assigned to " + r.id.str() + " and stays an owner while assigned",
+             "assign someone else first: docket assign " + r.id.str() + " EMAIL");
+    std::erase(r.owners, e);
+    add_event(r, ctx, "owner-removed", "owner " + e.str() + " removed");
+  }
+  if (r.owners.empty())
+    refuse(kOwnerRequired, "the edit would leave " + r.id.str() + " without an owner",
+           "add another owner in the same edit: --add-owner EMAIL");
+  return r;
+}
+
 template <class... Ts>
 struct overloaded : Ts... {
   using Ts::operator()...;
@@ -411,7 +517,8 @@ std::string_view verb(const Command& c) {
                                [](const AddComment&) { return std::string_view("comment"); },
                                [](const MarkNotSeen&) { return std::string_view("not-seen"); },
                                [](const MarkSeen&) { return std::string_view("seen-again"); },
-                               [](const Reidentify&) { return std::string_view("reidentify"); }},
+                               [](const Reidentify&) { return std::string_view("reidentify"); },
+                               [](const Edit&) { return std::string_view("edit"); }},
                     c);
 }
 
@@ -436,7 +543,8 @@ RoleNeed role_needed(const Command& c) {
                                [&](const AddComment&) { return need(kAnyRole, "comment"); },
                                [&](const MarkNotSeen&) { return need(kAnyRole, "record scan results"); },
                                [&](const MarkSeen&) { return need(kAnyRole, "record scan results"); },
-                               [&](const Reidentify&) { return need(kAnyRole, "record scan results"); }},
+                               [&](const Reidentify&) { return need(kAnyRole, "record scan results"); },
+                               [&](const Edit&) { return need(kResponders, "edit exceptions"); }},
                     c);
 }
 
@@ -520,9 +628,7 @@ static void require_clock_in_range(const Context& ctx) {
 Record open_record(const OpenCommand& cmd, const Context& ctx) {
   require_role(ctx, role_needed_to_open());
   require_clock_in_range(ctx);
-  if (blank(cmd.title)) refuse(kTitleRequired, "the title is empty", "give --title TEXT");
-  if (std::any_of(cmd.title.begin(), cmd.title.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
-    refuse(kTitleRequired, "the title has a line break or control character", "give a one-line --title; put details in a comment");
+  require_title(cmd.title);
   Record r;
   r.id = cmd.id;
   r.title = cmd.title;
@@ -570,8 +676,25 @@ Record apply(const Record& before, const Command& cmd, const Context& ctx) {
                                [&](const AddComment& c) { return apply_comment(before, c, ctx); },
                                [&](const MarkNotSeen& c) { return apply_not_seen(before, c, ctx); },
                                [&](const MarkSeen& c) { return apply_seen(before, c, ctx); },
-                               [&](const Reidentify& c) { return apply_reidentify(before, c, ctx); }},
+                               [&](const Reidentify& c) { return apply_reidentify(before, c, ctx); },
+                               [&](const Edit& c) { return apply_edit(before, c, ctx); }},
                     cmd);
+}
+
+Edit effective_edit(const Record& r, const Edit& edit) {
+  Edit out;
+  if (edit.title && *edit.title != r.title) out.title = edit.title;
+  if (edit.severity && *edit.severity != r.severity) out.severity = edit.severity;
+  if (edit.identity && !(edit.identity->kind == r.identity.kind && edit.identity->name == r.identity.name))
+    out.identity = edit.identity;
+  if (edit.system && *edit.system != r.identity.system) out.system = edit.system;
+  for (const auto& e : edit.add_owners)
+    if (!has_owner(r, e) && std::find(out.add_owners.begin(), out.add_owners.end(), e) == out.add_owners.end())
+      out.add_owners.push_back(e);
+  for (const auto& e : edit.remove_owners)
+    if (std::find(out.remove_owners.begin(), out.remove_owners.end(), e) == out.remove_owners.end())
+      out.remove_owners.push_back(e);
+  return out;
 }
 
 void require_evidence_size(std::string_view name, std::uint64_t bytes, const Policy& policy) {
@@ -589,7 +712,8 @@ const std::vector<std::string_view>& rule_names() {
       kLifecycleTransition, kAssigneeMember,    kChecklistItemKnown, kChecklistItemOnce, kEvidenceRequired,
       kChecklistComplete,  kAcceptanceExpiry,   kAcceptanceMaxDuration, kAcceptanceControls, kApproverRole,
       kSeparationOfDuties, kOneVotePerRound,    kEscalationTarget,   kTextRequired,      kSightingChange,
-      kTimeRangeRule,      kEvidenceSize};
+      kTimeRangeRule,      kEvidenceSize,       kEditChangesNothing, kEditUnderApproval, kSeverityLowering,
+      kOwnerKnown,         kAssigneeOwner,      kOwnerRequired};
     const auto& membership = membership_rule_names();
     all.insert(all.end(), membership.begin(), membership.end());
     return all;

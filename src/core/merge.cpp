@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <type_traits>
 
 namespace docket::core {
 namespace {
@@ -26,7 +27,6 @@ auto key_of(const Approval& a) { return std::tuple(a.stamp.at, a.stamp.by, a.rou
 auto key_of(const Request& r) {
   return std::tuple(r.round, r.requested.at, r.requested.by, r.resolution, r.reason, r.expires, r.controls);
 }
-const Email& key_of(const Email& e) { return e; }
 const ExceptionId& key_of(const ExceptionId& id) { return id; }
 auto key_of(const Completion& c) { return std::tuple(c.stamp.at, c.stamp.by, c.evidence, c.note); }
 auto key_of(const std::optional<Stamp>& s) {
@@ -105,16 +105,20 @@ public:
     MergeResult result;
     Record& m = result.merged;
     m.id = fixed("id", &Record::id);
-    m.title = fixed("title", &Record::title);
     m.template_name = fixed("template", &Record::template_name);
-    m.severity = fixed("severity", &Record::severity);
-    m.identity = fixed("identity", &Record::identity);
     m.opened = fixed("opened", &Record::opened);
     m.source = source();
-    m.due = fixed("due", &Record::due);
     m.frameworks = fixed("frameworks", &Record::frameworks);
+    // What `docket edit` changes: each field (severity with the due date it sets) from the side
+    // whose newest edit of it is later.
+    m.title = edited("title", "retitled", [](const Record& r) { return r.title; });
+    std::tie(m.severity, m.due) =
+        edited("severity", "severity-changed", [](const Record& r) { return std::pair(r.severity, r.due); });
+    std::tie(m.identity.kind, m.identity.name) =
+        edited("identity", "identity-changed", [](const Record& r) { return std::pair(r.identity.kind, r.identity.name); });
+    m.identity.system = edited("identity", "system-changed", [](const Record& r) { return r.identity.system; });
 
-    m.owners = list(&Record::owners);
+    m.owners = owners();
     m.recurrence_of = list(&Record::recurrence_of);
     m.comments = list(&Record::comments);
     m.events = list(&Record::events);
@@ -123,6 +127,12 @@ public:
     m.evidence = unique_digests(list(&Record::evidence));
     m.checklist = checklist();
     m.assignee = assignee();
+    // An owner removed on one side while the other assigned them: assigning makes the assignee
+    // an owner, as it would after the removal in one history.
+    if (m.assignee && std::find(m.owners.begin(), m.owners.end(), *m.assignee) == m.owners.end())
+      m.owners.push_back(*m.assignee);
+    if (m.owners.empty())
+      conflicts_.push_back({"", "owners", "each side removed the owners the other kept, leaving none (owner-required)"});
 
     const Lifecycle base_life = base_ ? lifecycle_of(*base_) : Lifecycle{};
     const Lifecycle life = three_way(base_ ? &base_life : nullptr, lifecycle_of(a_), lifecycle_of(b_),
@@ -130,7 +140,10 @@ public:
     m.state = life.state;
     m.outcome = life.outcome;
     m.review = life.review;
-    if (base_) concurrent_lifecycle();
+    if (base_) {
+      edit_under_decision();
+      concurrent_lifecycle();
+    }
 
     for (auto& c : check_record_invariants(m)) conflicts_.push_back(std::move(c));
     for (auto& c : conflicts_)
@@ -148,6 +161,74 @@ private:
       conflicts_.push_back({"", field, std::string("'") + field + "' differs on both sides and is never changed by a command"});
       return x;
     });
+  }
+
+  // A field `docket edit` changes (events `action`), read from a record by `get`: changed on
+  // one side only, that side's value; changed on both, the side whose newest `action` event is
+  // later, then the greater value. A difference no edit explains is a conflict.
+  template <class Get, class T = std::invoke_result_t<Get, const Record&>>
+  T edited(const char* field, std::string_view action, Get get) {
+    const std::optional<T> base = base_ ? std::optional<T>(get(*base_)) : std::nullopt;
+    return three_way(base ? &*base : nullptr, get(a_), get(b_), [&](const T& x, const T& y) {
+      const auto newest_a = newest(added_events(base_, a_, action));
+      const auto newest_b = newest(added_events(base_, b_, action));
+      if (!newest_a && !newest_b) {
+        conflicts_.push_back({"", field, std::string("'") + field + "' differs on both sides and no edit explains it"});
+        return x;
+      }
+      if (newest_a != newest_b) return newest_a > newest_b ? x : y;
+      return std::max(x, y);
+    });
+  }
+
+  // Owners are a set `docket edit` adds to and removes from (assign and escalate add): an owner
+  // either side removed is gone, one either side added is there; the base's order is kept, the
+  // added ones follow sorted.
+  std::vector<Email> owners() {
+    return three_way(base_ ? &base_->owners : nullptr, a_.owners, b_.owners,
+                     [&](const std::vector<Email>& oa, const std::vector<Email>& ob) {
+                       const auto has = [](const std::vector<Email>& list, const Email& e) {
+                         return std::find(list.begin(), list.end(), e) != list.end();
+                       };
+                       std::vector<Email> out;
+                       const std::vector<Email> none;
+                       const std::vector<Email>& base = base_ ? base_->owners : none;
+                       for (const auto& e : base)
+                         if (has(oa, e) && has(ob, e)) out.push_back(e);
+                       std::set<Email> added;
+                       for (const auto* side : {&oa, &ob})
+                         for (const auto& e : *side)
+                           if (!has(base, e)) added.insert(e);
+                       out.insert(out.end(), added.begin(), added.end());
+                       return out;
+                     });
+  }
+
+  // Severity, identity and system are what approvers decide on: an edit of them on one side
+  // and a request or decision on the other is a history no single line of commands gives
+  // (edit refuses them while a request is pending or an acceptance is in force).
+  void edit_under_decision() {
+    const auto terms_changed = [&](const Record& side) {
+      return side.severity != base_->severity || side.identity != base_->identity;
+    };
+    static const std::set<std::string_view> decisions{"requested", "renewal-requested", "approved", "denied",
+                                                      "accepted",  "closed",            "revoked"};
+    const auto decided = [&](const Record& side, const Record& other) -> const Event* {
+      for (const auto& e : only_in(added_entries(base_->events, side.events), added_entries(base_->events, other.events)))
+        if (decisions.count(e.action))
+          for (const auto& mine : side.events)
+            if (mine == e) return &mine;
+      return nullptr;
+    };
+    for (const auto& [editor, other] : {std::pair(&a_, &b_), std::pair(&b_, &a_)}) {
+      if (!terms_changed(*editor)) continue;
+      if (const Event* d = decided(*other, *editor)) {
+        conflicts_.push_back({"", "lifecycle",
+                              "the severity, identity or system was edited on one side and " + describe(*d) +
+                                  " on the other (edit-under-approval)"});
+        return;
+      }
+    }
   }
 
   template <class T>

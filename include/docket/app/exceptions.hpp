@@ -37,6 +37,13 @@ OpenResult open_exception(Session& session, const OpenRequest& request);
 // Applies one lifecycle command to the exception `query` names. Returns the new record.
 Record change_exception(Session& session, std::string_view query, const core::Command& command);
 
+// `docket edit`: applies core::effective_edit of `edit` to the exception `query` names, in one
+// signed commit, refused by the core rules (RuleViolation, exit 3). When the effective edit is
+// empty (every value given is the record's already) nothing is committed, `*unchanged` (when
+// given) is set and the record is returned as it is — but the actor must still hold edit's role,
+// and a closed exception is refused (closed-is-final) as for a real change.
+Record edit_exception(Session& session, std::string_view query, const core::Edit& edit, bool* unchanged = nullptr);
+
 struct AttachRequest {
   std::vector<std::filesystem::path> files;
   std::optional<std::string> item;

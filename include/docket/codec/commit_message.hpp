@@ -35,8 +35,8 @@ inline constexpr std::string_view kCommandTrailer = "Docket-Command: ";
 inline constexpr std::string_view kRecordTrailer = "Docket-Record: ";
 
 // The SUMMARY of a one-command subject: an open's title (`command` null, `before` null), the
-// names of the files an attach adds, else the detail of the event the command added to `after`
-// (empty when it added none).
+// names of the files an attach adds, the details of every event an edit added joined by "; ",
+// else the detail of the event the command added to `after` (empty when it added none).
 std::string command_summary(const core::Command* command, const Record* before, const Record& after);
 
 // The whole message of one command. The summary is cut at its first line break, other control

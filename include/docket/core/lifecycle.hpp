@@ -66,12 +66,49 @@ struct MarkSeen { std::string note; };
 // identities"). Sets source.fingerprint (a `sha256:` hex digest) and source.location (when not
 // empty), and clears missing_since: the finding was just reported. Tool and rule never change.
 struct Reidentify { std::string fingerprint; std::string location; std::string note; };
+// `docket edit`: corrects what `open` set. A field left unset (nullopt, no e-mail listed) stays as
+// it is; every part given must change the record (rule edit-changes-nothing), so a replayed edit
+// cannot claim a change it did not make. Rules (docs/design.md §4, "Editing"):
+// - closed-is-final: a closed exception is not edited (reopen it first);
+// - edit-under-approval: severity, identity and system are what approvers decide on, so they
+//   are not changed while a request is pending or an acceptance is in force;
+// - title-required: the title follows open's rules (not blank, one line, no control character);
+// - text-required: a new identity has a non-blank kind and name;
+// - severity-lowering: lowering the severity (fewer approvals, a later SLA due date) needs the
+//   approver or admin role; raising it needs only edit's role (responder, approver, admin);
+// - owner-known / assignee-owner / owner-required: a removed owner is an owner and not the
+//   assignee, and the exception keeps at least one owner.
+// A severity change sets `due` to opened + the policy's SLA for the new severity (none when the
+// policy has none). Every changed field adds one event (retitled, severity-changed,
+// identity-changed, system-changed, owner-added, owner-removed) naming the old and new value;
+// the event's stamp says who and when.
+struct Edit {
+  struct Name {
+    std::string kind;
+    std::string name;
+    bool operator==(const Name&) const = default;
+  };
+  std::optional<std::string> title;
+  std::optional<Severity> severity;
+  std::optional<Name> identity;       // kind and name; system separately
+  std::optional<std::string> system;  // empty clears it
+  std::vector<Email> add_owners;
+  std::vector<Email> remove_owners;
+  bool empty() const {
+    return !title && !severity && !identity && !system && add_owners.empty() && remove_owners.empty();
+  }
+};
+// The parts of `edit` that would change `r`: a title, severity, identity or system equal to the
+// record's, an owner already present and an e-mail listed twice are left out (the CLI commits
+// only what changes; nothing at all is a no-op). An owner to remove is kept even when `r` does
+// not have it, so apply refuses it by name (owner-known) instead of ignoring a typo.
+Edit effective_edit(const Record& r, const Edit& edit);
 
 using Command = std::variant<Assign, Escalate, Move, Attach, CompleteItem, RequestResolution, Approve, Deny, Revoke,
-                             Renew, Reopen, RecordReview, AddComment, MarkNotSeen, MarkSeen, Reidentify>;
+                             Renew, Reopen, RecordReview, AddComment, MarkNotSeen, MarkSeen, Reidentify, Edit>;
 
 // The command's verb as the CLI names it (`assign`, `move`, `approve` …), for commit messages;
-// `not-seen`, `seen-again` and `reidentify` for the ingest marks, which have no command of their own.
+// `edit` for Edit; `not-seen`, `seen-again` and `reidentify` for the ingest marks, which have no command of their own.
 std::string_view verb(const Command& c);
 
 // The roles, one of which the actor of a change must hold, and the rule that refuses it otherwise

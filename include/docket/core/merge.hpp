@@ -31,7 +31,7 @@ struct MergeResult {
 // Merges the two descendants `ours` and `theirs` of `base` (null when the record did not exist
 // at the merge base). Rules, in short:
 // - a field changed on one side only takes that side's value;
-// - append-only lists (evidence, approvals, comments, events, requests, owners, recurrence_of)
+// - append-only lists (evidence, approvals, comments, events, requests, recurrence_of)
 //   keep the base's entries in order, then the entries either side added, deduplicated and
 //   sorted by stamp time, actor, then content;
 // - a checklist item completed on both sides keeps the earlier completion;
@@ -42,9 +42,15 @@ struct MergeResult {
 //   message naming approve-deny-same-round, round-decided-twice, reopen-concurrent,
 //   revoke-concurrent or review-twice; the table is in docs/sync.md);
 // - the assignee changed differently on both sides takes the newer `assigned` event;
-// - fields fixed at open (title, template, severity, identity, source, opened, due,
-//   frameworks) changed differently on both sides, and results breaking an invariant (two
-//   requests in one round, two votes by one approver in one round), are conflicts.
+// - owners are a set: removed on either side is removed, added on either side is added; the
+//   merged assignee is always an owner; no owner left is a conflict (field "owners");
+// - fields `edit` changes (title; severity with due; identity kind and name; system) changed
+//   differently on both sides take the side whose newest edit event of that field is later;
+//   a severity, identity or system edit on one side against a request or decision on the other
+//   is a conflict (field "lifecycle", edit-under-approval);
+// - fields fixed at open (template, source, opened, frameworks) changed differently on both
+//   sides, and results breaking an invariant (two requests in one round, two votes by one
+//   approver in one round), are conflicts.
 MergeResult merge_records(const Record* base, const Record& ours, const Record& theirs);
 
 // Position of `s` in the lifecycle order the merge rule uses (open = 0 … closed = 6).

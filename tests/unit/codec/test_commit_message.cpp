@@ -146,3 +146,33 @@ TEST_CASE("duplicate keys, wrong types and other spellings are refused") {
   CHECK(refusal("{\"id\":\"EX-7F3A9C2KQD\",\"verb\":\"comment\"}").find("canonical form") != std::string::npos);
   CHECK(refusal("{\"id\":\"EX-7F3A9C2KQD\",\"text\":\"\\u0078\",\"verb\":\"comment\"}").find("canonical form") != std::string::npos);
 }
+
+TEST_CASE("an edit's replay line: every field present, null when not given, read back as written") {
+  core::Edit edit;
+  edit.severity = Severity::critical;
+  edit.system = "";
+  edit.add_owners = {*Email::parse("bob@acme.example")};
+  const std::string line = codec::command_to_json(kId, edit);
+  CHECK(line ==
+        R"({"add_owners":["bob@acme.example"],"id":"EX-7F3A9C2KQD","identity":null,"remove_owners":[],)"
+        R"("severity":"critical","system":"","title":null,"verb":"edit"})");
+  const codec::Replay replay = codec::replay_from_json(line);
+  REQUIRE(replay.command);
+  const auto* back = std::get_if<core::Edit>(&*replay.command);
+  REQUIRE(back);
+  CHECK(back->severity == Severity::critical);
+  CHECK(back->system == std::optional<std::string>(""));
+  CHECK_FALSE(back->title);
+  CHECK(back->add_owners == edit.add_owners);
+  CHECK(codec::describe_replay(replay) == "edit severity critical, system \"\", owner +bob@acme.example");
+
+  core::Edit named;
+  named.identity = core::Edit::Name{"token", "t"};
+  CHECK(refusal(codec::command_to_json(kId, named)) == "accepted");
+  std::string extra = codec::command_to_json(kId, named);
+  extra.replace(extra.find(R"("name":"t"})"), 11, R"("name":"t","system":"x"})");
+  CHECK(refusal(extra).find("unknown field 'system'") != std::string::npos);
+  std::string bad_owner = line;
+  bad_owner.replace(bad_owner.find("bob@acme.example"), 16, "not an address");
+  CHECK(refusal(bad_owner).find("add_owners") != std::string::npos);
+}

@@ -920,6 +920,16 @@ TEST_CASE("every rule in rule_names() has a scenario that triggers it") {
          big.size = 11;
          (void)core::apply(w.opened(), Attach{{big}, std::nullopt, ""}, Context{kRita, w.now, small});
        }},
+      {"edit-changes-nothing", [&] { Edit e; e.title = w.opened().title; (void)w.apply_as(kRita, w.opened(), e); }},
+      {"edit-under-approval", [&] { Edit e; e.severity = Severity::critical; (void)w.apply_as(kCarol, w.accepted(), e); }},
+      {"severity-lowering", [&] { Edit e; e.severity = Severity::low; (void)w.apply_as(kRita, w.opened(), e); }},
+      {"owner-known", [&] { Edit e; e.remove_owners = {kMallory}; (void)w.apply_as(kRita, w.opened(), e); }},
+      {"assignee-owner", [&] {
+         Edit e;
+         e.remove_owners = {kRita};
+         (void)w.apply_as(kRita, w.apply_as(kRita, w.opened(), Assign{kRita}), e);
+       }},
+      {"owner-required", [&] { Edit e; e.remove_owners = {kSec, kRita, kPlat}; (void)w.apply_as(kRita, w.opened(), e); }},
       // core/membership
       {"admin-only", [&] { (void)add_member(policy, Member{kMallory, "M", {Role::reporter}}, w.as(kRita)); }},
       {"roles-required", [&] { (void)add_member(policy, Member{kMallory, "M", {}}, w.as(kAdmin)); }},
