@@ -66,7 +66,7 @@ ValueKind value_kind(const CLI::Option& o) {
   const std::string type = o.get_type_name();
   if (name == "ID") return ValueKind::ids;
   if (name == "STATE") return ValueKind::move_targets;
-  if (name == "EMAIL" || name == "--to" || name == "--owner") return ValueKind::members;
+  if (name == "EMAIL" || name == "--to" || name == "--owner" || name == "--assignee") return ValueKind::members;
   if (name == "FILE" || name == "--out" || name == "--key" || type == "PATH" || type == "FILE") return ValueKind::files;
   if (type == "DIR") return ValueKind::dirs;
   if (name == "--state") return ValueKind::states;

@@ -29,14 +29,7 @@ void attach_open(CLI::App& cmd, CommandContext& ctx) {
     req.title = opts->title;
     if (!opts->template_name.empty()) req.template_name = opts->template_name;
     if (!opts->severity.empty()) req.severity = parse_severity_option(opts->severity);
-    if (!opts->identity.empty()) {
-      const auto colon = opts->identity.find(':');
-      if (colon == std::string::npos || colon == 0 || colon + 1 == opts->identity.size())
-        throw Error(ExitCode::usage, "--identity '" + opts->identity + "' is not KIND:NAME",
-                    "e.g. --identity service-account:svc-billing@acme-prod");
-      req.identity.kind = opts->identity.substr(0, colon);
-      req.identity.name = opts->identity.substr(colon + 1);
-    }
+    if (!opts->identity.empty()) req.identity = parse_identity_option(opts->identity, "--identity");
     req.identity.system = opts->system;
     for (const auto& o : opts->owners) req.owners.push_back(parse_email_option(o, "--owner"));
     req.source = Source{opts->tool, opts->rule, opts->fingerprint, opts->location};

@@ -96,12 +96,12 @@ void add_acceptance_findings(const FindingInput& r, const Policy& policy, Timest
     out.push_back({FindingKind::expired, r.id, "accepted with no readable expiry: treated as expired", std::nullopt});
     return;
   }
-  if (*expires <= at) {
+  if (acceptance_expired(r, at)) {
     out.push_back({FindingKind::expired, r.id,
                    "acceptance expired " + format_rfc3339(*expires) + " (" + ago(*expires, at) +
                        "); revoke it or renew it",
                    expires});
-  } else if (*expires <= at + policy.expiring_soon) {
+  } else if (acceptance_expiring(r, at, policy.expiring_soon)) {
     out.push_back({FindingKind::expiring_soon, r.id,
                    "acceptance expires " + format_rfc3339(*expires) + " (in " + format_rough_duration(*expires - at) + ")",
                    expires});
@@ -109,6 +109,22 @@ void add_acceptance_findings(const FindingInput& r, const Policy& policy, Timest
 }
 
 }  // namespace
+
+bool sla_breached(const FindingInput& r, Timestamp at) {
+  return r.state != State::closed && !acceptance_in_force(r) && r.due && *r.due < at;
+}
+
+bool acceptance_expired(const FindingInput& r, Timestamp at) {
+  if (!acceptance_in_force(r)) return false;
+  const auto expires = acceptance_expiry(r);
+  return !expires || *expires <= at;
+}
+
+bool acceptance_expiring(const FindingInput& r, Timestamp at, Duration window) {
+  if (!acceptance_in_force(r)) return false;
+  const auto expires = acceptance_expiry(r);
+  return expires && *expires > at && *expires <= add_clamped(at, window);
+}
 
 void add_findings(const FindingInput& r, const Policy& policy, Timestamp at, std::vector<Finding>& findings) {
   if (acceptance_in_force(r)) {
@@ -123,7 +139,7 @@ void add_findings(const FindingInput& r, const Policy& policy, Timestamp at, std
                           r.review_due});
     return;
   }
-  if (r.due && *r.due < at)
+  if (sla_breached(r, at))
     findings.push_back({FindingKind::sla_breach, r.id,
                         std::string(to_string(r.severity)) + " exception in state " + std::string(to_string(r.state)) +
                             " was due " + format_rfc3339(*r.due) + " (" + ago(*r.due, at) + ")",

@@ -38,9 +38,7 @@ void count_age(std::vector<AgingBucket>& buckets, Duration age) {
   ++buckets.front().count;  // a negative age (opened after the report's time) is the youngest
 }
 
-bool is_overdue(const RecordSummary& r, Timestamp at) {
-  return r.state != State::closed && !acceptance_in_force(r) && r.due && *r.due < at;
-}
+bool is_overdue(const RecordSummary& r, Timestamp at) { return sla_breached(finding_input(r), at); }
 
 ReportRow make_row(const RecordSummary& r, Timestamp at) {
   ReportRow row;
@@ -72,8 +70,9 @@ AcceptedItem make_accepted(const RecordSummary& r, const Policy& policy, Timesta
   item.title = r.title;
   item.severity = r.severity;
   if (r.outcome && r.outcome->resolution == Resolution::accepted) item.expires = r.outcome->expires;
-  item.expired = !item.expires || *item.expires <= at;  // fail-closed, as in find_findings
-  item.expiring_soon = !item.expired && *item.expires <= at + policy.expiring_soon;
+  const FindingInput in = finding_input(r);
+  item.expired = acceptance_expired(in, at);  // fail-closed, as in find_findings
+  item.expiring_soon = acceptance_expiring(in, at, policy.expiring_soon);
   item.renewal_pending = r.state == State::pending_approval;
   return item;
 }

@@ -60,6 +60,18 @@ bool acceptance_in_force(const Record& r);
 bool acceptance_in_force(const RecordSummary& r);
 bool acceptance_in_force(const FindingInput& r);
 
+// The single definitions of the deadline states `check` reports, `report` counts and `list`
+// filters on (--overdue, --expired, --expiring), judged at `at`:
+// - SLA breached (finding `sla-breach`, "overdue"): not closed, no acceptance in force, and the SLA
+//   due date is before `at`;
+// - acceptance expired (finding `expired`): an acceptance in force whose expiry is at or before
+//   `at`, or that has no readable expiry (fail-closed);
+// - acceptance expiring (finding `expiring-soon` with `window` = the policy's expiring_soon):
+//   an acceptance in force whose expiry is after `at` and at most `window` after it.
+bool sla_breached(const FindingInput& r, Timestamp at);
+bool acceptance_expired(const FindingInput& r, Timestamp at);
+bool acceptance_expiring(const FindingInput& r, Timestamp at, Duration window);
+
 // Appends the findings for one record `r` judged at `at` to `findings` (unsorted), so a caller can
 // judge records as it reads them. Fail-closed: an acceptance in force with no recorded expiry
 // counts as expired.
