@@ -13,7 +13,7 @@ A() { as alice alice@acme.example "$@"; }
 B() { as bob bob@acme.example "$@"; }
 C() { as carol carol@acme.example "$@"; }
 T0=2027-01-04T00:00:00Z
-export DOCKET_NOW=$T0
+export DOCKET_NOW=2027-01-01T00:00:00Z
 
 repo="$WORK/store"
 mkdir -p "$repo" && cd "$repo"
@@ -34,8 +34,10 @@ for i in $(seq 0 35); do
         --identity "${kinds[i % 3]}:svc-$((i % 7))" --tool "${tools[i % 3]}" --owner "${owners[i % 4]}")
   [ -n "${systems[i % 4]}" ] && args+=(--system "${systems[i % 4]}")
   [ $((i % 5)) = 0 ] && args+=(--owner "${owners[(i + 1) % 4]}")
-  manual+=("$(DOCKET_NOW="2027-01-0$((1 + i % 3))T$(printf %02d $((i % 24))):00:00Z" A open "${args[@]}")")
+  # Opened an hour apart, from 2027-01-01T01:00:00Z: SLA due dates differ.
+  manual+=("$(DOCKET_NOW="2027-01-0$((1 + (i + 1) / 24))T$(printf %02d $(((i + 1) % 24))):00:00Z" A open "${args[@]}")")
 done
+export DOCKET_NOW=$T0
 # Two scanners' SARIF reports: many exceptions in two commits.
 python3 - "$WORK" <<'PY'
 import json, sys
@@ -64,7 +66,9 @@ finish_checklist() {
     else B done "$id" "${item%:*}" --note done >/dev/null; fi
   done
 }
+investigate() { B move "$1" triaged >/dev/null; B move "$1" investigating >/dev/null; }
 accept_until() {  # accept_until INDEX EXPIRY
+  investigate "${manual[$1]}"
   finish_checklist "${manual[$1]}"
   B request "${manual[$1]}" --resolution accepted --reason "window" --control "recording" --expires "$2" >/dev/null
   C approve "${manual[$1]}" >/dev/null
@@ -72,6 +76,7 @@ accept_until() {  # accept_until INDEX EXPIRY
 accept_until 13 2027-01-12T00:00:00Z   # expired by NOW
 accept_until 14 2027-01-25T00:00:00Z   # expiring within the policy's 14 days of NOW
 accept_until 17 2027-02-10T00:00:00Z   # expiring within 30 days of NOW only
+investigate "${manual[15]}"
 finish_checklist "${manual[15]}"
 B request "${manual[15]}" --resolution remediated --reason "rotated" >/dev/null
 C approve "${manual[15]}" >/dev/null
