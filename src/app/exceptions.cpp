@@ -8,6 +8,7 @@
 
 #include "docket/codec/command_json.hpp"
 #include "docket/codec/commit_message.hpp"
+#include "docket/codec/json.hpp"
 #include "docket/codec/yaml.hpp"
 #include "docket/core/error.hpp"
 #include "docket/core/id.hpp"
@@ -321,16 +322,45 @@ Record show_exception(Session& session, std::string_view query) {
   return load_record(snap, session.resolve_id(snap, query));
 }
 
-void list_exceptions(Session& session, const ListFilter& filter,
-                     const std::function<void(std::size_t count, std::size_t id_width)>& layout,
-                     const std::function<void(const ListedException&)>& each) {
-  const store::Snapshot snap = session.tip();
-  if (!session.index().enabled()) {
-    auto summaries = session.index().summaries(snap);
-    std::erase_if(summaries, [&](const core::RecordSummary& r) { return !filter.keeps(r.state); });
-    std::sort(summaries.begin(), summaries.end(), [](const core::RecordSummary& a, const core::RecordSummary& b) {
-      return std::pair(a.opened.at, a.id) < std::pair(b.opened.at, b.id);
-    });
+namespace {
+
+core::SortFields sort_fields(const core::RecordSummary& r) {
+  return {r.opened.at, r.id.str(), r.due, r.severity, r.state};
+}
+core::SortFields sort_fields(const codec::IndexRow& row) {
+  return {row.opened, row.name.substr(0, row.name.size() - 5), row.due, row.severity, row.state};
+}
+core::FilterRow filter_row(const codec::IndexRow& row) {
+  return {row.state, row.severity, row.due, row.decided, row.expires, row.assignee};
+}
+
+// `items` in the order `filter` asks for, cut to its limit.
+template <typename T>
+void order_and_limit(std::vector<T>& items, const ListFilter& filter) {
+  std::sort(items.begin(), items.end(),
+            [&](const T& a, const T& b) { return core::sorts_before(filter.sort, sort_fields(a), sort_fields(b)); });
+  if (filter.limit && items.size() > *filter.limit) items.resize(*filter.limit);
+}
+
+// The text `grep` as it appears inside a JSON string (the escapes of codec::to_json's dump), or
+// nullopt when it cannot be spelt so (not UTF-8): a quick test of whether a record's JSON can
+// hold it at all.
+std::optional<std::string> json_spelling(const std::string& grep) {
+  try {
+    const std::string quoted = nlohmann::json(grep).dump();
+    return quoted.substr(1, quoted.size() - 2);
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+}
+
+void list_on(Session& session, const store::Snapshot& snap, const ListFilter& filter,
+             const std::function<void(std::size_t count, std::size_t id_width)>& layout,
+             const std::function<void(const ListedException&)>& each) {
+  const Timestamp now = session.now();
+  if (!session.index().enabled() || core::needs_summary(filter.select)) {
+    auto summaries = select_exceptions(session, snap, filter.select, now);
+    order_and_limit(summaries, filter);
     std::size_t width = 0;
     for (const auto& r : summaries) width = std::max(width, r.id.str().size());
     layout(summaries.size(), width);
@@ -341,10 +371,32 @@ void list_exceptions(Session& session, const ListFilter& filter,
   }
   session.index().with_table(snap, [&](const codec::IndexTable& table) {
     // Rows whose file name is not `<ID>.yaml` are not records (as for the full parse).
+    const auto keeps = [&](const codec::IndexRow& row) {
+      return core::matches_row(filter.select, filter_row(row), now) && record_file_id(row.name);
+    };
+    const auto emit = [&](const codec::IndexRow& row) {
+      each({row.name.substr(0, row.name.size() - 5), row.title, row.state, row.severity, row.due, row.assignee, row.opened,
+            row.decided, row.expires});
+    };
+    if (filter.sort != core::ListSort::opened) {
+      // Another order: the kept rows are held (views into the table) and sorted.
+      std::vector<codec::IndexRow> rows;
+      table.for_each([&](const codec::IndexRow& row) {
+        if (keeps(row)) rows.push_back(row);
+      });
+      order_and_limit(rows, filter);
+      std::size_t width = 0;
+      for (const auto& row : rows) width = std::max(width, row.name.size() - 5);
+      layout(rows.size(), width);
+      for (const auto& row : rows) emit(row);
+      return;
+    }
+    // The table's own order: two passes, nothing held but one bit per row.
+    const std::size_t limit = filter.limit.value_or(table.size());
     std::vector<bool> kept(table.size());
     std::size_t count = 0, width = 0, i = 0;
     table.for_each([&](const codec::IndexRow& row) {
-      if (filter.keeps(row.state) && record_file_id(row.name)) {
+      if (count < limit && keeps(row)) {
         kept[i] = true;
         ++count;
         width = std::max(width, row.name.size() - 5);
@@ -354,18 +406,56 @@ void list_exceptions(Session& session, const ListFilter& filter,
     layout(count, width);
     i = 0;
     table.for_each([&](const codec::IndexRow& row) {
-      if (kept[i++])
-        each({row.name.substr(0, row.name.size() - 5), row.title, row.state, row.severity, row.due, row.assignee, row.opened,
-              row.decided, row.expires});
+      if (kept[i++]) emit(row);
     });
   });
 }
 
-CheckResult check_exceptions(Session& session, const store::Snapshot& snap, const Policy& policy, Timestamp at) {
+}  // namespace
+
+std::vector<core::RecordSummary> select_exceptions(Session& session, const store::Snapshot& snap,
+                                                   const core::ExceptionFilter& filter, Timestamp at) {
+  auto summaries = session.index().summaries(snap);
+  if (core::is_empty(filter)) return summaries;
+  std::vector<core::RecordSummary> candidates;  // in path order
+  std::vector<bool> waits;                      // per candidate: whether its comments decide
+  std::vector<ExceptionId> by_comments;         // the ids of those
+  for (auto& r : summaries) {
+    const auto match = core::matches(filter, r, at);
+    if (match == core::FilterMatch::no) continue;
+    if (match == core::FilterMatch::if_comments_match) by_comments.push_back(r.id);
+    waits.push_back(match == core::FilterMatch::if_comments_match);
+    candidates.push_back(std::move(r));
+  }
+  if (by_comments.empty()) return candidates;
+  // The comments are in the record only: its JSON text is searched first (fast, from the index)
+  // and the record parsed only when the text is there, to judge the comments themselves.
+  std::set<ExceptionId> found;
+  const auto spelling = json_spelling(filter.grep);
+  session.index().stream_json_of(snap, by_comments, [&](std::string_view id, std::string_view json) {
+    if (spelling && !core::contains_ignoring_case(json, *spelling)) return;
+    const auto parsed = ExceptionId::parse(id);
+    if (!parsed) return;
+    if (core::comments_match(filter, load_record(snap, *parsed).comments)) found.insert(*parsed);
+  });
+  std::vector<core::RecordSummary> kept;
+  for (std::size_t i = 0; i < candidates.size(); ++i)
+    if (!waits[i] || found.count(candidates[i].id)) kept.push_back(std::move(candidates[i]));
+  return kept;
+}
+
+void list_exceptions(Session& session, const ListFilter& filter,
+                     const std::function<void(std::size_t count, std::size_t id_width)>& layout,
+                     const std::function<void(const ListedException&)>& each) {
+  list_on(session, session.tip(), filter, layout, each);
+}
+
+CheckResult check_exceptions(Session& session, const store::Snapshot& snap, const Policy& policy, Timestamp at,
+                             const core::ExceptionFilter& filter) {
   CheckResult out;
   const auto from_summaries = [&] {
     out = CheckResult{};
-    auto summaries = session.index().summaries(snap);
+    auto summaries = select_exceptions(session, snap, filter, at);
     for (const auto& r : summaries) core::add_findings(core::finding_input(r), policy, at, out.findings);
     core::sort_findings(out.findings);
     std::set<ExceptionId> named;
@@ -373,13 +463,14 @@ CheckResult check_exceptions(Session& session, const store::Snapshot& snap, cons
     for (auto& r : summaries)
       if (named.count(r.id)) out.records.emplace(r.id, std::move(r));
   };
-  if (!session.index().enabled()) {
+  if (!session.index().enabled() || core::needs_summary(filter)) {
     from_summaries();
     out.unreadable = session.index().unreadable();
     return out;
   }
   session.index().with_table(snap, [&](const codec::IndexTable& table) {
     table.for_each([&](const codec::IndexRow& e) {
+      if (!core::matches_row(filter, filter_row(e), at)) return;
       auto id = record_file_id(e.name);
       if (!id) return;
       core::add_findings({std::move(*id), e.state, e.severity, e.due, e.decided, e.expires, e.review_due, e.review_done},
@@ -409,7 +500,17 @@ ExportResult select_suppressions(Session& session, const store::Snapshot& snap, 
 }
 
 void list_exceptions_json(Session& session, const ListFilter& filter, const std::function<void(std::string_view)>& sink) {
-  session.index().stream_json(session.tip(), [&](State s) { return filter.keeps(s); }, sink);
+  const store::Snapshot snap = session.tip();
+  if (core::is_empty(filter.select) && filter.sort == core::ListSort::opened && !filter.limit) {
+    session.index().stream_json(snap, [](State) { return true; }, sink);
+    return;
+  }
+  // The records the table would list, in its order, then their texts in that order.
+  std::vector<ExceptionId> ids;
+  list_on(session, snap, filter, [](std::size_t, std::size_t) {}, [&](const ListedException& r) {
+    if (auto id = ExceptionId::parse(r.id)) ids.push_back(std::move(*id));
+  });
+  session.index().stream_json_of(snap, ids, [&](std::string_view, std::string_view json) { sink(json); });
 }
 
 }  // namespace docket::app

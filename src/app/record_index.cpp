@@ -575,9 +575,40 @@ void RecordIndex::stream_json(const store::Snapshot& snap, const std::function<b
       if (keep(r.state)) sink(record_json(r));
     return;
   }
+  stream_ranked_json(
+      snap, [&](std::string_view, State state) { return keep(state) ? std::optional<std::uint64_t>(0) : std::nullopt; },
+      [&](std::string_view, std::string_view json) { sink(json); });
+}
+
+void RecordIndex::stream_json_of(const store::Snapshot& snap, const std::vector<ExceptionId>& ids,
+                                 const std::function<void(std::string_view id, std::string_view json)>& sink) {
+  std::unordered_map<std::string_view, std::uint64_t> rank;
+  rank.reserve(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) rank.emplace(ids[i].str(), i);
+  if (!enabled_) {
+    note_layout_problems(snap);
+    auto records = load_records(snap, &unreadable_);
+    std::erase_if(records, [&](const Record& r) { return !rank.count(r.id.str()); });
+    std::sort(records.begin(), records.end(), [&](const Record& a, const Record& b) { return rank.at(a.id.str()) < rank.at(b.id.str()); });
+    for (const auto& r : records) sink(r.id.str(), record_json(r));
+    return;
+  }
+  stream_ranked_json(
+      snap,
+      [&](std::string_view id, State) {
+        const auto it = rank.find(id);
+        return it == rank.end() ? std::nullopt : std::optional<std::uint64_t>(it->second);
+      },
+      sink);
+}
+
+void RecordIndex::stream_ranked_json(const store::Snapshot& snap,
+                                     const std::function<std::optional<std::uint64_t>(std::string_view id, State)>& rank,
+                                     const std::function<void(std::string_view id, std::string_view json)>& sink) {
   // Per record only what ordering and reading its text need: the folders' bytes are let go
   // folder by folder, so memory holds one folder and these items, not the whole index.
   struct Item {
+    std::uint64_t rank;
     Timestamp opened;
     std::string id;  // `<ID>` (the file name without `.yaml`): ids compare as their names do
     std::uint32_t folder;
@@ -596,15 +627,17 @@ void RecordIndex::stream_json(const store::Snapshot& snap, const std::function<b
     const auto f = static_cast<std::uint32_t>(all.size());
     all.push_back({folder.name, folder.tree});
     for (const auto& entry : folder.index.entries()) {
-      if (!keep(entry.state) || entry.blob.size() != 40 || entry.name.size() < 5) continue;
-      Item item{entry.opened, std::string(entry.name.substr(0, entry.name.size() - 5)), f, entry.json_size,
+      if (entry.blob.size() != 40 || entry.name.size() < 5) continue;
+      const auto at = rank(entry.name.substr(0, entry.name.size() - 5), entry.state);
+      if (!at) continue;
+      Item item{*at, entry.opened, std::string(entry.name.substr(0, entry.name.size() - 5)), f, entry.json_size,
                 folder.index.json_section_offset() + entry.json_offset, entry.json_digest, {}};
       std::copy(entry.blob.begin(), entry.blob.end(), item.blob.begin());
       items.push_back(std::move(item));
     }
   });
   std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
-    return std::tie(a.opened, a.id) < std::tie(b.opened, b.id);
+    return std::tie(a.rank, a.opened, a.id) < std::tie(b.rank, b.opened, b.id);
   });
   // A few files open at a time (nullopt: missing or not a regular file): the texts are read one
   // by one, by offset.
@@ -637,7 +670,7 @@ void RecordIndex::stream_json(const store::Snapshot& snap, const std::function<b
       const std::string path = std::string(kExceptions) + "/" + folder.name + "/" + item.id + ".yaml";
       json = record_json(codec::record_from_yaml(store_.read_blob(store::ObjectId{std::string(item.blob.data(), 40)}), path));
     }
-    sink(json);
+    sink(item.id, json);
   }
 }
 

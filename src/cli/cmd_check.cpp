@@ -11,6 +11,7 @@
 #include "docket/core/findings.hpp"
 #include "docket/core/time.hpp"
 #include "render.hpp"
+#include "filter_options.hpp"
 
 namespace docket::cli {
 namespace {
@@ -113,12 +114,15 @@ void attach_check(CLI::App& cmd, CommandContext& ctx) {
   cmd.add_option("--at", opts->at, "Judge at this time: RFC 3339, or a duration from now such as 14d (default: now)")
       ->type_name("TIME");
   cmd.add_flag("--json", opts->json, "Print the findings as JSON");
-  cmd.callback([&ctx, opts] {
+  auto filter_opts = add_filter_options(cmd);
+  cmd.callback([&ctx, opts, filter_opts] {
+    core::ExceptionFilter filter = parse_filter(*filter_opts);
     app::Session session(ctx.settings());
     const store::Snapshot snap = session.tip();
     const Policy policy = app::load_config(snap).policy;
     const Timestamp at = opts->at.empty() ? session.now() : parse_time_option(opts->at, "--at", session.now());
-    const auto result = app::check_exceptions(session, snap, policy, at);
+    complete_filter(*filter_opts, filter, session, policy.expiring_soon);
+    const auto result = app::check_exceptions(session, snap, policy, at, filter);
     const auto& findings = result.findings;
     const bool failed = core::fails_build(findings, policy, result.unreadable.size());
     ctx.exit_code = failed ? 1 : 0;

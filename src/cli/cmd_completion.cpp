@@ -75,8 +75,9 @@ ValueKind value_kind(const CLI::Option& o) {
   if (name == "REMOTE") return ValueKind::remotes;
   if (name == "--format") return ValueKind::formats;
   if (name == "STATE") return ValueKind::move_targets;
-  if (name == "EMAIL" || name == "--to" || name == "--owner" || name == "--add-owner" ||
-      name == "--remove-owner") return ValueKind::members;
+  if (name == "EMAIL" || name == "--to" || name == "--owner" || name == "--assignee" || name == "--add-owner" ||
+      name == "--remove-owner")
+    return ValueKind::members;
   if (name == "FILE" || name == "--out" || name == "--key" || type == "PATH" || type == "FILE") return ValueKind::files;
   if (type == "DIR") return ValueKind::dirs;
   if (name == "--state") return ValueKind::states;

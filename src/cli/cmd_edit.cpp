@@ -32,8 +32,8 @@ void attach_edit(CLI::App& cmd, CommandContext& ctx) {
     if (extra->title_opt->count()) edit.title = extra->title;
     if (extra->severity_opt->count()) edit.severity = parse_severity_option(extra->severity);
     if (extra->identity_opt->count()) {
-      const auto [kind, name] = parse_identity_option(extra->identity);
-      edit.identity = core::Edit::Name{kind, name};
+      const Identity identity = parse_identity_option(extra->identity, "--identity");
+      edit.identity = core::Edit::Name{identity.kind, identity.name};
     }
     if (extra->system_opt->count()) edit.system = extra->system;
     for (const auto& o : extra->add_owners) edit.add_owners.push_back(parse_email_option(o, "--add-owner"));

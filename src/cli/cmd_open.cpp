@@ -31,7 +31,7 @@ void attach_open(CLI::App& cmd, CommandContext& ctx) {
     req.title = opts->title;
     if (!opts->template_name.empty()) req.template_name = opts->template_name;
     if (!opts->severity.empty()) req.severity = parse_severity_option(opts->severity);
-    if (!opts->identity.empty()) std::tie(req.identity.kind, req.identity.name) = parse_identity_option(opts->identity);
+    if (!opts->identity.empty()) req.identity = parse_identity_option(opts->identity, "--identity");
     req.identity.system = opts->system;
     for (const auto& o : opts->owners) req.owners.push_back(parse_email_option(o, "--owner"));
     req.source = Source{opts->tool, opts->rule, opts->fingerprint, opts->location};

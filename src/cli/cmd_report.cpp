@@ -5,10 +5,12 @@
 
 #include "cli.hpp"
 #include "command_support.hpp"
+#include "docket/app/exceptions.hpp"
 #include "docket/app/report_render.hpp"
 #include "docket/app/session.hpp"
 #include "docket/core/error.hpp"
 #include "docket/core/report.hpp"
+#include "filter_options.hpp"
 
 namespace docket::cli {
 
@@ -23,15 +25,19 @@ void attach_report(CLI::App& cmd, CommandContext& ctx) {
   cmd.add_option("--out", opts->out, "Write to FILE (atomically) instead of standard output")->type_name("FILE");
   cmd.add_option("--at", opts->at, "Report as of this time: RFC 3339, or a duration from now (default: now)")
       ->type_name("TIME");
-  cmd.callback([&ctx, opts] {
+  auto filter_opts = add_filter_options(cmd);
+  cmd.callback([&ctx, opts, filter_opts] {
     const auto format = app::parse_report_format(opts->format);
     if (!format)
       throw Error(ExitCode::usage, "--format '" + opts->format + "' is not a report format", "use one of: md, json, csv, html");
+    core::ExceptionFilter filter = parse_filter(*filter_opts);
     app::Session session(ctx.settings());
     const store::Snapshot snap = session.tip();
     const Policy policy = app::load_config(snap).policy;
     const Timestamp at = opts->at.empty() ? session.now() : parse_time_option(opts->at, "--at", session.now());
-    const std::vector<core::RecordSummary> summaries = session.index().summaries(snap);
+    complete_filter(*filter_opts, filter, session, policy.expiring_soon);
+    // The figures are over the selected exceptions only (all of them without criteria).
+    const std::vector<core::RecordSummary> summaries = app::select_exceptions(session, snap, filter, at);
     core::ReportData data = core::build_report(summaries, policy, at);
     // Reasons, controls and approvers are not in the summaries: only decided records are read whole.
     for (const auto& summary : summaries)

@@ -53,6 +53,16 @@ Role parse_role_option(const std::string& text) {
   return parse_enum(text, "role", {Role::admin, Role::approver, Role::responder, Role::reporter}, parse_role);
 }
 
+Identity parse_identity_option(const std::string& text, const std::string& option) {
+  const auto colon = text.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size())
+    throw Error(ExitCode::usage, option + " '" + text + "' is not KIND:NAME", "e.g. " + option + " service-account:svc-billing@acme-prod");
+  Identity identity;
+  identity.kind = text.substr(0, colon);
+  identity.name = text.substr(colon + 1);
+  return identity;
+}
+
 Timestamp parse_time_option(const std::string& text, const std::string& option, Timestamp now) {
   if (const auto t = parse_time_or_duration(text, now)) {
     if (!in_time_range(*t))
@@ -63,14 +73,6 @@ Timestamp parse_time_option(const std::string& text, const std::string& option, 
   }
   throw Error(ExitCode::usage, option + " '" + text + "' is neither an RFC 3339 time nor a duration",
               "use e.g. 2026-12-31T00:00:00Z, 2026-12-31, 72h or 30d");
-}
-
-std::pair<std::string, std::string> parse_identity_option(const std::string& text) {
-  const auto colon = text.find(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size())
-    throw Error(ExitCode::usage, "--identity '" + text + "' is not KIND:NAME",
-                "e.g. --identity service-account:svc-billing@acme-prod");
-  return {text.substr(0, colon), text.substr(colon + 1)};
 }
 
 void warn_unreadable(const std::vector<core::UnreadableRecord>& records) {

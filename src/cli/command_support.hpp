@@ -17,9 +17,10 @@ Severity parse_severity_option(const std::string& text);
 State parse_state_option(const std::string& text);
 Resolution parse_resolution_option(const std::string& text);
 Role parse_role_option(const std::string& text);
+// `KIND:NAME` (split at the first colon, both parts non-empty) as an identity without a system.
+Identity parse_identity_option(const std::string& text, const std::string& option);
 Timestamp parse_time_option(const std::string& text, const std::string& option, Timestamp now);
-// `--identity KIND:NAME` (split at the first colon; both parts non-empty) as {kind, name}.
-std::pair<std::string, std::string> parse_identity_option(const std::string& text);
+
 
 // Prints one warning line on standard error for each record file a read could not parse
 // (core::UnreadableRecord): its path, the reason, and what to do. The command goes on.

@@ -65,8 +65,15 @@ bool acceptance_in_force(const FindingInput& r) { return in_force(r.state, r.dec
 
 bool acceptance_expired(const std::optional<Timestamp>& expires, Timestamp at) { return !expires || *expires <= at; }
 
+namespace {
+// Not expired at `at`, and expiring at most `window` after it.
+bool expiring_within(const std::optional<Timestamp>& expires, Timestamp at, Duration window) {
+  return !acceptance_expired(expires, at) && *expires <= add_clamped(at, window);
+}
+}  // namespace
+
 bool acceptance_expiring_soon(const std::optional<Timestamp>& expires, const Policy& policy, Timestamp at) {
-  return !acceptance_expired(expires, at) && *expires <= at + policy.expiring_soon;
+  return expiring_within(expires, at, policy.expiring_soon);
 }
 
 FindingInput finding_input(const RecordSummary& r) {
@@ -124,6 +131,14 @@ void add_acceptance_findings(const FindingInput& r, const Policy& policy, Timest
 
 }  // namespace
 
+bool sla_breached(const FindingInput& r, Timestamp at) {
+  return r.state != State::closed && !acceptance_in_force(r) && r.due && *r.due < at;
+}
+
+bool acceptance_expiring(const FindingInput& r, Timestamp at, Duration window) {
+  return acceptance_in_force(r) && expiring_within(acceptance_expiry(r), at, window);
+}
+
 void add_findings(const FindingInput& r, const Policy& policy, Timestamp at, std::vector<Finding>& findings) {
   if (acceptance_in_force(r)) {
     add_acceptance_findings(r, policy, at, findings);
@@ -137,7 +152,7 @@ void add_findings(const FindingInput& r, const Policy& policy, Timestamp at, std
                           r.review_due});
     return;
   }
-  if (r.due && *r.due < at)
+  if (sla_breached(r, at))
     findings.push_back({FindingKind::sla_breach, r.id,
                         std::string(to_string(r.severity)) + " exception in state " + std::string(to_string(r.state)) +
                             " was due " + format_rfc3339(*r.due) + " (" + ago(*r.due, at) + ")",

@@ -41,9 +41,7 @@ void count_age(std::vector<AgingBucket>& buckets, Duration age) {
   ++buckets.front().count;  // a negative age (opened after the report's time) is the youngest
 }
 
-bool is_overdue(const RecordSummary& r, Timestamp at) {
-  return r.state != State::closed && !acceptance_in_force(r) && r.due && *r.due < at;
-}
+bool is_overdue(const RecordSummary& r, Timestamp at) { return sla_breached(finding_input(r), at); }
 
 ReportRow make_row(const RecordSummary& r, Timestamp at) {
   ReportRow row;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The local record index (docs/design.md §10) gives exactly what parsing every record gives:
-# `list`, `list --json`, `check --json` and `report --format json` are compared byte for byte
+# `list`, `list --json`, `check --json` and `report --format json` (also with selections) are compared byte for byte
 # with DOCKET_INDEX=off after every kind of change — opens and lifecycle commands, evidence, a
 # merge made by sync, a tip moved by stock git, a cold, corrupt, truncated, foreign-version or
 # unwritable cache (folder files and the table alike), and two processes writing at once.
@@ -17,7 +17,9 @@ AT=2027-02-01T00:00:00Z
 # same_as_full WHAT [DIR]: every read gives the same output and exit status with and without the index.
 same_as_full() {
   local what=$1 dir=${2:-.} c s1 s2 bad=""
-  for c in "list" "list --json" "list --state closed --json" "check --json --at $AT" "report --format json --at $AT"; do
+  for c in "list" "list --json" "list --state closed --json" "check --json --at $AT" "report --format json --at $AT" \
+           "list --json --state open --state triaged --sort due --limit 30" "list -q --grep looked --severity low --severity high" \
+           "check --json --at $AT --overdue --grep svc"; do
     s1=0 s2=0
     # shellcheck disable=SC2086
     (cd "$dir" && A $c) >"$WORK/idx.out" 2>"$WORK/idx.err" || s1=$?

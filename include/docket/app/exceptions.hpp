@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "docket/app/session.hpp"
+#include "docket/core/exception_filter.hpp"
 #include "docket/core/findings.hpp"
 #include "docket/core/lifecycle.hpp"
 #include "docket/core/suppressions.hpp"
@@ -61,9 +62,12 @@ Record attach_evidence(Session& session, std::string_view query, const AttachReq
 
 Record show_exception(Session& session, std::string_view query);
 
+// What `docket list` shows: the records `select` keeps (judged at the session's now), in the
+// order `sort`, at most `limit` of them.
 struct ListFilter {
-  std::optional<State> state;
-  bool keeps(State s) const { return !state || s == *state; }
+  core::ExceptionFilter select;
+  core::ListSort sort = core::ListSort::opened;
+  std::optional<std::size_t> limit;  // none: all; else at most this many (> 0), after sorting
 };
 // One line of `docket list` (views valid during the call that passes it only).
 struct ListedException {
@@ -77,13 +81,22 @@ struct ListedException {
   std::optional<Resolution> decided;  // the outcome in force, if any
   std::optional<Timestamp> expires;   // its expiry (an acceptance's)
 };
-// Visits the exceptions `filter` keeps, oldest first (opening time, then id): calls `layout`
-// once, first, with how many there are and the widest id (in bytes), then `each` once per
-// exception. From the record index's table: no record or summary is decoded and nothing is held
-// per exception, so memory does not grow with the store (DOCKET_INDEX=off parses every record).
+// Visits the exceptions `filter` selects, in its order: calls `layout` once, first, with how many
+// there are and the widest id (in bytes), then `each` once per exception. Without criteria that
+// need summaries (core::needs_summary), from the record index's table: no record or summary is
+// decoded, and in the default order nothing is held per exception, so memory does not grow with
+// the store. Otherwise from the summaries (select_exceptions). DOCKET_INDEX=off parses every
+// record; the result is the same.
 void list_exceptions(Session& session, const ListFilter& filter,
                      const std::function<void(std::size_t count, std::size_t id_width)>& layout,
                      const std::function<void(const ListedException&)>& each);
+
+// The summaries of the records of `snap` that `filter` keeps at `at` (core::matches), in path
+// order. A record that only its comments can decide (the --grep text is in no summary field) is
+// read in full only when its JSON text holds the text at all. Records that cannot be read are left
+// out (session.index().unreadable() names them).
+std::vector<core::RecordSummary> select_exceptions(Session& session, const store::Snapshot& snap,
+                                                   const core::ExceptionFilter& filter, Timestamp at);
 
 // What `docket check` reports on `snap` judged at `at` under `policy`.
 struct CheckResult {
@@ -95,7 +108,10 @@ struct CheckResult {
 // of the findings and named in `unreadable` (core::fails_build fails the gate on it). Should the table name a record its folders
 // do not hold (a cache damaged or forged by another hand), the table is discarded and every
 // summary judged instead, so the result is always the full parse's.
-CheckResult check_exceptions(Session& session, const store::Snapshot& snap, const Policy& policy, Timestamp at);
+// Only the records `filter` keeps at `at` are judged (an empty filter: every record); records
+// that cannot be read are named whatever the filter, since nobody can tell what they hold.
+CheckResult check_exceptions(Session& session, const store::Snapshot& snap, const Policy& policy, Timestamp at,
+                             const core::ExceptionFilter& filter = {});
 // What `docket export` writes for `snap` at `now`: core::exported_suppressions over the records
 // whose decision suppresses (core::suppresses, judged on the index's summaries, so only those
 // records are parsed), for `tool` only when it is not empty. Records that cannot be read are left
@@ -107,7 +123,8 @@ struct ExportResult {
 ExportResult select_suppressions(Session& session, const store::Snapshot& snap, Timestamp now, std::string_view tool);
 
 // The same exceptions as compact JSON texts (docs/json.md), one call of `sink` each, in the same
-// order, in memory that does not grow with the store.
+// order; with no criteria, no --sort and no --limit, in memory that does not grow with the store
+// (otherwise it grows with the ids selected).
 void list_exceptions_json(Session& session, const ListFilter& filter, const std::function<void(std::string_view)>& sink);
 
 }  // namespace docket::app

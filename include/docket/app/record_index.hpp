@@ -77,6 +77,12 @@ public:
   void stream_json(const store::Snapshot& snap, const std::function<bool(State)>& keep,
                    const std::function<void(std::string_view)>& sink);
 
+  // Calls `sink` with the id and compact JSON of each record of `snap` that `ids` names, in the
+  // order of `ids` (ids `snap` does not hold, or whose record cannot be read, are left out), in
+  // memory that grows with `ids` only.
+  void stream_json_of(const store::Snapshot& snap, const std::vector<ExceptionId>& ids,
+                      const std::function<void(std::string_view id, std::string_view json)>& sink);
+
   // After a commit from `before` to `after` that wrote `written` (each record with the blob id of
   // its new YAML): indexes the folders the commit touched from the records in memory, without
   // parsing, so the next reader finds the index current. Best effort: cache errors are ignored.
@@ -98,6 +104,11 @@ private:
   void visit_folders(const store::Snapshot& snap, const std::function<void(Folder&&)>& each);
   // The folder `name` (tree `tree`) from its cache file, else built (reusing `previous`'s file).
   Folder load_folder(const std::string& name, const store::ObjectId& tree, const std::optional<store::ObjectId>& previous);
+  // The JSON texts of the records `rank` gives a place (nullopt: left out), ordered by that place,
+  // then opening time, then id. Requires enabled().
+  void stream_ranked_json(const store::Snapshot& snap,
+                          const std::function<std::optional<std::uint64_t>(std::string_view id, State)>& rank,
+                          const std::function<void(std::string_view id, std::string_view json)>& sink);
   std::string build_table(const store::Snapshot& snap, const store::ObjectId& top);
   // Removes from `dir` the tables no store's head names, temporary files older than ten minutes
   // and, once folder files outnumber twice the `folders` of this store's tip (plus 64), the

@@ -67,9 +67,17 @@ bool acceptance_expired(const std::optional<Timestamp>& expires, Timestamp at);
 // Whether it is not expired at `at` but will be within `policy.expiring_soon` (an
 // `expiring-soon` finding).
 bool acceptance_expiring_soon(const std::optional<Timestamp>& expires, const Policy& policy, Timestamp at);
-// The same for a record's finding input: an acceptance in force (acceptance_in_force) that is
-// over at `at` by the rule above — `show`'s and `list`'s EXPIRED mark.
+// The single definitions of the deadline states `check` reports, `report` counts and `list`
+// filters on (--overdue, --expired, --expiring), judged at `at`:
+// - SLA breached (finding `sla-breach`, "overdue"): not closed, no acceptance in force, and the SLA
+//   due date is before `at`;
+// - acceptance expired (finding `expired`): an acceptance in force whose expiry is at or before
+//   `at`, or that has no readable expiry (fail-closed);
+// - acceptance expiring (finding `expiring-soon` with `window` = the policy's expiring_soon):
+//   an acceptance in force whose expiry is after `at` and at most `window` after it.
+bool sla_breached(const FindingInput& r, Timestamp at);
 bool acceptance_expired(const FindingInput& r, Timestamp at);
+bool acceptance_expiring(const FindingInput& r, Timestamp at, Duration window);
 
 // Appends the findings for one record `r` judged at `at` to `findings` (unsorted), so a caller can
 // judge records as it reads them. Fail-closed: an acceptance in force with no recorded expiry
