@@ -15,20 +15,21 @@ void attach_list(CLI::App& cmd, CommandContext& ctx) {
   };
   auto opts = std::make_shared<Options>();
   cmd.add_option("--state", opts->state, "Only exceptions in this state");
-  cmd.add_flag("--json", opts->json, "Print a JSON array");
+  cmd.add_flag("--json", opts->json, "Print the exceptions as JSON");
   cmd.callback([&ctx, opts] {
     app::ListFilter filter;
     if (!opts->state.empty()) filter.state = parse_state_option(opts->state);
     app::Session session(ctx.settings());
     if (opts->json) {
-      // A JSON array streamed one record per line: memory stays flat however large the store.
-      // Nothing is printed before the store has been found and verified.
+      // {"schema_version": 1, "exceptions": [...]} with the array streamed one record object per
+      // line: memory stays flat however large the store. Nothing is printed before the store has
+      // been found and verified.
       bool first = true;
       app::list_exceptions_json(session, filter, [&](std::string_view json) {
-        *ctx.out << (first ? "[\n" : ",\n") << json;
+        *ctx.out << (first ? list_json_head() + "[\n" : ",\n") << json;
         first = false;
       });
-      *ctx.out << (first ? "[]\n" : "\n]\n");
+      *ctx.out << (first ? list_json_head() + "[]}\n" : "\n]}\n");
       warn_unreadable(session.index().unreadable());
       return;
     }
