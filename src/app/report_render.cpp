@@ -9,6 +9,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "docket/codec/json.hpp"
 #include "docket/core/error.hpp"
 #include "docket/core/time.hpp"
 
@@ -139,21 +140,10 @@ json stats_json(const core::DurationStats& s) {
   return {{"count", s.count}, {"median_seconds", seconds(s.median)}, {"max_seconds", seconds(s.max)}};
 }
 
-json row_json(const core::ReportRow& row) {
-  return {{"id", row.id.str()},
-          {"title", row.title},
-          {"state", to_string(row.state)},
-          {"severity", to_string(row.severity)},
-          {"identity", {{"kind", row.identity_kind}, {"name", row.identity_name}, {"system", row.system}}},
-          {"owners", email_texts(row.owners)},
-          {"assignee", row.assignee ? json(row.assignee->str()) : json(nullptr)},
-          {"opened", format_rfc3339(row.opened)},
-          {"due", row.due ? json(format_rfc3339(*row.due)) : json(nullptr)},
-          {"resolution", row.resolution ? json(to_string(*row.resolution)) : json(nullptr)},
-          {"expires", row.expires ? json(format_rfc3339(*row.expires)) : json(nullptr)},
-          {"age_seconds", row.age.seconds},
-          {"overdue", row.overdue},
-          {"frameworks", row.frameworks}};
+// What the report judged of one exception at its time; the exception itself is the record object
+// under `exceptions`, named here by id.
+json timing_json(const core::ReportRow& row) {
+  return {{"id", row.id.str()}, {"age_seconds", row.age.seconds}, {"overdue", row.overdue}};
 }
 
 // ---- Markdown ----
@@ -581,7 +571,8 @@ std::optional<ReportFormat> parse_report_format(std::string_view text) {
 
 namespace {
 
-// The report as JSON with an empty `exceptions` array (the rows are added by the caller).
+// The report as JSON with an empty `exceptions` array (the record objects are added by the
+// caller).
 json report_json_head(const ReportData& d) {
   json by_state = json::object(), by_severity = json::object(), by_owner = json::object();
   for (const State s : kAllStates) by_state[std::string(to_string(s))] = count_of(d.by_state, s);
@@ -596,8 +587,6 @@ json report_json_head(const ReportData& d) {
   json accepted = json::array();
   for (const auto& item : d.accepted)
     accepted.push_back({{"id", item.id.str()},
-                        {"title", item.title},
-                        {"severity", to_string(item.severity)},
                         {"expires", item.expires ? json(format_rfc3339(*item.expires)) : json(nullptr)},
                         {"expired", item.expired},
                         {"expiring_soon", item.expiring_soon},
@@ -628,7 +617,10 @@ json report_json_head(const ReportData& d) {
   }
   json unreadable = json::array();
   for (const auto& u : d.unreadable) unreadable.push_back({{"path", u.path}, {"reason", u.reason}});
-  return {{"at", format_rfc3339(d.at)},
+  json timing = json::array();
+  for (const auto& row : d.rows) timing.push_back(timing_json(row));
+  return {{"schema_version", codec::kJsonSchemaVersion},
+          {"at", format_rfc3339(d.at)},
           {"unreadable", std::move(unreadable)},
           {"totals",
            {{"total", d.total},
@@ -648,6 +640,7 @@ json report_json_head(const ReportData& d) {
           {"decisions", std::move(decisions)},
           {"recurrence", std::move(recurrence)},
           {"frameworks", std::move(frameworks)},
+          {"timing", std::move(timing)},
           {"exceptions", json::array()}};
 }
 
@@ -666,9 +659,28 @@ void append_nested(std::string& out, const json& value, int depth) {
   out.append(text, from);
 }
 
-// The JSON report, byte for byte what report_json(d).dump(2) gives, written member by member and
-// row by row: no document of every row is built (a report of 100,000 exceptions is 55 MB).
-std::string render_json(const ReportData& d) {
+// Calls `each` with the record object of every row of `d`, in the rows' order, parsed from the
+// texts `records` gives (the texts of records no row names are skipped: a filtered report).
+void for_each_row_record(const ReportData& d, const RecordJsonSource& records, const std::function<void(const json&)>& each) {
+  std::size_t next = 0;
+  if (!d.rows.empty() && records) {
+    records([&](std::string_view text) {
+      if (next == d.rows.size()) return;
+      json record = json::parse(text);
+      if (record.value("id", std::string()) != d.rows[next].id.str()) return;
+      each(record);
+      ++next;
+    });
+  }
+  if (next != d.rows.size())
+    throw Error(ExitCode::internal, "report: no record text for " + d.rows[next].id.str() + " in the records read",
+                "run the report again; if it persists, delete the git directory's docket/index folder");
+}
+
+// The JSON report, byte for byte what report_json(d, records).dump(2) gives, written member by
+// member and record by record: no document of every record is built (a report of 100,000
+// exceptions is tens of MB).
+std::string render_json(const ReportData& d, const RecordJsonSource& records) {
   const json head = report_json_head(d);
   std::string out = "{\n";
   bool first = true;
@@ -683,10 +695,12 @@ std::string render_json(const ReportData& d) {
       out += "[]";
     } else {
       out += "[\n";
-      for (std::size_t i = 0; i < d.rows.size(); ++i) {
-        out += i == 0 ? "    " : ",\n    ";
-        append_nested(out, row_json(d.rows[i]), 2);
-      }
+      bool first_row = true;
+      for_each_row_record(d, records, [&](const json& record) {
+        out += first_row ? "    " : ",\n    ";
+        first_row = false;
+        append_nested(out, record, 2);
+      });
       out += "\n  ]";
     }
   }
@@ -696,17 +710,23 @@ std::string render_json(const ReportData& d) {
 
 }  // namespace
 
-nlohmann::json report_json(const ReportData& d) {
+nlohmann::json report_json(const ReportData& d, const RecordJsonSource& records) {
   json out = report_json_head(d);
-  for (const auto& row : d.rows) out["exceptions"].push_back(row_json(row));
+  for_each_row_record(d, records, [&](const json& record) { out["exceptions"].push_back(record); });
   return out;
 }
 
-std::string render_report(const ReportData& data, ReportFormat format) {
+RecordJsonSource record_json_source(const std::vector<Record>& records) {
+  return [&records](const std::function<void(std::string_view)>& sink) {
+    for (const auto& r : records) sink(codec::to_json(r).dump(-1, ' ', false, json::error_handler_t::replace));
+  };
+}
+
+std::string render_report(const ReportData& data, ReportFormat format, const RecordJsonSource& records) {
   switch (format) {
     case ReportFormat::markdown: return render_markdown(data);
     // Invalid UTF-8 in a record is replaced rather than aborting the whole report.
-    case ReportFormat::json: return render_json(data);
+    case ReportFormat::json: return render_json(data, records);
     case ReportFormat::csv: return render_csv(data);
     case ReportFormat::html: return render_html(data);
   }

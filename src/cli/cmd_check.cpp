@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cli.hpp"
+#include "docket/codec/json.hpp"
 #include "docket/core/display.hpp"
 #include "command_support.hpp"
 #include "docket/app/exceptions.hpp"
@@ -34,36 +35,34 @@ std::string upper(std::string_view text) {
   return out;
 }
 
-void render_check_json(std::ostream& out, const std::vector<core::Finding>& findings, const std::map<ExceptionId, const core::RecordSummary*>& by_id,
+// The findings as JSON (docs/schema/check.schema.json): each finding names its record by id; the
+// records themselves are the record objects (codec::to_json) under `exceptions`, each once.
+void render_check_json(std::ostream& out, const std::vector<core::Finding>& findings, const std::vector<Record>& records,
                        const std::vector<core::UnreadableRecord>& unreadable, const Policy& policy, Timestamp at, bool failed) {
   nlohmann::json list = nlohmann::json::array();
   nlohmann::json counts = nlohmann::json::object();
   for (const auto kind : core::kFindingKinds) counts[std::string(core::to_string(kind))] = 0;
-  const nlohmann::json escalation = email_texts(policy.escalation);
   for (const auto& f : findings) {
-    const core::RecordSummary& r = *by_id.at(f.id);
     counts[std::string(core::to_string(f.kind))] = counts[std::string(core::to_string(f.kind))].get<int>() + 1;
     list.push_back({{"kind", core::to_string(f.kind)},
                     {"id", f.id.str()},
-                    {"title", r.title},
-                    {"severity", to_string(r.severity)},
-                    {"state", to_string(r.state)},
                     {"detail", f.detail},
                     {"at", f.at ? nlohmann::json(format_rfc3339(*f.at)) : nlohmann::json(nullptr)},
-                    {"fails_build", core::fails_build(f.kind, policy)},
-                    {"owners", email_texts(r.owners)},
-                    {"assignee", r.assignee ? nlohmann::json(r.assignee->str()) : nlohmann::json(nullptr)},
-                    {"escalation", escalation}});
+                    {"fails_build", core::fails_build(f.kind, policy)}});
   }
+  nlohmann::json exceptions = nlohmann::json::array();
+  for (const auto& r : records) exceptions.push_back(codec::to_json(r));
   nlohmann::json unreadable_list = nlohmann::json::array();
   for (const auto& u : unreadable) unreadable_list.push_back({{"path", u.path}, {"reason", u.reason}, {"fails_build", true}});
-  out << nlohmann::json{{"at", format_rfc3339(at)},
+  out << nlohmann::json{{"schema_version", codec::kJsonSchemaVersion},
+                        {"at", format_rfc3339(at)},
                         {"failed", failed},
                         {"unreadable", std::move(unreadable_list)},
                         {"fail_on", policy.fail_on},
-                        {"escalation", escalation},
+                        {"escalation", email_texts(policy.escalation)},
                         {"counts", std::move(counts)},
-                        {"findings", std::move(list)}}
+                        {"findings", std::move(list)},
+                        {"exceptions", std::move(exceptions)}}
              .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
       << "\n";
 }
@@ -128,8 +127,14 @@ void attach_check(CLI::App& cmd, CommandContext& ctx) {
     ctx.exit_code = failed ? 1 : 0;
     std::map<ExceptionId, const core::RecordSummary*> by_id;
     for (const auto& [id, r] : result.records) by_id[id] = &r;
-    if (opts->json) render_check_json(*ctx.out, findings, by_id, result.unreadable, policy, at, failed);
-    else print_human(*ctx.out, render_check_text(findings, by_id, result.unreadable, policy, at, failed, ctx.screen()));
+    if (opts->json) {
+      // The records the findings name, whole (read from the store: only the few with findings).
+      std::vector<Record> records;
+      for (const auto& [id, summary] : result.records) records.push_back(app::load_record(snap, id));
+      render_check_json(*ctx.out, findings, records, result.unreadable, policy, at, failed);
+    } else {
+      print_human(*ctx.out, render_check_text(findings, by_id, result.unreadable, policy, at, failed, ctx.screen()));
+    }
   });
 }
 

@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "cli.hpp"
+#include "docket/codec/json.hpp"
 #include "command_support.hpp"
 #include "docket/app/ingest.hpp"
 #include "docket/core/error.hpp"
@@ -41,30 +42,18 @@ std::map<std::string, std::string> parse_template_map(const std::vector<std::str
   return map;
 }
 
-nlohmann::json record_summary(const Record& r) {
-  return {{"id", r.id.str()},
-          {"title", r.title},
-          {"template", r.template_name},
-          {"severity", std::string(to_string(r.severity))},
-          {"tool", r.source.tool},
-          {"rule", r.source.rule},
-          {"location", r.source.location},
-          {"fingerprint", r.source.fingerprint},
-          {"tool_fingerprint", r.source.tool_fingerprint.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.source.tool_fingerprint)},
-          {"missing_since", r.source.missing_since ? nlohmann::json(format_rfc3339(*r.source.missing_since)) : nlohmann::json(nullptr)}};
-}
-
 void print_result(CommandContext& ctx, const app::IngestResult& result, bool json) {
   if (json) {
     nlohmann::json opened = nlohmann::json::array(), seen_again = nlohmann::json::array(), not_seen = nlohmann::json::array(),
                    known = nlohmann::json::array();
-    for (const auto& r : result.opened) opened.push_back(record_summary(r));
-    for (const auto& r : result.seen_again) seen_again.push_back(record_summary(r));
-    for (const auto& r : result.not_seen) not_seen.push_back(record_summary(r));
+    for (const auto& r : result.opened) opened.push_back(codec::to_json(r));
+    for (const auto& r : result.seen_again) seen_again.push_back(codec::to_json(r));
+    for (const auto& r : result.not_seen) not_seen.push_back(codec::to_json(r));
     nlohmann::json reidentified = nlohmann::json::array();
-    for (const auto& r : result.reidentified) reidentified.push_back(record_summary(r));
+    for (const auto& r : result.reidentified) reidentified.push_back(codec::to_json(r));
     for (const auto& id : result.known) known.push_back(id.str());
-    *ctx.out << nlohmann::json{{"opened", opened},
+    *ctx.out << nlohmann::json{{"schema_version", codec::kJsonSchemaVersion},
+                               {"opened", opened},
                                {"known", known},
                                {"seen_again", seen_again},
                                {"not_seen", not_seen},

@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "docket/codec/json.hpp"
 #include "docket/app/init.hpp"
 
 namespace docket::cli {
@@ -17,7 +18,8 @@ void attach_init(CLI::App& cmd, CommandContext& ctx) {
   cmd.callback([&ctx, opts] {
     const auto result = app::init_store(ctx.settings(), app::InitOptions{opts->prefix});
     if (opts->json) {
-      *ctx.out << nlohmann::json{{"repository", result.git_dir.string()},
+      *ctx.out << nlohmann::json{{"schema_version", codec::kJsonSchemaVersion},
+                                 {"repository", result.git_dir.string()},
                                  {"ref", result.ref},
                                  {"root", result.root.hex},
                                  {"created_repository", result.created_repository},

@@ -41,7 +41,7 @@ void attach_list(CLI::App& cmd, CommandContext& ctx) {
   cmd.add_option("--sort", opts->sort, "Order by due (soonest first), opened (the default), severity or state")
       ->type_name("KEY:{" + keys + "}");
   cmd.add_option("--limit", opts->limit, "Show at most N exceptions (after sorting)")->type_name("N");
-  auto* json_flag = cmd.add_flag("--json", opts->json, "Print a JSON array");
+  auto* json_flag = cmd.add_flag("--json", opts->json, "Print the exceptions as JSON");
   cmd.add_flag("-q,--quiet", opts->quiet, "Print only the ids, one a line (for xargs)")->excludes(json_flag);
   cmd.callback([&ctx, opts, filter_opts] {
     // Every value is checked before the store is read.
@@ -53,14 +53,15 @@ void attach_list(CLI::App& cmd, CommandContext& ctx) {
     if (filter_opts->mine || filter_opts->expiring_flag->count() > 0)
       complete_filter(*filter_opts, filter.select, session, app::load_config(session.tip()).policy.expiring_soon);
     if (opts->json) {
-      // A JSON array streamed one record per line: memory stays flat however large the store.
-      // Nothing is printed before the store has been found and verified.
+      // {"schema_version": 1, "exceptions": [...]} with the array streamed one record object per
+      // line: memory stays flat however large the store. Nothing is printed before the store has
+      // been found and verified.
       bool first = true;
       app::list_exceptions_json(session, filter, [&](std::string_view json) {
-        *ctx.out << (first ? "[\n" : ",\n") << json;
+        *ctx.out << (first ? list_json_head() + "[\n" : ",\n") << json;
         first = false;
       });
-      *ctx.out << (first ? "[]\n" : "\n]\n");
+      *ctx.out << (first ? list_json_head() + "[]}\n" : "\n]}\n");
       warn_unreadable(session.index().unreadable());
       return;
     }

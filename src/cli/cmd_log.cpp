@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "docket/codec/json.hpp"
 #include "docket/core/display.hpp"
 #include "command_support.hpp"
 #include "docket/app/log.hpp"
@@ -24,7 +25,9 @@ void attach_log(CLI::App& cmd, CommandContext& ctx) {
                        {"action", e.action},
                        {"subject", e.subject},
                        {"signature", e.signature}});
-      *ctx.out << out.dump(2) << "\n";
+      nlohmann::json doc = codec::json_document();
+      doc["entries"] = std::move(out);
+      *ctx.out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
       return;
     }
     const Screen& screen = ctx.screen();

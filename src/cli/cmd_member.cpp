@@ -24,7 +24,7 @@ void print_members(CommandContext& ctx, const app::StoreConfig& config, bool jso
       for (const auto& key : listing[i].revoked_keys) revoked.push_back(key_json(key));
       members[i]["revoked_keys"] = std::move(revoked);
     }
-    *ctx.out << members.dump(2) << "\n";
+    *ctx.out << codec::json_document("members", std::move(members)).dump(2) << "\n";
     return;
   }
   std::string text;

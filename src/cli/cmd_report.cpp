@@ -45,7 +45,10 @@ void attach_report(CLI::App& cmd, CommandContext& ctx) {
         data.decisions.push_back(core::report_decision(app::load_record(snap, summary.id), policy, at));
     core::sort_decisions(data.decisions);
     data.unreadable = session.index().unreadable();
-    const std::string text = app::render_report(data, *format);
+    // The JSON report's record objects: the index's cached texts, streamed in the rows' order.
+    const std::string text = app::render_report(data, *format, [&](const std::function<void(std::string_view)>& sink) {
+      session.index().stream_json(snap, [](State) { return true; }, sink);
+    });
     warn_unreadable(data.unreadable);
     if (opts->out && opts->out->empty())
       throw Error(ExitCode::usage, "--out needs a file name", "give --out FILE, or leave --out out (or give -) for standard output");

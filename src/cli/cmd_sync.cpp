@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "docket/codec/json.hpp"
 #include "command_support.hpp"
 #include "docket/app/sync.hpp"
 
@@ -27,7 +28,8 @@ void attach_sync(CLI::App& cmd, CommandContext& ctx) {
     if (opts->json) {
       nlohmann::json merged = nlohmann::json::array();
       for (const auto& id : report.merged_records) merged.push_back(id.str());
-      *ctx.out << nlohmann::json{{"remote", report.remote},
+      *ctx.out << nlohmann::json{{"schema_version", codec::kJsonSchemaVersion},
+                                 {"remote", report.remote},
                                  {"tracking_ref", report.tracking_ref},
                                  {"remote_had_store", report.remote_had_store},
                                  {"up_to_date", report.up_to_date},

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.hpp"
+#include "docket/codec/json.hpp"
 #include "command_support.hpp"
 #include "docket/app/verify.hpp"
 
@@ -35,7 +36,8 @@ void attach_verify(CLI::App& cmd, CommandContext& ctx) {
       nlohmann::json violations = nlohmann::json::array();
       for (const auto& v : report.violations)
         violations.push_back({{"commit", v.commit}, {"record", v.record}, {"rule", v.rule}, {"message", v.message}});
-      *ctx.out << nlohmann::json{{"ok", report.ok()},
+      *ctx.out << nlohmann::json{{"schema_version", codec::kJsonSchemaVersion},
+                                 {"ok", report.ok()},
                                  {"root", report.root},
                                  {"root_recorded_now", report.root_recorded_now},
                                  {"tip", report.tip},

@@ -241,6 +241,10 @@ void append_list_line(std::string& out, const app::ListedException& r, const Lis
   out += '\n';
 }
 
-void render_json(std::ostream& out, const Record& r) { out << codec::to_json(r).dump(2) << "\n"; }
+std::string list_json_head() {
+  return "{\"schema_version\":" + std::to_string(codec::kJsonSchemaVersion) + ",\"exceptions\":";
+}
+
+void render_json(std::ostream& out, const Record& r) { out << codec::json_document("exception", codec::to_json(r)).dump(2) << "\n"; }
 
 }  // namespace docket::cli

@@ -34,6 +34,11 @@ std::string list_header(const ListLayout& layout);
 // an accepted exception's expiry; red when passed.
 void append_list_line(std::string& out, const app::ListedException& r, const ListLayout& layout, const Screen& screen,
                       Timestamp now);
+// The text `list --json` starts with, `{"schema_version":1,"exceptions":`: the array of record
+// objects follows, then `}` (docs/schema/list.schema.json).
+std::string list_json_head();
+// `{"schema_version": 1, "exception": <record>}` (docs/schema/exception.schema.json): what
+// show, open, edit and every lifecycle command print with --json.
 void render_json(std::ostream& out, const Record& r);
 
 }  // namespace docket::cli

@@ -90,6 +90,14 @@ json array_of(const std::vector<T>& list, Convert convert) {
 
 }  // namespace
 
+json json_document() { return json{{"schema_version", kJsonSchemaVersion}}; }
+
+json json_document(const char* member, json value) {
+  json out = json_document();
+  out[member] = std::move(value);
+  return out;
+}
+
 json to_json(const Record& r) {
   json recurrence = json::array();
   for (const auto& id : r.recurrence_of) recurrence.push_back(id.str());

@@ -25,7 +25,7 @@ expect_status 0 "open a temporary elevated access" at $T0 C open --template temp
   --title "Vendor needs admin for migration" --severity high --identity integration:vendor-migrate --system gcp/acme-prod
 e1=$OUT
 for step in triaged investigating remediating; do at $T0 C move "$e1" $step >/dev/null; done
-for item in $(at $T0 C show "$e1" --json | python3 -c 'import json,sys; print(" ".join(i["id"]+":"+("e" if i["evidence"]=="required" else "n") for i in json.load(sys.stdin)["checklist"]))'); do
+for item in $(at $T0 C show "$e1" --json | python3 -c 'import json,sys; print(" ".join(i["id"]+":"+("e" if i["evidence"]=="required" else "n") for i in json.load(sys.stdin)["exception"]["checklist"]))'); do
   name=${item%:*}
   if [ "${item#*:}" = e ]; then
     echo "record for $name" >"$WORK/t-$name.txt"

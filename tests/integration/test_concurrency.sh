@@ -17,7 +17,7 @@ status=0
 for p in "${pids[@]}"; do wait "$p" || status=1; done
 [ $status -eq 0 ] && pass "all 8 opens succeeded" || fail "an open failed: $(cat "$WORK"/open.*.err)"
 
-n=$(as alice alice@acme.example list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+n=$(as alice alice@acme.example list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["exceptions"]))')
 [ "$n" = 8 ] && pass "8 exceptions in the store" || fail "$n exceptions in the store"
 commits=$(git rev-list --count refs/heads/docket)
 [ "$commits" = 9 ] && pass "9 commits (init + 8 opens)" || fail "$commits commits"

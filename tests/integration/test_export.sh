@@ -54,10 +54,10 @@ found=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["run
 expect_status 0 "CI ingests secretlint's SARIF" CI ingest sarif "$WORK/secretlint.sarif" --json
 echo "$OUT" >"$WORK/ingest.json"
 id_at() {  # id_at PATH: the exception opened for the finding at PATH
-  python3 -c 'import json,sys; print(next(o["id"] for o in json.load(open(sys.argv[1]))["opened"] if o["location"].startswith(sys.argv[2] + ":")))' \
+  python3 -c 'import json,sys; print(next(o["id"] for o in json.load(open(sys.argv[1]))["opened"] if o["source"]["location"].startswith(sys.argv[2] + ":")))' \
     "$WORK/ingest.json" "$1"
 }
-rule_of() { python3 -c 'import json,sys; print(next(o["rule"] for o in json.load(open(sys.argv[1]))["opened"] if o["id"] == sys.argv[2]))' "$WORK/ingest.json" "$1"; }
+rule_of() { python3 -c 'import json,sys; print(next(o["source"]["rule"] for o in json.load(open(sys.argv[1]))["opened"] if o["id"] == sys.argv[2]))' "$WORK/ingest.json" "$1"; }
 gh=$(id_at config/app.env)
 slack=$(id_at deploy/slack.yaml)
 url=$(id_at docs/mirror.md)
@@ -69,7 +69,7 @@ expect_contains "$gh_rule" "secretlint-rule-github" "the GitHub finding keeps se
 # ---- 3. decisions: the GitHub token accepted for 30 days, the Slack token a false positive ----
 finish_checklist() {  # finish_checklist ID: every item done, with evidence where required
   local id=$1 item name
-  for item in $(C show "$id" --json | python3 -c 'import json,sys; print(" ".join(i["id"]+":"+("e" if i["evidence"]=="required" else "n") for i in json.load(sys.stdin)["checklist"]))'); do
+  for item in $(C show "$id" --json | python3 -c 'import json,sys; print(" ".join(i["id"]+":"+("e" if i["evidence"]=="required" else "n") for i in json.load(sys.stdin)["exception"]["checklist"]))'); do
     name=${item%:*}
     if [ "${item#*:}" = e ]; then
       echo "record for $name of $id" >"$WORK/ev-$id-$name.txt"
@@ -88,20 +88,20 @@ work_on() {  # work_on ID: assigned to carol, moved to remediating, checklist do
 }
 approve_until_decided() {  # alice, then bob while the request still waits
   A approve "$1" >/dev/null
-  [ "$(A show "$1" --json | json_field "['state']")" = pending-approval ] && B approve "$1" >/dev/null
+  [ "$(A show "$1" --json | json_field "['exception']['state']")" = pending-approval ] && B approve "$1" >/dev/null
   return 0
 }
 work_on "$gh"
 expect_status 0 "carol asks to accept the GitHub token for 30 days" C request "$gh" --resolution accepted \
   --reason $'vendor CI needs it until the migration\n- id: injected' --control "token scoped to one repository" --expires 30d
 approve_until_decided "$gh"
-[ "$(A show "$gh" --json | json_field "['state']")" = accepted ] && pass "the GitHub finding is accepted" || fail "not accepted"
-expires=$(A show "$gh" --json | json_field "['outcome']['expires']")
-approvers=$(A show "$gh" --json | python3 -c 'import json,sys; print(" ".join(sorted(a["by"] for a in json.load(sys.stdin)["approvals"] if a["decision"]=="approve")))')
+[ "$(A show "$gh" --json | json_field "['exception']['state']")" = accepted ] && pass "the GitHub finding is accepted" || fail "not accepted"
+expires=$(A show "$gh" --json | json_field "['exception']['outcome']['expires']")
+approvers=$(A show "$gh" --json | python3 -c 'import json,sys; print(" ".join(sorted(a["by"] for a in json.load(sys.stdin)["exception"]["approvals"] if a["decision"]=="approve")))')
 work_on "$slack"
 expect_status 0 "carol asks to reject the Slack finding" C request "$slack" --resolution rejected --reason "a revoked test token kept as a fixture"
 approve_until_decided "$slack"
-[ "$(A show "$slack" --json | json_field "['outcome']['resolution']")" = rejected ] && pass "the Slack finding is closed as rejected" || fail "not rejected"
+[ "$(A show "$slack" --json | json_field "['exception']['outcome']['resolution']")" = rejected ] && pass "the Slack finding is closed as rejected" || fail "not rejected"
 # An exception with no scanner source, rejected too: it cannot be exported and is named.
 expect_status 0 "an exception opened by hand" C open --title "hand-made" --fingerprint manual:1
 manual=$OUT
@@ -235,7 +235,7 @@ done
 
 # ---- 8. gitleaks' own fingerprint: a native report ingested, one finding rejected ----
 expect_status 0 "CI ingests a gitleaks JSON report" CI ingest gitleaks "$SOURCE_DIR/tests/data/gitleaks-baseline.json" --json
-leak=$(python3 -c 'import json,sys; print(next(o["id"] for o in json.load(sys.stdin)["opened"] if o["location"].endswith(":32")))' <<<"$OUT")
+leak=$(python3 -c 'import json,sys; print(next(o["id"] for o in json.load(sys.stdin)["opened"] if o["source"]["location"].endswith(":32")))' <<<"$OUT")
 work_on "$leak"
 C request "$leak" --resolution rejected --reason "gitleaks' own test data" >/dev/null
 approve_until_decided "$leak"

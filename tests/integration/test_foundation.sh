@@ -22,10 +22,10 @@ id1=$OUT
 
 expect_status 0 "open --json" as alice alice@acme.example open --title "svc-billing is owner" --severity high --json
 for field in id title state severity; do
-  v=$(json_field "['$field']" <<<"$OUT")
+  v=$(json_field "['exception']['$field']" <<<"$OUT")
   [ -n "$v" ] && pass "open --json has $field ($v)" || fail "open --json lacks $field"
 done
-id2=$(json_field "['id']" <<<"$OUT")
+id2=$(json_field "['exception']['id']" <<<"$OUT")
 
 expect_status 0 "same fingerprint returns the open exception" as alice alice@acme.example open --title "again" --fingerprint fp-1
 [ "$OUT" = "$id1" ] && pass "fingerprint open is idempotent" || fail "fingerprint open gave $OUT, not $id1"
@@ -40,16 +40,16 @@ expect_status 0 "show by a short prefix" as alice alice@acme.example show "${id1
 expect_contains "$OUT" "AWS key in CI logs" "show prints the title"
 expect_contains "$OUT" "rotate" "show lists the template's checklist"
 expect_status 0 "show --json" as alice alice@acme.example show "$id1" --json
-[ "$(json_field "['state']" <<<"$OUT")" = open ] && pass "show --json state" || fail "show --json state"
+[ "$(json_field "['exception']['state']" <<<"$OUT")" = open ] && pass "show --json state" || fail "show --json state"
 
 expect_status 0 "list" as alice alice@acme.example list
 expect_contains "$OUT" "$id1" "list shows the first id"
 expect_contains "$OUT" "$id2" "list shows the second id"
 expect_status 0 "list --json" as alice alice@acme.example list --json
-n=$(python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' <<<"$OUT")
+n=$(python3 -c 'import json,sys; print(len(json.load(sys.stdin)["exceptions"]))' <<<"$OUT")
 [ "$n" = 2 ] && pass "list --json has 2 records" || fail "list --json has $n records"
 expect_status 0 "list --state open" as alice alice@acme.example list --state triaged --json
-[ "$OUT" = "[]" ] && pass "state filter excludes open records" || fail "state filter: $OUT"
+[ "$(json_field "['exceptions']" <<<"$OUT")" = "[]" ] && pass "state filter excludes open records" || fail "state filter: $OUT"
 expect_status 2 "list with a bad state" as alice alice@acme.example list --state traiged
 expect_contains "$ERR" "did you mean 'triaged'" "bad state suggests the right one"
 

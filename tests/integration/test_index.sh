@@ -41,7 +41,7 @@ A init >/dev/null
 A member add bob@acme.example --key "$HOME/bob_ed25519.pub" --role approver --role responder >/dev/null
 A member add carol@acme.example --key "$HOME/carol_ed25519.pub" --role approver >/dev/null
 same_as_full "an empty store"
-[ "$(A list --json)" = "[]" ] && pass "an empty list --json is []" || fail "empty list --json: $(A list --json)"
+[ "$(A list --json)" = '{"schema_version":1,"exceptions":[]}' ] && pass "an empty list --json has an empty exceptions array" || fail "empty list --json: $(A list --json)"
 
 # Records of every shape: identities, fingerprints, recurrences, hostile text, a scan.
 e1=$(A open --title "svc-billing holds roles/owner" --severity high --identity service-account:svc-billing --system gcp/prod)
@@ -65,13 +65,13 @@ for s in triaged investigating; do A move "$e1" $s >/dev/null; B move "$e2" $s >
 B assign "$e1" bob@acme.example >/dev/null
 A comment "$e2" "looked at it" >/dev/null
 echo "before" >"$WORK/ev.txt"
-for item in $(A show "$e1" --json | python3 -c 'import json,sys; print(" ".join(i["id"]+":"+("e" if i["evidence"]=="required" else "n") for i in json.load(sys.stdin)["checklist"]))'); do
+for item in $(A show "$e1" --json | python3 -c 'import json,sys; print(" ".join(i["id"]+":"+("e" if i["evidence"]=="required" else "n") for i in json.load(sys.stdin)["exception"]["checklist"]))'); do
   if [ "${item#*:}" = e ]; then echo "$item" >"$WORK/ev-${item%:*}.txt"; B attach "$e1" "$WORK/ev-${item%:*}.txt" --item "${item%:*}" >/dev/null
   else B done "$e1" "${item%:*}" --note done >/dev/null; fi
 done
 B request "$e1" --resolution accepted --reason "window" --control "recording" --expires 2027-01-01T00:00:00Z >/dev/null
 C approve "$e1" >/dev/null
-for item in $(A show "$e2" --json | python3 -c 'import json,sys; print(" ".join(i["id"] for i in json.load(sys.stdin)["checklist"]))'); do
+for item in $(A show "$e2" --json | python3 -c 'import json,sys; print(" ".join(i["id"] for i in json.load(sys.stdin)["exception"]["checklist"]))'); do
   B done "$e2" "$item" --note ok >/dev/null
 done
 B request "$e2" --resolution rejected --reason "false positive" >/dev/null
@@ -160,7 +160,7 @@ w1 & p1=$!; w2 & p2=$!; rd & p3=$!
 wait $p1 $p2 $p3
 [ ! -s "$WORK/writers" ] && pass "two writers and a reader at once all succeed" || fail "concurrent run: $(cat "$WORK/writers")"
 same_as_full "after two writers at once"
-[ "$(A list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = "$(git ls-tree -r --name-only docket exceptions | wc -l)" ] \
+[ "$(A list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["exceptions"]))')" = "$(git ls-tree -r --name-only docket exceptions | wc -l)" ] \
   && pass "list --json has every record of the tree" || fail "list --json count differs from the tree"
 
 # Old versions of folders are pruned: files stay within twice the live folders (plus slack).
@@ -243,7 +243,7 @@ same_as_full "with record files outside their own folder" "$WORK/misplaced"
 
 # Pruning in everyday use: one record changed a hundred times keeps a handful of cache files.
 (cd "$WORK" && rm -rf churn && mkdir churn && cd churn && A init >/dev/null && A open --title "churn" >/dev/null)
-churn_id=$(cd "$WORK/churn" && A list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+churn_id=$(cd "$WORK/churn" && A list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["exceptions"][0]["id"])')
 for i in $(seq 1 80); do (cd "$WORK/churn" && A comment "$churn_id" "c $i" >/dev/null && A list >/dev/null); done
 n=$(ls "$WORK/churn/.git/docket/index" | wc -l)
 [ "$n" -le 70 ] && pass "80 changes of one record leave $n cache files" || fail "80 changes of one record left $n cache files"

@@ -67,7 +67,7 @@ titles=$(jpy "[o['title'] for o in d['opened']]" <<<"$OUT")
 expect_contains "$titles" "gitleaks: aws-access-token in src/config.py:12" "titles name tool, rule and place"
 templates=$(jpy "sorted(set(o['template'] for o in d['opened']))" <<<"$OUT")
 [ "$templates" = "['leaked-secret']" ] && pass "gitleaks findings use the leaked-secret template" || fail "templates $templates"
-gone_id=$(jpy "[o['id'] for o in d['opened'] if o['rule'] == 'github-pat'][0]" <<<"$OUT")
+gone_id=$(jpy "[o['id'] for o in d['opened'] if o['source']['rule'] == 'github-pat'][0]" <<<"$OUT")
 
 tip=$(ref_of "$repo" "$REF")
 expect_status 0 "second run of the same report" CI ingest sarif "$WORK/three.sarif"
@@ -80,8 +80,8 @@ marked=$(jpy "[o['id'] for o in d['not_seen']]" <<<"$OUT")
 [ "$marked" = "['$gone_id']" ] && pass "exactly the removed key is marked not seen" || fail "not seen: $marked (wanted $gone_id)"
 [ "$(jpy "len(d['opened'])" <<<"$OUT")" = 0 ] && pass "nothing new opened" || fail "opened something"
 expect_status 0 "show the marked exception" CI show "$gone_id" --json
-since=$(jpy "d['source']['missing_since']" <<<"$OUT")
-state=$(jpy "d['state']" <<<"$OUT")
+since=$(jpy "d['exception']['source']['missing_since']" <<<"$OUT")
+state=$(jpy "d['exception']['state']" <<<"$OUT")
 [ "$since" != None ] && pass "missing_since is set ($since)" || fail "missing_since not set"
 [ "$state" = open ] && pass "not seen is not a closure (state $state)" || fail "state became $state"
 expect_status 0 "show in text" CI show "$gone_id"
@@ -92,7 +92,7 @@ expect_status 0 "the shorter run again" CI ingest sarif "$WORK/two.sarif"
 [ "$(ref_of "$repo" "$REF")" = "$tip" ] && pass "marking is not repeated" || fail "second marking moved the ref"
 expect_status 0 "the key comes back" CI ingest sarif "$WORK/three.sarif" --json
 [ "$(jpy "[o['id'] for o in d['seen_again']]" <<<"$OUT")" = "['$gone_id']" ] && pass "it is seen again" || fail "seen again: $OUT"
-[ "$(CI show "$gone_id" --json | jpy "d['source']['missing_since']")" = None ] && pass "missing_since cleared" ||
+[ "$(CI show "$gone_id" --json | jpy "d['exception']['source']['missing_since']")" = None ] && pass "missing_since cleared" ||
   fail "missing_since not cleared"
 
 # --- invalid input changes nothing ----------------------------------------------------------
@@ -131,13 +131,13 @@ expect_status 0 "every SARIF fixture in one run" CI ingest sarif --json \
 # gitleaks 7: 4, SEC101: 4, trivy: 2, checkov: 1, semgrep: 1 (1 suppressed), codeql: 2, dockle: 4
 [ "$(jpy "len(d['opened'])" <<<"$OUT")" = 18 ] && pass "the SARIF fixtures open 18" || fail "opened: $(jpy "len(d['opened'])" <<<"$OUT")"
 [ "$(jpy "d['suppressed']" <<<"$OUT")" = 1 ] && pass "the nosemgrep result is suppressed" || fail "suppressed: $OUT"
-[ "$(jpy "[o['template'] for o in d['opened'] if o['rule'] == 'CKV_ALI_10'][0]" <<<"$OUT")" = excessive-privilege ] &&
+[ "$(jpy "[o['template'] for o in d['opened'] if o['source']['rule'] == 'CKV_ALI_10'][0]" <<<"$OUT")" = excessive-privilege ] &&
   pass "--template-map chooses the template" || fail "template map ignored"
-[ "$(jpy "[o['severity'] for o in d['opened'] if o['rule'].startswith('CVE-')][0]" <<<"$OUT")" = medium ] &&
+[ "$(jpy "[o['severity'] for o in d['opened'] if o['source']['rule'].startswith('CVE-')][0]" <<<"$OUT")" = medium ] &&
   pass "security-severity 5.3 is medium" || fail "trivy severity"
 # Without --tool, one tool name is one scope: gitleaks 7's complete run (of another repository)
 # marks the three findings of the first report as not seen; the scoped ones are left alone.
-[ "$(jpy "sorted(o['rule'] for o in d['not_seen'])" <<<"$OUT")" = "['aws-access-token', 'generic-api-key', 'github-pat']" ] &&
+[ "$(jpy "sorted(o['source']['rule'] for o in d['not_seen'])" <<<"$OUT")" = "['aws-access-token', 'generic-api-key', 'github-pat']" ] &&
   pass "gitleaks 7's complete run marks the 3 unscoped gitleaks findings only" ||
   fail "not seen: $(jpy "[o['title'] for o in d['not_seen']]" <<<"$OUT")"
 

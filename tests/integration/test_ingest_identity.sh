@@ -45,7 +45,7 @@ sarif "$WORK/r1.sarif" "$WORK/runner-one/work/app" abs
 sarif "$WORK/r2.sarif" "$WORK/runner-two/work/app" abs
 expect_status 0 "runner one's report" CI ingest sarif "$WORK/r1.sarif" --json
 [ "$(jpy "len(d['opened'])" <<<"$OUT")" = 2 ] && pass "runner one opens 2" || fail "runner one: $OUT"
-[ "$(jpy "sorted(r['location'] for r in d['opened'])" <<<"$OUT")" = "['src/a.py:7', 'web/b.py:7']" ] &&
+[ "$(jpy "sorted(r['source']['location'] for r in d['opened'])" <<<"$OUT")" = "['src/a.py:7', 'web/b.py:7']" ] &&
   pass "locations are relative to the git top-level of the checkout" || fail "locations: $OUT"
 before=$(commits)
 expect_status 0 "runner two's report of the same code" CI ingest sarif "$WORK/r2.sarif" --json
@@ -82,12 +82,12 @@ json.dump({"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "bandit"}},
 EOF
 sed "s|$WORK/runner-three/app|$WORK/runner-four/app|" "$WORK/r6.sarif" >"$WORK/r7.sarif"
 expect_status 0 "a report from a workspace that is no checkout" CI ingest sarif "$WORK/r6.sarif" --json
-[ "$(jpy "d['opened'][0]['location']" <<<"$OUT")" = "$WORK/runner-three/app/db/q.py:4" ] && pass "the path stays absolute" ||
+[ "$(jpy "d['opened'][0]['source']['location']" <<<"$OUT")" = "$WORK/runner-three/app/db/q.py:4" ] && pass "the path stays absolute" ||
   fail "absolute: $OUT"
 old_id=$(jpy "d['opened'][0]['id']" <<<"$OUT")
 git -C "$WORK/runner-three/app" init -q
 expect_status 0 "the same report once the workspace is a checkout" CI ingest sarif "$WORK/r6.sarif" --json
-[ "$(jpy "(len(d['opened']), len(d['not_seen']), [r['id'] for r in d['reidentified']], d['reidentified'][0]['location'])" <<<"$OUT")" = \
+[ "$(jpy "(len(d['opened']), len(d['not_seen']), [r['id'] for r in d['reidentified']], d['reidentified'][0]['source']['location'])" <<<"$OUT")" = \
   "(0, 0, ['$old_id'], 'db/q.py:4')" ] && pass "the exception is given today's identity" || fail "reidentify: $OUT"
 expect_contains "$(git -C "$repo" log -1 --format=%B "$REF")" '"verb":"reidentify"' "the commit carries a reidentify replay line"
 for f in r7 r6 r7; do
@@ -131,7 +131,7 @@ EOF
 expect_status 0 "trufflehog output with its log lines mixed in" CI ingest trufflehog "$WORK/trufflehog.json" --json
 [ "$(jpy "(len(d['opened']), d['log_lines'])" <<<"$OUT")" = "(4, 3)" ] &&
   pass "four keys in two images and two channels open four; three log lines skipped" || fail "trufflehog: $OUT"
-expect_contains "$(jpy "sorted(r['location'] for r in d['opened'])" <<<"$OUT")" "registry.example/worker:1//etc/env" \
+expect_contains "$(jpy "sorted(r['source']['location'] for r in d['opened'])" <<<"$OUT")" "registry.example/worker:1//etc/env" \
   "the image is part of the location"
 if git -C "$repo" log -p "$REF" | grep -q "fake-key-material"; then fail "a trufflehog secret reached the store"; else
   pass "no trufflehog secret is in the store"; fi
@@ -152,11 +152,11 @@ f = {"Description": "AWS Access Key", "StartLine": 12, "EndLine": 12, "StartColu
 open(sys.argv[1], "w", encoding="utf-16").write(json.dumps([f]))
 EOF
 expect_status 0 "a gitleaks JSON report written as UTF-16" CI ingest gitleaks "$WORK/gitleaks.json" --json
-[ "$(jpy "d['opened'][0]['tool_fingerprint']" <<<"$OUT")" = "0123456789abcdef0123456789abcdef01234567:deploy/env.sh:aws-access-token:12" ] &&
+[ "$(jpy "d['opened'][0]['source']['tool_fingerprint']" <<<"$OUT")" = "0123456789abcdef0123456789abcdef01234567:deploy/env.sh:aws-access-token:12" ] &&
   pass "gitleaks' fingerprint is kept for write-back" || fail "tool_fingerprint: $OUT"
 id=$(jpy "d['opened'][0]['id']" <<<"$OUT")
 expect_status 0 "show --json" A show "$id" --json
-[ "$(jpy "d['source']['tool_fingerprint']" <<<"$OUT")" = "0123456789abcdef0123456789abcdef01234567:deploy/env.sh:aws-access-token:12" ] &&
+[ "$(jpy "d['exception']['source']['tool_fingerprint']" <<<"$OUT")" = "0123456789abcdef0123456789abcdef01234567:deploy/env.sh:aws-access-token:12" ] &&
   pass "show carries it" || fail "show: $OUT"
 
 # --- the trail holds ---------------------------------------------------------------------------

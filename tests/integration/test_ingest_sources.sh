@@ -26,7 +26,7 @@ jpy() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 # opened_summary: "template/severity" of each opened exception, sorted, from ingest --json.
 opened_summary() { jpy "sorted(o['template'] + '/' + o['severity'] for o in d['opened'])" <<<"$OUT"; }
 # listed TOOL: "template/severity" of the store's exceptions from TOOL, from docket list --json.
-listed() { CI list --json | jpy "sorted(r['template'] + '/' + r['severity'] for r in d if r['source']['tool'] == '$1')"; }
+listed() { CI list --json | jpy "sorted(r['template'] + '/' + r['severity'] for r in d['exceptions'] if r['source']['tool'] == '$1')"; }
 
 A init >/dev/null
 A member add ci@acme.example --key "$HOME/ci_ed25519.pub" --role reporter >/dev/null
@@ -48,7 +48,7 @@ expect_status 0 "Prowler OCSF" CI ingest prowler "$PROWLER" --json
 expect_status 0 "GitHub secret scanning alerts" CI ingest github-secret-scanning "$GITHUB" --json
 [ "$(opened_summary)" = "['leaked-secret/critical']" ] &&
   pass "the one open alert opens as leaked-secret, critical" || fail "opened: $(opened_summary)"
-[ "$(jpy "d['opened'][0]['location']" <<<"$OUT")" = "octocat/Hello-World/config/aws-credentials.env:5" ] &&
+[ "$(jpy "d['opened'][0]['source']['location']" <<<"$OUT")" = "octocat/Hello-World/config/aws-credentials.env:5" ] &&
   pass "located by repository, path and line" || fail "location: $OUT"
 [ "$(jpy "d['suppressed']" <<<"$OUT")" = 1 ] && pass "the false positive is suppressed, the revoked one gone" || fail "suppressed: $OUT"
 
@@ -67,7 +67,7 @@ for run in "access-analyzer $AA" "prowler $PROWLER" "github-secret-scanning $GIT
   expect_contains "$OUT" "no commit made" "$1 again changes nothing"
 done
 [ "$(ref_of "$repo" "$REF")" = "$tip" ] && pass "re-running every report makes no commit" || fail "a re-run moved the ref"
-[ "$(CI list --json | jpy "len(d)")" = 8 ] && pass "8 exceptions in all" || fail "list: $(CI list --json | jpy "len(d)")"
+[ "$(CI list --json | jpy "len(d['exceptions'])")" = 8 ] && pass "8 exceptions in all" || fail "list: $(CI list --json | jpy "len(d['exceptions'])")"
 
 # --- a report given to the wrong subcommand -----------------------------------------------
 expect_status 2 "Prowler OCSF given as trivy" CI ingest trivy "$PROWLER"
@@ -123,7 +123,7 @@ for result in report["Results"]:
 json.dump(report, open(sys.argv[2], "w"))
 EOF
 expect_status 0 "trivy (tool trivy) with the mapping" CI ingest trivy "$WORK/trivy-moved.json" --json
-[ "$(jpy "[o['template'] + '/' + o['severity'] for o in d['opened'] if o['rule'] == 'DS002']" <<<"$OUT")" = \
+[ "$(jpy "[o['template'] + '/' + o['severity'] for o in d['opened'] if o['source']['rule'] == 'DS002']" <<<"$OUT")" = \
   "['excessive-privilege/low']" ] && pass "trivy:DS002 maps the template and the severity" || fail "opened: $OUT"
 expect_status 0 "GitHub alerts with the mapping" CI ingest github-secret-scanning "$GITHUB" --tool gh/acme --json
 [ "$(opened_summary)" = "['generic/medium']" ] &&

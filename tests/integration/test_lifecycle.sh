@@ -39,7 +39,7 @@ expect_status 3 "request with an unfinished checklist" C request "$id" --resolut
 expect_contains "$ERR" "checklist-complete" "names checklist-complete"
 [ "$(ref_of "$repo" refs/heads/docket)" = "$before" ] && pass "ref unmoved after refusal" || fail "ref moved after refusal"
 
-items=$(C show "$id" --json | python3 -c 'import json,sys; print(" ".join(i["id"] for i in json.load(sys.stdin)["checklist"]))')
+items=$(C show "$id" --json | python3 -c 'import json,sys; print(" ".join(i["id"] for i in json.load(sys.stdin)["exception"]["checklist"]))')
 n=0
 for item in $items; do
   n=$((n + 1))
@@ -56,14 +56,14 @@ expect_status 0 "--allow-secret stores it on purpose" C attach "$id" "$WORK/leak
 expect_status 0 "carol requests closure" C request "$id" --resolution remediated --reason "token revoked and rotated"
 expect_status 3 "a responder cannot approve" C approve "$id"
 expect_contains "$ERR" "approver-role" "names approver-role"
-sev=$(A show "$id" --json | json_field "['severity']")
+sev=$(A show "$id" --json | json_field "['exception']['severity']")
 [ "$sev" = critical ] && pass "leaked-secret defaults to critical" || fail "severity $sev"
 expect_status 0 "alice approves (1 of 2 for critical)" A approve "$id" --note "rotation confirmed in the issuer's log"
-state=$(A show "$id" --json | json_field "['state']")
+state=$(A show "$id" --json | json_field "['exception']['state']")
 [ "$state" = pending-approval ] && pass "one approval is not enough for critical" || fail "state is $state"
 expect_status 3 "approving twice in a round is refused" A approve "$id"
 expect_status 0 "bob approves" B approve "$id" --note "verified rotation"
-state=$(A show "$id" --json | json_field "['state']")
+state=$(A show "$id" --json | json_field "['exception']['state']")
 [ "$state" = closed ] && pass "two approvals close a critical exception" || fail "state is $state"
 expect_status 0 "post-closure review" C review "$id" --note "no recurrence in 30 days"
 expect_status 0 "show tells the whole story" A show "$id"
@@ -75,7 +75,7 @@ done
 expect_status 0 "open temporary-elevated-access" C open --template temporary-elevated-access --title "Vendor needs admin for migration" --severity high
 tid=$OUT
 C move "$tid" triaged >/dev/null; C move "$tid" investigating >/dev/null; C move "$tid" remediating >/dev/null
-for item in $(C show "$tid" --json | python3 -c 'import json,sys; print(" ".join(i["id"]+":"+("e" if i["evidence"]=="required" else "n") for i in json.load(sys.stdin)["checklist"]))'); do
+for item in $(C show "$tid" --json | python3 -c 'import json,sys; print(" ".join(i["id"]+":"+("e" if i["evidence"]=="required" else "n") for i in json.load(sys.stdin)["exception"]["checklist"]))'); do
   name=${item%:*}
   if [ "${item#*:}" = e ]; then
     echo "record for $name" >"$WORK/t-$name.txt"
@@ -94,10 +94,10 @@ expect_status 0 "bob requests acceptance until a date" B request "$tid" --resolu
 expect_status 3 "the requester cannot approve their own request" B approve "$tid"
 expect_contains "$ERR" "separation-of-duties" "self-approval names separation-of-duties"
 expect_status 0 "alice approves the acceptance" A approve "$tid"
-state=$(A show "$tid" --json | json_field "['state']")
+state=$(A show "$tid" --json | json_field "['exception']['state']")
 [ "$state" = accepted ] && pass "acceptance in force" || fail "state is $state"
 expect_status 0 "revoke after the window" C revoke "$tid" --note "vendor access removed"
-res=$(A show "$tid" --json | json_field "['outcome']['resolution']")
+res=$(A show "$tid" --json | json_field "['exception']['outcome']['resolution']")
 [ "$res" = revoked ] && pass "closed as revoked" || fail "outcome $res"
 
 # Approving an exception you opened is refused too.

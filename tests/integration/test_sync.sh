@@ -10,8 +10,8 @@ make_user alice alice@acme.example  # admin, works in clone a
 make_user bob bob@acme.example      # responder + approver, works in clone b
 A() { as alice alice@acme.example "$@"; }
 B() { as bob bob@acme.example "$@"; }
-comments_of() { python3 -c 'import json,sys; print("\n".join(c["text"] for c in json.load(sys.stdin)["comments"]))'; }
-evidence_of() { python3 -c 'import json,sys; print("\n".join(e["name"] for e in json.load(sys.stdin)["evidence"]))'; }
+comments_of() { python3 -c 'import json,sys; print("\n".join(c["text"] for c in json.load(sys.stdin)["exception"]["comments"]))'; }
+evidence_of() { python3 -c 'import json,sys; print("\n".join(e["name"] for e in json.load(sys.stdin)["exception"]["evidence"]))'; }
 
 remote="$WORK/remote.git"
 git init -q --bare "$remote"
@@ -80,7 +80,7 @@ for clone in "$a" "$b"; do
   evidence=$(A show "$shared" --json | evidence_of)
   expect_contains "$evidence" "rotation-alice.txt" "$(basename "$clone") keeps alice's evidence"
   expect_contains "$evidence" "pipeline-bob.txt" "$(basename "$clone") keeps bob's evidence"
-  state=$(A show "$shared" --json | json_field "['state']")
+  state=$(A show "$shared" --json | json_field "['exception']['state']")
   [ "$state" = investigating ] && pass "state further along wins ($state)" || fail "state is $state"
   A show "$only_a" >/dev/null && A show "$only_b" >/dev/null && pass "both new exceptions are there" || fail "an exception is missing"
   git cat-file -e "refs/heads/docket:evidence/$(sha256sum "$WORK/rotation-alice.txt" | cut -c1-2)/$(sha256sum "$WORK/rotation-alice.txt" | cut -d' ' -f1)" &&

@@ -79,7 +79,7 @@ for s in $(seq 1 "$SYNCERS"); do [ "$(ref_of "$WORK/c$s" refs/heads/docket)" = "
 cd "$WORK/c1"
 A show "$shared" --json | python3 -c '
 import json, sys
-texts = [c["text"] for c in json.load(sys.stdin)["comments"]]
+texts = [c["text"] for c in json.load(sys.stdin)["exception"]["comments"]]
 want = {"w%d-%d" % (w, j) for w in range(1, int(sys.argv[1]) + 1) for j in range(1, int(sys.argv[2]) + 1)}
 missing = want - set(texts)
 dupes = len(texts) - len(set(texts))

@@ -20,7 +20,7 @@ A() { as alice alice@acme.example "$@"; }
 B() { as bob bob@acme.example "$@"; }
 C() { as carol carol@acme.example "$@"; }
 D() { as dave dave@acme.example "$@"; }
-state_of() { "$DOCKET_BIN" show "$1" --json | json_field "['state']"; }
+state_of() { "$DOCKET_BIN" show "$1" --json | json_field "['exception']['state']"; }
 
 # ---------------------------------------------------------------------------------------------
 # The shared starting point: a remote, clone a (made by init) and clone b (made by git clone).

@@ -59,7 +59,7 @@ printf '%s\0' "${comments[@]}" >"$WORK/comments.bin"
 if python3 - "$WORK/record.yaml" "$WORK/record.json" "$WORK/comments.bin" <<'EOF'; then
 import json, sys, yaml
 doc = yaml.safe_load(open(sys.argv[1], encoding="utf-8").read())
-shown = json.load(open(sys.argv[2], encoding="utf-8"))
+shown = json.load(open(sys.argv[2], encoding="utf-8"))["exception"]
 typed = open(sys.argv[3], "rb").read().decode("utf-8").split("\0")[:-1]
 problems = []
 # Every string PyYAML reads is the string docket reads (docket show --json), wherever both have it.

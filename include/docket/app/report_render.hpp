@@ -4,11 +4,14 @@
 // `<script>…`, a cell can start with `=`), so each format escapes it the way it must.
 
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "docket/core/record.hpp"
 #include "docket/core/report.hpp"
 #include "docket/store/files.hpp"
 
@@ -19,10 +22,19 @@ enum class ReportFormat { markdown, json, csv, html };
 // `md` (or `markdown`), `json`, `csv`, `html`.
 std::optional<ReportFormat> parse_report_format(std::string_view text);
 
-// The report as JSON (stable schema, documented in docs/check-and-report.md).
-nlohmann::json report_json(const core::ReportData& data);
-// The whole report in `format`, ready to write out.
-std::string render_report(const core::ReportData& data, ReportFormat format);
+// Calls its argument with the compact JSON of records (codec::to_json(record).dump()), ordered by
+// opening time, then id (the order of the report's rows): RecordIndex::stream_json's texts. The
+// JSON report's `exceptions` are the record objects of its rows, taken from these texts (texts
+// of records no row names are skipped).
+using RecordJsonSource = std::function<void(const std::function<void(std::string_view)>&)>;
+// The texts of `records` (kept by reference: they must outlive the source), in the order given.
+RecordJsonSource record_json_source(const std::vector<Record>& records);
+
+// The report as JSON (docs/json.md, docs/schema/report.schema.json). Throws Error(internal) when
+// `records` lacks a row's record.
+nlohmann::json report_json(const core::ReportData& data, const RecordJsonSource& records);
+// The whole report in `format`, ready to write out (`records` is read for JSON only).
+std::string render_report(const core::ReportData& data, ReportFormat format, const RecordJsonSource& records = {});
 
 // Cell escapes, exposed for tests.
 // RFC 4180 field, with formula injection neutralised: a cell starting with = + - @ (or a tab or

@@ -6,6 +6,7 @@
 
 #include "../test_support.hpp"
 #include "docket/app/report_render.hpp"
+#include "docket/codec/json.hpp"
 #include "docket/core/error.hpp"
 #include "docket/core/time.hpp"
 
@@ -15,7 +16,7 @@ namespace {
 
 const Timestamp kT0 = *parse_rfc3339("2026-11-23T10:00:00Z");
 
-core::ReportData hostile_report() {
+std::vector<Record> hostile_records() {
   Record r;
   r.id = *ExceptionId::parse("EX-AAAAAAAAAA");
   r.title = "<script>alert(1)</script> | =HYPERLINK(\"x\") \x1b[31m";
@@ -26,8 +27,10 @@ core::ReportData hostile_report() {
   Record again = r;
   again.id = *ExceptionId::parse("EX-BBBBBBBBBB");
   again.recurrence_of = {r.id};
-  return core::build_report({r, again}, Policy{}, kT0);
+  return {r, again};
 }
+
+core::ReportData hostile_report() { return core::build_report(hostile_records(), Policy{}, kT0); }
 
 }  // namespace
 
@@ -87,9 +90,13 @@ TEST_CASE("the Markdown, CSV and JSON reports carry the records, escaped for eac
   CHECK(csv.find("\r\nEX-AAAAAAAAAA,\"<script>") != std::string::npos);
   CHECK(csv.find("\x1b") == std::string::npos);
 
-  const auto json = nlohmann::json::parse(app::render_report(data, app::ReportFormat::json));
+  const auto records = hostile_records();
+  const auto json = nlohmann::json::parse(app::render_report(data, app::ReportFormat::json, app::record_json_source(records)));
+  CHECK(json["schema_version"] == 1);
   CHECK(json["totals"]["total"] == 2);
-  CHECK(json["exceptions"][0]["title"] == data.rows[0].title);
+  // The exceptions are the record objects, exactly what show and list print for them.
+  CHECK(json["exceptions"][0] == codec::to_json(records[0]));
+  CHECK(json["timing"][0]["id"] == "EX-AAAAAAAAAA");
   CHECK(json["recurrence"][0]["ids"].size() == 2);
   CHECK(json["by_state"]["open"] == 2);
 }
@@ -152,12 +159,14 @@ TEST_CASE("reports are written atomically, replacing the old file whole") {
 
 TEST_CASE("the JSON report written row by row is byte for byte the whole document dumped") {
   using nlohmann::json;
-  const auto same = [](const core::ReportData& d) {
-    return app::render_report(d, app::ReportFormat::json) ==
-           app::report_json(d).dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  const auto same = [](const std::vector<Record>& records) {
+    const auto d = core::build_report(records, Policy{}, kT0);
+    const auto source = app::record_json_source(records);
+    return app::render_report(d, app::ReportFormat::json, source) ==
+           app::report_json(d, source).dump(2, ' ', false, json::error_handler_t::replace) + "\n";
   };
-  CHECK(same(hostile_report()));
-  CHECK(same(core::build_report(std::vector<Record>{}, Policy{}, kT0)));  // no rows: "exceptions": []
+  CHECK(same(hostile_records()));
+  CHECK(same({}));  // no rows: "exceptions": []
   // Text that must be escaped, invalid UTF-8 (replaced), an accepted item and a recurrence.
   Record r;
   r.id = *ExceptionId::parse("EX-CCCCCCCCCC");
@@ -168,7 +177,11 @@ TEST_CASE("the JSON report written row by row is byte for byte the whole documen
   Record one = r;
   one.id = *ExceptionId::parse("EX-DDDDDDDDDD");
   one.title = "single";
-  CHECK(same(core::build_report({r}, Policy{}, kT0)));
-  CHECK(same(core::build_report({r, one}, Policy{}, kT0)));
-  CHECK(app::render_report(core::build_report({r}, Policy{}, kT0), app::ReportFormat::json).find("\xff") == std::string::npos);
+  CHECK(same({r}));
+  CHECK(same({r, one}));
+  const std::vector<Record> just_r{r};
+  CHECK(app::render_report(core::build_report(just_r, Policy{}, kT0), app::ReportFormat::json, app::record_json_source(just_r))
+            .find("\xff") == std::string::npos);
+  // A report whose records lack a row's record is refused, never printed short.
+  CHECK_THROWS_AS(app::render_report(core::build_report(just_r, Policy{}, kT0), app::ReportFormat::json), docket::Error);
 }
