@@ -51,7 +51,7 @@ void attach_edit(CLI::App& cmd, CommandContext& ctx) {
     const Record record = app::edit_exception(session, opts->id, edit, &unchanged);
     if (unchanged)
       std::cerr << "docket: " << record.id.str() << " already has every value given; nothing was committed\n";
-    print_record(ctx, record, opts->json);
+    print_record(ctx, record, opts->json, session.now());
   });
 }
 
