@@ -15,7 +15,7 @@ B() { as bob bob@acme.example "$@"; }
 C() { as carol carol@acme.example "$@"; }
 CI() { as ci ci@acme.example "$@"; }
 count() { git -C "$repo" rev-list --count refs/heads/docket; }
-field() { A show "$1" --json | json_field "$2"; }
+field() { A show "$1" --json | json_field "['exception']$2"; }
 # unmoved DESC: the ref is where it was when `before` was taken.
 unmoved() { [ "$(ref_of "$repo" refs/heads/docket)" = "$before" ] && pass "$1: ref unmoved" || fail "$1: ref moved"; }
 
@@ -34,7 +34,7 @@ opened=$(field "$id" "['opened']['at']")
 n=$(count)
 expect_status 0 "carol edits title, raises the severity and adds an owner" \
   C edit "$id" --title "deploy key with write access on build host" --severity critical --add-owner dave@acme.example --json
-[ "$(json_field "['severity']" <<<"$OUT")" = critical ] && pass "--json prints the edited record" || fail "json: $OUT"
+[ "$(json_field "['exception']['severity']" <<<"$OUT")" = critical ] && pass "--json prints the edited record" || fail "json: $OUT"
 [ "$(count)" -eq $((n + 1)) ] && pass "the edit is one commit" || fail "commits: $n -> $(count)"
 msg=$(git -C "$repo" log -1 --format=%B refs/heads/docket)
 expect_contains "$msg" "docket: edit $id: title 'stale deploy key on build host' -> " "the subject says what the edit did"
@@ -47,7 +47,7 @@ git -C "$repo" -c gpg.ssh.allowedSignersFile="$WORK/signers" verify-commit refs/
 due=$(field "$id" "['due']")
 want=$(python3 -c 'import sys,datetime as d; t=d.datetime.strptime(sys.argv[1],"%Y-%m-%dT%H:%M:%SZ")+d.timedelta(hours=24); print(t.strftime("%Y-%m-%dT%H:%M:%SZ"))' "$opened")
 [ "$due" = "$want" ] && pass "due is the opening time plus the critical SLA (24h)" || fail "due $due, wanted $want"
-events=$(A show "$id" --json | python3 -c 'import json,sys; print("\n".join(e["action"]+" "+e["by"]+" "+e["detail"] for e in json.load(sys.stdin)["events"]))')
+events=$(A show "$id" --json | python3 -c 'import json,sys; print("\n".join(e["action"]+" "+e["by"]+" "+e["detail"] for e in json.load(sys.stdin)["exception"]["events"]))')
 expect_contains "$events" "severity-changed carol@acme.example severity medium -> critical, due " "the severity change is recorded with old and new value and who"
 expect_contains "$events" "owner-added carol@acme.example owner dave@acme.example added" "the added owner is recorded"
 expect_status 0 "show lists the edit" A show "$id"
@@ -76,7 +76,7 @@ expect_status 3 "a title with a line break" C edit "$id" --title $'two\nlines'
 expect_contains "$ERR" "title-required" "names title-required"
 expect_status 3 "a title holding a live secret" C edit "$id" --title "key AKIA""Z7Q2RANDOM4W9KDX leaked"
 expect_contains "$ERR" "live secret" "the secret scan refuses the title"
-owners=$(A show "$id" --json | python3 -c 'import json,sys; print(" ".join("--remove-owner "+o for o in json.load(sys.stdin)["owners"]))')
+owners=$(A show "$id" --json | python3 -c 'import json,sys; print(" ".join("--remove-owner "+o for o in json.load(sys.stdin)["exception"]["owners"]))')
 # shellcheck disable=SC2086
 expect_status 3 "removing every owner" C edit "$id" $owners
 expect_contains "$ERR" "owner-required" "names owner-required"
@@ -92,7 +92,7 @@ expect_status 0 "a new identity" C edit "$id" --identity service-account:svc-bui
 # --- pending approval, accepted and closed ----------------------------------------------------
 C move "$id" triaged >/dev/null
 C move "$id" investigating >/dev/null
-for item in $(C show "$id" --json | python3 -c 'import json,sys; print(" ".join(i["id"]+":"+("e" if i["evidence"]=="required" else "n") for i in json.load(sys.stdin)["checklist"]))'); do
+for item in $(C show "$id" --json | python3 -c 'import json,sys; print(" ".join(i["id"]+":"+("e" if i["evidence"]=="required" else "n") for i in json.load(sys.stdin)["exception"]["checklist"]))'); do
   name=${item%:*}
   if [ "${item#*:}" = e ]; then echo "record for $name" >"$WORK/e-$name.txt"; C attach "$id" "$WORK/e-$name.txt" --item "$name" >/dev/null
   else C done "$id" "$name" --note "done" >/dev/null; fi
@@ -148,7 +148,7 @@ expect_violation "a forged severity change of an accepted exception" edit-under-
 
 # 3. A genuine severity raise whose record keeps the old due date (the SLA not recomputed).
 fresh due-kept
-old_due=$(cd "$T" && A show "$open2" --json | json_field "['due']")
+old_due=$(cd "$T" && A show "$open2" --json | json_field "['exception']['due']")
 C -C "$T" edit "$open2" --severity high >/dev/null
 worktree
 f=$(record_file "$open2")
@@ -182,7 +182,7 @@ C edit "$s" --title "shared finding, narrowed" --remove-owner platform@acme.exam
 expect_status 0 "sync merges edits made on both clones" C sync
 [ "$(field "$s" "['title']")" = "shared finding, narrowed" ] && pass "merged: one side's title" || fail "title"
 [ "$(field "$s" "['severity']")" = critical ] && pass "merged: the other side's severity" || fail "severity"
-owners=$(A show "$s" --json | python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)["owners"]))')
+owners=$(A show "$s" --json | python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)["exception"]["owners"]))')
 [[ " $owners " == *" bob@acme.example "* && " $owners " != *" platform@acme.example "* && " $owners " == *" carol@acme.example "* ]] &&
   pass "merged owners: one side's removal and the other side's addition" || fail "owners: $owners"
 expect_status 0 "the merge verifies" A verify

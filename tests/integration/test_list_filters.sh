@@ -61,7 +61,7 @@ A comment "${manual[9]}" "Key ROTATED on Monday" >/dev/null
 B comment "${manual[11]}" "waiting for the rotation window" >/dev/null
 finish_checklist() {
   local id=$1 item
-  for item in $(A show "$id" --json | python3 -c 'import json,sys; print(" ".join(i["id"]+":"+("e" if i["evidence"]=="required" else "n") for i in json.load(sys.stdin)["checklist"]))'); do
+  for item in $(A show "$id" --json | python3 -c 'import json,sys; print(" ".join(i["id"]+":"+("e" if i["evidence"]=="required" else "n") for i in json.load(sys.stdin)["exception"]["checklist"]))'); do
     if [ "${item#*:}" = e ]; then echo "$item" >"$WORK/ev-$id-${item%:*}.txt"; B attach "$id" "$WORK/ev-$id-${item%:*}.txt" --item "${item%:*}" >/dev/null
     else B done "$id" "${item%:*}" --note done >/dev/null; fi
   done
@@ -84,7 +84,7 @@ C approve "${manual[15]}" >/dev/null
 # Judged later: the SLA of most open exceptions has run out.
 export DOCKET_NOW=2027-01-19T00:00:00Z
 A list --json >"$WORK/all.json"
-total=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$WORK/all.json")
+total=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["exceptions"]))' "$WORK/all.json")
 [ "$total" -ge 200 ] && pass "the store holds $total exceptions" || fail "only $total exceptions"
 
 # expected ARGS...: the ids `list ARGS` must print, computed here from the full JSON.
@@ -92,7 +92,7 @@ expected() {
   python3 - "$WORK/all.json" "$DOCKET_NOW" "$@" <<'PY'
 import json, sys
 from datetime import datetime, timedelta
-records = json.load(open(sys.argv[1]))
+records = json.load(open(sys.argv[1]))["exceptions"]
 now = datetime.fromisoformat(sys.argv[2].replace("Z", "+00:00"))
 args = sys.argv[3:]
 def t(text): return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
@@ -152,7 +152,7 @@ elif sort in order: out.sort(key=lambda r: order[sort].index(r[sort]))
 print("\n".join(r["id"] for r in out[:limit]))
 PY
 }
-json_ids() { python3 -c 'import json,sys; print("\n".join(r["id"] for r in json.load(sys.stdin)))'; }
+json_ids() { python3 -c 'import json,sys; print("\n".join(r["id"] for r in json.load(sys.stdin)["exceptions"]))'; }
 
 # same_selection DESCRIPTION ARGS...: -q with and without the index, and --json, give the ids
 # wanted (test_index.sh compares --json with and without the index byte for byte).

@@ -52,7 +52,7 @@ e2=$(cat "$WORK/last-id")
 expect_status 0 "request the AWS acceptance" at 2025-11-23T14:00:00Z C request "$e2" --resolution accepted \
   --reason "migration to workload identity in Q1" --control "key scoped to one bucket" --expires 2026-01-15T00:00:00Z
 expect_status 0 "alice approves the AWS acceptance" at 2025-11-24T09:15:00Z A approve "$e2"
-got=$(at 2025-11-24T09:15:00Z A show "$e2" --json | json_field ".get('recurrence_of', [])")
+got=$(at 2025-11-24T09:15:00Z A show "$e2" --json | json_field "['exception'].get('recurrence_of', [])")
 [ "$got" = "[]" ] && pass "open stores no link across systems (identity links include the system)" ||
   fail "recurrence_of of the AWS exception: $got"
 

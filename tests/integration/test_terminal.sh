@@ -21,14 +21,14 @@ A open --title "short one" --severity low >/dev/null
 # An acceptance that expires in 1 day.
 tid=$(B open --template temporary-elevated-access --title "Vendor admin for the migration" --severity high)
 for s in triaged investigating remediating; do B move "$tid" "$s" >/dev/null; done
-for item in $(A show "$tid" --json | python3 -c 'import json,sys; print(" ".join(i["id"]+":"+("e" if i["evidence"]=="required" else "n") for i in json.load(sys.stdin)["checklist"]))'); do
+for item in $(A show "$tid" --json | python3 -c 'import json,sys; print(" ".join(i["id"]+":"+("e" if i["evidence"]=="required" else "n") for i in json.load(sys.stdin)["exception"]["checklist"]))'); do
   name=${item%:*}
   if [ "${item#*:}" = e ]; then echo "record for $name" >"$WORK/t-$name.txt"; B attach "$tid" "$WORK/t-$name.txt" --item "$name" >/dev/null
   else B done "$tid" "$name" --note done >/dev/null; fi
 done
 B request "$tid" --resolution accepted --reason "migration window" --control "session recording" --expires 1d >/dev/null
 A approve "$tid" >/dev/null
-expires=$(A show "$tid" --json | json_field "['outcome']['expires']")
+expires=$(A show "$tid" --json | json_field "['exception']['outcome']['expires']")
 later=$(date -u -d "+3 days" +%Y-%m-%dT%H:%M:%SZ)
 
 # tty CMD...: runs CMD in a pseudo-terminal 80 columns wide; its output in $WORK/tty.
@@ -131,8 +131,8 @@ A move "$oid" triaged >/dev/null
 out=$(comp move "$oid" "")
 grep -qx investigating <<<"$out" && ! grep -qx triaged <<<"$out" && pass "move from triaged offers the next states" || fail "move from triaged: $out"
 gid=$(A open --template leaked-secret --title "checklist" --severity low)
-items=$(A show "$gid" --json | python3 -c 'import json,sys; print(" ".join(sorted(i["id"] for i in json.load(sys.stdin)["checklist"])))')
-noev=$(A show "$gid" --json | python3 -c 'import json,sys; print(" ".join(sorted(i["id"] for i in json.load(sys.stdin)["checklist"] if i["evidence"]!="required")))')
+items=$(A show "$gid" --json | python3 -c 'import json,sys; print(" ".join(sorted(i["id"] for i in json.load(sys.stdin)["exception"]["checklist"])))')
+noev=$(A show "$gid" --json | python3 -c 'import json,sys; print(" ".join(sorted(i["id"] for i in json.load(sys.stdin)["exception"]["checklist"] if i["evidence"]!="required")))')
 [ "$(comp attach "$gid" --item "" | sed 1d | cut -f1 | sort | tr '\n' ' ' | sed 's/ $//')" = "$items" ] && pass "attach --item completes the checklist items" || fail "attach --item: $(comp attach "$gid" --item "")"
 [ "$(comp done "$gid" "" | sed 1d | cut -f1 | sort | tr '\n' ' ' | sed 's/ $//')" = "$noev" ] && pass "done completes the items that need no evidence" || fail "done: $(comp done "$gid" "")"
 git remote add upstream "$WORK/nowhere.git"
