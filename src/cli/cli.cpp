@@ -81,7 +81,7 @@ void print_error(const Error& e, bool colour) {
 std::optional<int> typed_word(int argc, char** argv, int from = 1) {
   for (int i = from; i < argc; ++i) {
     const std::string_view arg = argv[i];
-    if (arg == "-C" || arg == "--ref" || arg == "--key") {
+    if (arg == "-C" || arg == "--ref" || arg == "--key" || arg == "--color") {
       ++i;
       continue;
     }
@@ -103,7 +103,8 @@ int handle_parse_error(CLI::App& app, const CLI::ParseError& e, int argc, char**
   for (const auto& spec : command_table()) names.emplace_back(spec.name);
   const std::optional<int> command_at = typed_word(argc, argv);
   const std::optional<std::string> typed = command_at ? std::optional<std::string>(argv[*command_at]) : std::nullopt;
-  if (typed && std::find(names.begin(), names.end(), *typed) == names.end()) {
+  const bool known = typed && std::find(names.begin(), names.end(), *typed) != names.end();
+  if (typed && !known) {
     message = "'" + *typed + "' is not a docket command";
     if (const auto guess = closest_match(*typed, names)) hint = "did you mean 'docket " + *guess + "'?";
   } else if (typed) {
@@ -134,7 +135,7 @@ int handle_parse_error(CLI::App& app, const CLI::ParseError& e, int argc, char**
       }
     }
   }
-  if (typed && hint == "see docket --help") {
+  if (known && hint == "see docket --help") {
     // An error inside a known command: name that command's own --help, and for an option it
     // does not have, the closest one it does.
     const CLI::App* command = app.get_subcommand(*typed);
@@ -263,6 +264,7 @@ int run_cli(int argc, char** argv) {
   try {
     try {
       app.parse(argc, argv);
+      parse_color_mode(ctx.globals.color);  // a bad --color is an error even when nothing is printed
       // A bare `docket` (global options only): the command list, as `docket help` prints it.
       if (app.get_subcommands().empty()) *ctx.out << command_overview(app);
     } catch (const CLI::ParseError& e) {

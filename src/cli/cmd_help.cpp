@@ -41,7 +41,7 @@ void attach_help(CLI::App& cmd, CommandContext& ctx) {
       return;
     }
     const CLI::App* at = root;
-    std::string path = "docket";
+    std::string path = "docket", parent_path;
     for (const auto& word : *words) {
       std::vector<std::string> names;
       const CLI::App* next = nullptr;
@@ -60,9 +60,10 @@ void attach_help(CLI::App& cmd, CommandContext& ctx) {
                     hint);
       }
       at = next;
+      parent_path = path;
       path += " " + word;
     }
-    *ctx.out << at->help();
+    *ctx.out << at->help(parent_path);  // "Usage: docket member add …", as COMMAND --help prints it
   });
 }
 

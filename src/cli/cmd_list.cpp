@@ -50,7 +50,7 @@ void attach_list(CLI::App& cmd, CommandContext& ctx) {
     if (!opts->sort.empty()) filter.sort = parse_sort_option(opts->sort);
     if (!opts->limit.empty()) filter.limit = parse_limit_option(opts->limit);
     app::Session session(ctx.settings());
-    if (filter_opts->mine || filter_opts->expiring_flag->count() > 0)
+    if (filter_opts->mine || filter_opts->expiring_flag->count() > 0 || !filter_opts->template_name.empty())
       complete_filter(*filter_opts, filter.select, session, app::load_config(session.tip()).policy.expiring_soon);
     if (opts->json) {
       // {"schema_version": 1, "exceptions": [...]} with the array streamed one record object per

@@ -62,6 +62,16 @@ void complete_filter(const FilterOptions& opts, core::ExceptionFilter& filter, a
     }
   }
   if (opts.expiring_flag && opts.expiring_flag->count() > 0 && opts.expiring.empty()) filter.expiring = policy_window;
+  // A mistyped template would select nothing, and `check` would then pass: name the ones there are.
+  if (!opts.template_name.empty()) {
+    const auto config = app::load_config(session.tip());
+    if (!config.templates.count(opts.template_name)) {
+      std::string names;
+      for (const auto& [name, t] : config.templates) names += (names.empty() ? "" : ", ") + name;
+      throw Error(ExitCode::usage, "--template '" + opts.template_name + "' is not a template of this store",
+                  "use one of: " + (names.empty() ? std::string("(none)") : names));
+    }
+  }
 }
 
 }  // namespace docket::cli

@@ -26,7 +26,8 @@ std::shared_ptr<FilterOptions> add_filter_options(CLI::App& cmd);
 
 // The criteria the options give, checked before any store is read: an unknown state or
 // severity, an --identity without KIND:NAME, a bad e-mail or duration are Error(usage) naming
-// the value and the accepted ones. --mine and a bare --expiring are filled by complete_filter.
+// the value and the accepted ones. --mine and a bare --expiring are filled, and --template is
+// checked against the store's templates (Error(usage) naming them), by complete_filter.
 core::ExceptionFilter parse_filter(const FilterOptions& opts);
 // Fills what needs the store: --mine with the acting user's e-mail (Session::actor: Error(usage)
 // naming DOCKET_ACTOR_EMAIL and git config user.email when none is set), a bare --expiring with

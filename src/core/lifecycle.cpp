@@ -245,6 +245,13 @@ void check_decider(const Record& r, const Context& ctx, std::string_view action)
   if (r.assignee && *r.assignee == ctx.actor)
     refuse(kSeparationOfDuties, ctx.actor.str() + " is assigned to " + r.id.str() + " and may not " + std::string(action) + " it",
            "ask another approver");
+  // Whoever changed the severity chose how many approvals the decision needs (policy approvals
+  // per severity): they may not also be one of them.
+  for (const auto& e : r.events)
+    if (e.action == "severity-changed" && e.stamp.by == ctx.actor)
+      refuse(kSeparationOfDuties,
+             ctx.actor.str() + " changed the severity of " + r.id.str() + " and may not " + std::string(action) + " it",
+             "ask another approver");
   for (const auto& a : r.approvals)
     if (a.round == req.round && a.stamp.by == ctx.actor)
       refuse(kOneVotePerRound, ctx.actor.str() + " already decided round " + std::to_string(req.round) + " of " + r.id.str());
@@ -453,9 +460,20 @@ Record apply_edit(Record r, const Edit& c, const Context& ctx) {
     r.severity = *c.severity;
     r.due = due;
   }
+  // An edited identity or system is one line of text, like a title (the history shows it in one).
+  const auto one_line = [&](std::string_view text, std::string_view what) {
+    if (std::any_of(text.begin(), text.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f; }))
+      refuse(kTextRequired, "the new " + std::string(what) + " of " + r.id.str() + " has a line break or control character",
+             "give it on one line");
+    if (text.size() > 1024)
+      refuse(kTextRequired, "the new " + std::string(what) + " of " + r.id.str() + " is longer than 1024 bytes",
+             "give a shorter " + std::string(what));
+  };
   if (c.identity) {
     if (blank(c.identity->kind) || blank(c.identity->name))
       refuse(kTextRequired, "the new identity of " + r.id.str() + " needs a kind and a name", "give --identity KIND:NAME");
+    one_line(c.identity->kind, "identity kind");
+    one_line(c.identity->name, "identity name");
     if (c.identity->kind == r.identity.kind && c.identity->name == r.identity.name)
       unchanged("the identity " + identity_text(r.identity.kind, r.identity.name));
     add_event(r, ctx, "identity-changed",
@@ -465,6 +483,7 @@ Record apply_edit(Record r, const Edit& c, const Context& ctx) {
     r.identity.name = c.identity->name;
   }
   if (c.system) {
+    one_line(*c.system, "system");
     if (*c.system == r.identity.system) unchanged("the system '" + r.identity.system + "'");
     add_event(r, ctx, "system-changed", "system '" + r.identity.system + "' -> '" + *c.system + "'");
     r.identity.system = *c.system;

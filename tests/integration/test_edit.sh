@@ -84,6 +84,12 @@ unmoved "refused edits"
 
 expect_status 0 "an approver lowers the severity" B edit "$id" --severity high --remove-owner platform@acme.example --system ''
 [ "$(field "$id" "['severity']")" = high ] && pass "severity lowered by the approver" || fail "severity"
+before=$(ref_of "$repo" refs/heads/docket)
+expect_status 3 "a system with a line break" C edit "$id" --system $'aws/prod\n      forged history line'
+expect_contains "$ERR" "text-required" "names text-required"
+expect_status 3 "an identity name with a control character" C edit "$id" --identity $'ssh-key:a\x1bb'
+expect_contains "$ERR" "text-required" "names text-required"
+[ "$(ref_of "$repo" refs/heads/docket)" = "$before" ] && pass "the ref did not move" || fail "the ref moved on a refused edit"
 [ "$(field "$id" "['identity']['system']")" = "" ] && pass "--system '' clears the system" || fail "system"
 expect_status 0 "a new identity" C edit "$id" --identity service-account:svc-build
 [ "$(field "$id" "['identity']['kind']"):$(field "$id" "['identity']['name']")" = service-account:svc-build ] &&
@@ -103,6 +109,9 @@ expect_status 3 "pending approval: the severity is fixed" B edit "$id" --severit
 expect_contains "$ERR" "edit-under-approval" "names edit-under-approval"
 unmoved "edit under approval"
 expect_status 0 "pending approval: the title may still be corrected" C edit "$id" --title "deploy key, read-only until rotation"
+expect_status 3 "the approver who lowered the severity may not approve" B approve "$id"
+expect_contains "$ERR" "separation-of-duties" "names separation-of-duties"
+expect_contains "$ERR" "changed the severity" "and says why"
 A approve "$id" >/dev/null
 [ "$(field "$id" "['state']")" = accepted ] && pass "accepted" || fail "state $(field "$id" "['state']")"
 expect_status 3 "accepted: the identity is fixed" C edit "$id" --identity ssh-key:other

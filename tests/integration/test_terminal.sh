@@ -113,6 +113,16 @@ expect_status 2 "docket help member ad" "$DOCKET_BIN" help member ad
 expect_contains "$ERR" "did you mean 'docket help member add'" "help suggests the subcommand"
 expect_status 2 "docket help opn" "$DOCKET_BIN" help opn
 expect_contains "$ERR" "did you mean 'docket help open'" "help suggests the command"
+expect_status 2 "an unknown command with no close match" "$DOCKET_BIN" xyzzy
+expect_contains "$ERR" "'xyzzy' is not a docket command" "it is named, not an internal error"
+expect_status 2 "an unknown command after --color" "$DOCKET_BIN" --color never lst
+expect_contains "$ERR" "'lst' is not a docket command" "--color's value is not taken for the command"
+expect_status 2 "--color with a bad value and no command" "$DOCKET_BIN" --color foo
+expect_contains "$ERR" "auto, always, never" "a bad --color is refused even with nothing to print"
+expect_status 0 "docket help open names the whole command" "$DOCKET_BIN" help open
+expect_contains "$OUT" "docket open" "help's usage line starts with docket"
+expect_status 2 "a mistyped --template on check" A check --template leaked-secrt
+expect_contains "$ERR" "leaked-secret" "the message names the store's templates"
 expect_status 2 "a mistyped option" A list --stat open
 expect_contains "$ERR" "did you mean '--state'" "the closest option is suggested"
 expect_status 2 "member ad" A member ad x@acme.example

@@ -137,7 +137,7 @@ TEST_CASE("decisions name the reason, approvers with times, controls and expiry,
   CHECK(html.find("<li>bob@acme.example\n2026-11-23T10:01:00Z</li>") != std::string::npos);
   CHECK(html.find("<li>&lt;b&gt;recording&lt;/b&gt; | on</li><li>IP allow-list</li>") != std::string::npos);
 
-  const auto json = nlohmann::json::parse(app::render_report(data, app::ReportFormat::json));
+  const auto json = nlohmann::json::parse(app::render_report(data, app::ReportFormat::json, app::record_json_source({r})));
   CHECK(json["decisions"][0]["reason"] == reason);
   CHECK(json["decisions"][0]["approvers"][0]["by"] == "bob@acme.example");
   CHECK(json["decisions"][0]["controls"].size() == 2);
