@@ -253,7 +253,7 @@ int run_cli(int argc, char** argv) {
   app.add_option("--ref", ctx.globals.ref, "The store's ref (default refs/heads/docket; env DOCKET_REF)")->type_name("REF");
   app.add_option("--key", ctx.globals.key, "Signing key: a private key path (env DOCKET_SIGNING_KEY)")->type_name("PATH");
   app.add_option("--color", ctx.globals.color, "Colour: auto (on a terminal; NO_COLOR, CLICOLOR_FORCE), always or never")
-      ->type_name("WHEN");
+      ->type_name("WHEN:{auto,always,never}");
   app.add_flag("--no-pager", ctx.globals.no_pager, "Do not send long output through a pager (DOCKET_PAGER, PAGER, less -FRX)");
   app.add_flag("--local", ctx.globals.local_time, "Show times in the local time zone (TZ) instead of UTC");
   for (const auto& spec : command_table()) {

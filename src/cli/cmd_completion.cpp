@@ -13,6 +13,7 @@
 #include "docket/app/report_render.hpp"
 #include "docket/app/session.hpp"
 #include "docket/codec/export.hpp"
+#include "docket/core/display.hpp"
 #include "docket/core/error.hpp"
 #include "docket/core/lifecycle.hpp"
 
@@ -31,7 +32,7 @@ constexpr Role kRoles[] = {Role::admin, Role::approver, Role::responder, Role::r
 // What a value of an option or positional is, which decides what completes it.
 enum class ValueKind {
   none, choices, ids, states, move_targets, severities, resolutions, roles, templates, members, files, dirs,
-  formats, items, remotes
+  formats, items, remotes, commands
 };
 
 std::string lower(std::string s) {
@@ -73,6 +74,7 @@ ValueKind value_kind(const CLI::Option& o) {
   if (name == "ID") return ValueKind::ids;
   if (name == "ITEM" || name == "--item") return ValueKind::items;
   if (name == "REMOTE") return ValueKind::remotes;
+  if (name == "COMMAND") return ValueKind::commands;
   if (name == "--format") return ValueKind::formats;
   if (name == "STATE") return ValueKind::move_targets;
   if (name == "EMAIL" || name == "--to" || name == "--owner" || name == "--assignee" || name == "--add-owner" ||
@@ -328,6 +330,17 @@ Completion complete_value(const CLI::Option& o, const std::string& prefix, const
       }
       break;
     }
+    case ValueKind::commands: {
+      // `docket help WORD…`: the commands, then the subcommands of the one already named.
+      const CLI::App* at = s.app->get_parent();
+      for (const auto& word : s.positional_values) {
+        const auto subs = at->get_subcommands([&](const CLI::App* sub) { return sub->check_name(word); });
+        if (subs.empty()) return c;
+        at = subs.front();
+      }
+      for (const CLI::App* sub : visible_subcommands(*at)) add_if_match(out, prefix, sub->get_name(), sub->get_description());
+      break;
+    }
     case ValueKind::files: c.mode = Completion::Mode::files; break;
     case ValueKind::dirs: c.mode = Completion::Mode::dirs; break;
   }
@@ -387,7 +400,8 @@ void print_completion(std::ostream& out, const Completion& c) {
   };
   for (const auto& cand : c.candidates) {
     out << clean(cand.word);
-    if (!cand.description.empty()) out << '\t' << clean(cand.description);
+    // Descriptions are record text (titles): escaped as everywhere else (bidi overrides too).
+    if (!cand.description.empty()) out << '\t' << clean(core::display_line(cand.description));
     out << '\n';
   }
 }

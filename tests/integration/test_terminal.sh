@@ -150,6 +150,12 @@ git remote add upstream "$WORK/nowhere.git"
 [ "$(comp report --format "" | sed 1d | tr '\n' ' ')" = "md json csv html " ] && pass "report --format completes its formats" || fail "report --format: $(comp report --format "")"
 [ "$(comp export --format "" | sed 1d | tr '\n' ' ')" = "sarif trivyignore gitleaksignore " ] && pass "export --format completes its formats" || fail "export --format: $(comp export --format "")"
 
+comp help "" | grep -q "^open" && pass "help completes the commands" || fail "help: $(comp help "")"
+comp help member "" | grep -q "^add" && pass "help member completes its subcommands" || fail "help member: $(comp help member "")"
+[ "$(comp --color "" | sed 1d | tr '\n' ' ')" = "auto always never " ] && pass "--color completes its values" || fail "--color: $(comp --color "")"
+B edit "$oid" --title $'\u202eevil title' >/dev/null
+comp show "" | grep -q $'\u202e' && fail "a completion description carries a raw bidi override" || pass "completion descriptions are escaped"
+
 # ---- messages ----
 # A project repository whose default branch is main and which also carries the store: a clone
 # has main and only the remote-tracking origin/docket.
