@@ -324,11 +324,24 @@ Record show_exception(Session& session, std::string_view query) {
 
 namespace {
 
+// `--sort due` orders by the time list's DUE / EXPIRES column shows: an acceptance in force's
+// expiry, every other exception's SLA due date.
+std::optional<Timestamp> shown_deadline(State state, std::optional<Resolution> decided, std::optional<Timestamp> due,
+                                        std::optional<Timestamp> expires) {
+  core::FindingInput in;
+  in.state = state;
+  in.decided = decided;
+  return core::acceptance_in_force(in) ? expires : due;
+}
 core::SortFields sort_fields(const core::RecordSummary& r) {
-  return {r.opened.at, r.id.str(), r.due, r.severity, r.state};
+  return {r.opened.at, r.id.str(),
+          shown_deadline(r.state, r.outcome ? std::optional(r.outcome->resolution) : std::nullopt, r.due,
+                         r.outcome ? r.outcome->expires : std::nullopt),
+          r.severity, r.state};
 }
 core::SortFields sort_fields(const codec::IndexRow& row) {
-  return {row.opened, row.name.substr(0, row.name.size() - 5), row.due, row.severity, row.state};
+  return {row.opened, row.name.substr(0, row.name.size() - 5), shown_deadline(row.state, row.decided, row.due, row.expires),
+          row.severity, row.state};
 }
 core::FilterRow filter_row(const codec::IndexRow& row) {
   return {row.state, row.severity, row.due, row.decided, row.expires, row.assignee};

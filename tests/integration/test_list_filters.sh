@@ -147,7 +147,9 @@ out = [r for r in records if all(k(r) for k in keep)]
 out.sort(key=lambda r: (r["opened"]["at"], r["id"]))  # the default order; the sorts below are stable
 order = {"severity": ["critical", "high", "medium", "low"],
          "state": ["open", "triaged", "investigating", "remediating", "pending-approval", "accepted", "closed"]}
-if sort == "due": out.sort(key=lambda r: (r["due"] is None, r["due"] or ""))
+# The DUE / EXPIRES column's time: an acceptance in force's expiry, else the SLA due date.
+def shown(r): return (r["outcome"] or {}).get("expires") if in_force(r) else r["due"]
+if sort == "due": out.sort(key=lambda r: (shown(r) is None, shown(r) or ""))
 elif sort in order: out.sort(key=lambda r: order[sort].index(r[sort]))
 print("\n".join(r["id"] for r in out[:limit]))
 PY
