@@ -324,15 +324,6 @@ Record show_exception(Session& session, std::string_view query) {
 
 namespace {
 
-// `--sort due` orders by the time list's DUE / EXPIRES column shows: an acceptance in force's
-// expiry, every other exception's SLA due date.
-std::optional<Timestamp> shown_deadline(State state, std::optional<Resolution> decided, std::optional<Timestamp> due,
-                                        std::optional<Timestamp> expires) {
-  core::FindingInput in;
-  in.state = state;
-  in.decided = decided;
-  return core::acceptance_in_force(in) ? expires : due;
-}
 core::SortFields sort_fields(const core::RecordSummary& r) {
   return {r.opened.at, r.id.str(),
           shown_deadline(r.state, r.outcome ? std::optional(r.outcome->resolution) : std::nullopt, r.due,
@@ -524,6 +515,14 @@ void list_exceptions_json(Session& session, const ListFilter& filter, const std:
     if (auto id = ExceptionId::parse(r.id)) ids.push_back(std::move(*id));
   });
   session.index().stream_json_of(snap, ids, [&](std::string_view, std::string_view json) { sink(json); });
+}
+
+std::optional<Timestamp> shown_deadline(State state, std::optional<Resolution> decided, std::optional<Timestamp> due,
+                                        std::optional<Timestamp> expires) {
+  core::FindingInput in;
+  in.state = state;
+  in.decided = decided;
+  return core::acceptance_in_force(in) ? expires : due;
 }
 
 }  // namespace docket::app

@@ -212,11 +212,13 @@ void append_list_line(std::string& out, const app::ListedException& r, const Lis
   // lines share one time (an ingest opens hundreds at once): format each time once.
   core::FindingInput in;
   in.state = r.state;
+  in.due = r.due;
   in.decided = r.decided;
   in.expires = r.expires;
   const bool accepted = core::acceptance_in_force(in);
-  const std::optional<Timestamp> when = accepted ? r.expires : r.due;
-  const bool late = accepted ? core::acceptance_expired(in, now) : (r.due && *r.due < now && r.state != State::closed);
+  const std::optional<Timestamp> when = app::shown_deadline(r.state, r.decided, r.due, r.expires);
+  // Red as check judges it: an SLA breached, or an acceptance expired.
+  const bool late = core::sla_breached(in, now) || core::acceptance_expired(in, now);
   thread_local std::optional<Timestamp> last_when;
   thread_local bool last_local = false;
   thread_local std::string last_text;

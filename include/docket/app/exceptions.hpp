@@ -81,6 +81,10 @@ struct ListedException {
   std::optional<Resolution> decided;  // the outcome in force, if any
   std::optional<Timestamp> expires;   // its expiry (an acceptance's)
 };
+// The time list's DUE / EXPIRES column shows and `--sort due` orders by: an acceptance in force's
+// expiry (core::acceptance_in_force), every other exception's SLA due date (`due`).
+std::optional<Timestamp> shown_deadline(State state, std::optional<Resolution> decided, std::optional<Timestamp> due,
+                                        std::optional<Timestamp> expires);
 // Visits the exceptions `filter` selects, in its order: calls `layout` once, first, with how many
 // there are and the widest id (in bytes), then `each` once per exception. Without criteria that
 // need summaries (core::needs_summary), from the record index's table: no record or summary is
