@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "docket/app/administration.hpp"
 #include "docket/app/trust.hpp"
 #include "docket/app/verify_merge.hpp"
 #include "docket/codec/command_json.hpp"
@@ -301,7 +302,17 @@ private:
     if (!config_paths.empty()) check_config_change(snap, config_paths, config, next_config, ctx);
 
     std::map<ExceptionId, codec::Replay> replays;
+    std::vector<core::Administration> administration;
     for (const auto& line : codec::find_replay_lines(c.message)) {
+      try {
+        if (auto a = codec::admin_from_json(line)) {
+          administration.push_back(std::move(*a));
+          continue;
+        }
+      } catch (const Error& e) {
+        violation("", "replay", e.what());
+        continue;
+      }
       try {
         auto replay = codec::replay_from_json(line);
         const ExceptionId id = replay.id;
@@ -309,6 +320,13 @@ private:
       } catch (const Error& e) {
         violation("", "replay", e.what());
       }
+    }
+    if (!administration.empty()) {
+      if (administration.size() > 1 || !replays.empty())
+        violation("", "replay", "an administration command's commit carries one replay line and changes nothing else");
+      else
+        check_administration(c, parent, snap, changes, config, next_config, ctx, administration.front());
+      return;
     }
     // Evidence may only arrive with an attach that lists it: anything else under evidence/ is
     // content no record accounts for.
@@ -333,6 +351,69 @@ private:
     for (const auto& [id, replay] : replays)
       if (!records.count(id)) violation(id.str(), "replay", "a replay line names a record the commit did not change");
     check_message(c);
+  }
+
+  // An administration command (policy-set, team-*, template-*) re-applied to the parent's
+  // settings by the same core rules as the CLI: the commit must write exactly the files the
+  // command writes (app::administration_changes) and the message docket writes for it.
+  void check_administration(const store::CommitRecord& c, const store::Snapshot& parent, const store::Snapshot& snap,
+                            const std::vector<PathChange>& changes, const StoreConfig& config, const ConfigPtr& next_config,
+                            const core::Context& ctx, core::Administration a) {
+    const std::string verb(core::administration_name(a));
+    // A template's content is the file the commit writes: take it from the commit's configuration.
+    const auto committed_template = [&](const std::string& name) -> std::optional<Template> {
+      if (!next_config) return std::nullopt;  // unreadable: reported as config-valid
+      const auto it = next_config->templates.find(name);
+      if (it == next_config->templates.end()) {
+        violation("templates/" + name + ".yaml", "replay", verb + " " + name + " but the commit holds no such template");
+        return std::nullopt;
+      }
+      return it->second;
+    };
+    if (auto* add = std::get_if<core::TemplateAdd>(&a)) {
+      auto t = committed_template(add->added.name);
+      if (!t) return;
+      add->added = std::move(*t);
+    } else if (auto* update = std::get_if<core::TemplateUpdate>(&a)) {
+      auto t = committed_template(update->updated.name);
+      if (!t) return;
+      update->updated = std::move(*t);
+    }
+    std::vector<ExceptionId> in_use;
+    if (const auto* remove = std::get_if<core::TemplateRemove>(&a)) {
+      // Parsed from the parent's records themselves, not the local index: verify trusts no cache.
+      std::vector<UnreadableRecord> unreadable;
+      in_use = exceptions_using_template(core::summarize(load_records(parent, &unreadable)), remove->name);
+    }
+    core::StoreSettings after;
+    try {
+      after = core::administer(store_settings(config), a, ctx, in_use);
+    } catch (const RuleViolation& v) {
+      // A signer without the admin role was reported by check_config_change already.
+      if (v.rule() != "admin-only") violation("", v.rule(), verb + ": " + v.what());
+      return;
+    } catch (const Error& e) {
+      violation("", "replay", verb + ": " + e.what());
+      return;
+    }
+    std::map<std::string, const store::Change*> expected;
+    const std::vector<store::Change> expected_changes = administration_changes(after, a);
+    for (const auto& change : expected_changes) expected.emplace(change.path, &change);
+    for (const auto& change : changes) {
+      const auto it = expected.find(change.path);
+      if (it == expected.end()) {
+        violation(change.path, "replay", "the commit changes " + change.path + ", which " + verb + " does not write");
+        continue;
+      }
+      const auto* text = std::get_if<std::string>(&it->second->content);
+      if (text ? (!change.after || snap.read(change.path) != *text) : change.after.has_value())
+        violation(change.path, "replay",
+                  change.path + " is not what " + verb + " makes of the parent's settings (edited by hand, or not canonical)");
+      expected.erase(it);
+    }
+    for (const auto& [path, change] : expected)
+      violation(path, "replay", verb + " writes " + path + " but the commit does not change it");
+    if (const auto wrong = codec::admin_message_mismatch(c.message, a)) violation("", "message-mismatch", *wrong);
   }
 
   // The committer's name is the one docket.yaml records for them (core::commit_name), so the

@@ -23,6 +23,9 @@ void attach_reopen(CLI::App&, CommandContext&);
 void attach_review(CLI::App&, CommandContext&);
 void attach_comment(CLI::App&, CommandContext&);
 void attach_member(CLI::App&, CommandContext&);
+void attach_policy(CLI::App&, CommandContext&);
+void attach_team(CLI::App&, CommandContext&);
+void attach_template(CLI::App&, CommandContext&);
 void attach_verify(CLI::App&, CommandContext&);
 void attach_log(CLI::App&, CommandContext&);
 void attach_ingest(CLI::App&, CommandContext&);
@@ -68,6 +71,9 @@ const std::vector<CommandSpec>& command_table() {
       {"review", kGLifecycle, "Record the post-closure review", attach_review},
       {"comment", kGLifecycle, "Comment on an exception", attach_comment},
       {"member", kGAdministration, "Manage members, roles and keys", attach_member},
+      {"policy", kGAdministration, "Show the store policy, or change one setting: SLAs, approvals, durations, fail_on", attach_policy},
+      {"team", kGAdministration, "Manage the teams templates route new exceptions to", attach_team},
+      {"template", kGAdministration, "List, show, add, update or remove workflow templates", attach_template},
       {"verify", kGAudit, "Verify every commit of the store from its trust root", attach_verify},
       {"log", kGAudit, "Show one exception's history with signature status", attach_log},
       {"ingest", kGCI, "Open exceptions from scanner reports and identity findings (SARIF, gitleaks, trufflehog, Access Analyzer, Prowler, GitHub, trivy)", attach_ingest},

@@ -363,6 +363,59 @@ Replay replay_from_json(std::string_view line) {
   return r;
 }
 
+std::string admin_to_json(const core::Administration& a) {
+  json j{{"verb", std::string(core::administration_name(a))}};
+  std::visit(overloaded{[&](const core::PolicySet& x) {
+                          j["key"] = x.key;
+                          j["value"] = x.value;
+                        },
+                        [&](const core::TeamAdd& x) {
+                          j["team"] = x.team;
+                          j["member"] = x.member.str();
+                        },
+                        [&](const core::TeamRemove& x) {
+                          j["team"] = x.team;
+                          j["member"] = x.member.str();
+                        },
+                        [&](const core::TemplateAdd& x) { j["template"] = x.added.name; },
+                        [&](const core::TemplateUpdate& x) { j["template"] = x.updated.name; },
+                        [&](const core::TemplateRemove& x) { j["template"] = x.name; }},
+             a);
+  return dump_replay(j);
+}
+
+std::optional<core::Administration> admin_from_json(std::string_view line) {
+  const json j = parse_unique_keys(line);
+  if (!j.is_object()) bad("not a JSON object");
+  const std::string verb = text(j, "verb");
+  core::Administration a;
+  if (verb == "policy-set") {
+    known_keys(j, "a policy-set line", {"verb", "key", "value"});
+    a = core::PolicySet{text(j, "key"), text(j, "value")};
+  } else if (verb == "team-add" || verb == "team-remove") {
+    known_keys(j, "a team line", {"verb", "team", "member"});
+    if (verb == "team-add")
+      a = core::TeamAdd{text(j, "team"), email(j, "member")};
+    else
+      a = core::TeamRemove{text(j, "team"), email(j, "member")};
+  } else if (verb == "template-add" || verb == "template-update" || verb == "template-remove") {
+    known_keys(j, "a template line", {"verb", "template"});
+    Template t;
+    t.name = text(j, "template");
+    if (verb == "template-add")
+      a = core::TemplateAdd{t};
+    else if (verb == "template-update")
+      a = core::TemplateUpdate{t};
+    else
+      a = core::TemplateRemove{t.name};
+  } else {
+    return std::nullopt;
+  }
+  if (admin_to_json(a) != line)
+    bad("the line is not in docket's canonical form (a field missing, reordered, re-spaced or spelled another way)");
+  return a;
+}
+
 std::vector<std::string> find_replay_lines(std::string_view message) {
   std::vector<std::string> found;
   std::size_t start = 0;

@@ -1,5 +1,8 @@
 #include "docket/codec/commit_message.hpp"
 
+#include <algorithm>
+#include <type_traits>
+
 #include "docket/core/time.hpp"
 
 namespace docket::codec {
@@ -99,6 +102,24 @@ std::string command_message(std::string_view verb, const ExceptionId& id, std::s
   return msg + "\n\n" + trailers(verb, {{id, std::string(replay_line)}});
 }
 
+std::string admin_message(const core::Administration& a) {
+  const std::string verb(core::administration_name(a));
+  std::string words = verb;
+  std::replace(words.begin(), words.end(), '-', ' ');
+  const std::string detail = std::visit(
+      [](const auto& x) -> std::string {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, core::PolicySet>) return x.key + " " + x.value;
+        else if constexpr (std::is_same_v<T, core::TeamAdd> || std::is_same_v<T, core::TeamRemove>) return x.team + " " + x.member.str();
+        else if constexpr (std::is_same_v<T, core::TemplateAdd>) return x.added.name;
+        else if constexpr (std::is_same_v<T, core::TemplateUpdate>) return x.updated.name;
+        else return x.name;
+      },
+      a);
+  return "docket: " + words + " " + shortened(one_line(detail), kMaxSummaryBytes) + "\n\n" + std::string(kCommandTrailer) + verb +
+         "\n" + std::string(kReplayTrailer) + admin_to_json(a) + "\n";
+}
+
 std::string ingest_subject(std::string_view tools, const IngestCounts& counts) {
   return shortened(one_line("docket: ingest " + std::string(tools) + ":" + counts_text(counts)), kMaxIngestSubjectBytes);
 }
@@ -165,6 +186,12 @@ std::optional<std::string> message_mismatch(std::string_view message, const std:
   }
   if (message != expected) return "the message is not the one docket writes for its replay lines: " + first_difference(expected, message);
   return std::nullopt;
+}
+
+std::optional<std::string> admin_message_mismatch(std::string_view message, const core::Administration& a) {
+  const std::string expected = admin_message(a);
+  if (message == expected) return std::nullopt;
+  return "the message is not the one docket writes for its replay line: " + first_difference(expected, message);
 }
 
 std::string describe_replay(const Replay& replay) {

@@ -157,6 +157,10 @@ json to_json(const Policy& p) {
   }
   json fail_on = json::array();
   for (const auto& finding : p.fail_on) fail_on.push_back(finding);
+  json ingest_templates = json::object();
+  for (const auto& [rule, name] : p.ingest.templates) ingest_templates[rule] = name;
+  json ingest_severities = json::object();
+  for (const auto& [rule, severity] : p.ingest.severities) ingest_severities[rule] = to_string(severity);
   return {{"version", p.version},
           {"id_prefix", p.id_prefix},
           {"sla", std::move(sla)},
@@ -164,10 +168,13 @@ json to_json(const Policy& p) {
           {"max_acceptance", format_duration(p.max_acceptance)},
           {"review_after", format_duration(p.review_after)},
           {"expiring_soon", format_duration(p.expiring_soon)},
+          {"clock_skew", format_duration(p.clock_skew)},
+          {"max_evidence_size", p.max_evidence_bytes},
           {"fail_on", std::move(fail_on)},
           {"teams", std::move(teams)},
           {"escalation", emails(p.escalation)},
-          {"members", std::move(members)}};
+          {"members", std::move(members)},
+          {"ingest", {{"templates", std::move(ingest_templates)}, {"severities", std::move(ingest_severities)}}}};
 }
 
 json to_json(const Template& t) {

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "docket/codec/yaml.hpp"
+#include "docket/core/administration.hpp"
 #include "docket/core/findings.hpp"
 #include "docket/core/id.hpp"
 #include "docket/core/time.hpp"
@@ -27,8 +28,6 @@ using detail::read_email;
 // The policy format this docket writes and understands.
 constexpr int kPolicyVersion = 1;
 
-// A generous bound: more required approvals than this is a typo, not a policy.
-constexpr int kMaxApprovals = 100;
 
 constexpr std::array kSeverities{Severity::critical, Severity::high, Severity::medium, Severity::low};
 
@@ -104,8 +103,6 @@ FieldMap severity_fields(const Field& field) {
 
 // A policy duration, at most kLongestPolicyDuration: a longer one would compute times docket
 // cannot write (rule time-range), so it is refused when the policy is read.
-// Evidence beyond 1 TiB is not a file anyone attaches to a ticket.
-constexpr std::uint64_t kLargestEvidenceLimit = 1ULL << 40;
 
 Duration policy_duration(const Field& field) {
   const Duration d = field.duration();
@@ -125,7 +122,7 @@ void read_severity_durations(const Field& field, std::map<Severity, Duration>& v
 void read_severity_counts(const Field& field, std::map<Severity, int>& values) {
   const FieldMap fields = severity_fields(field);
   for (const Severity severity : kSeverities)
-    if (const auto value = fields.optional(to_string(severity))) values[severity] = value->integer(0, kMaxApprovals);
+    if (const auto value = fields.optional(to_string(severity))) values[severity] = value->integer(0, core::kMostApprovals);
 }
 
 std::set<std::string> read_fail_on(const Field& field) {
@@ -263,8 +260,8 @@ Policy policy_from_yaml(std::string_view text, std::string_view source) {
   if (const auto value = fields.optional("clock_skew")) p.clock_skew = policy_duration(*value);
   if (const auto value = fields.optional("max_evidence_size")) {
     const auto bytes = parse_byte_size(value->text());
-    if (!bytes || *bytes > kLargestEvidenceLimit)
-      value->fail("'" + value->text() + "' is not a size between 1 and " + format_byte_size(kLargestEvidenceLimit),
+    if (!bytes || *bytes > core::kLargestEvidenceLimit)
+      value->fail("'" + value->text() + "' is not a size between 1 and " + format_byte_size(core::kLargestEvidenceLimit),
                   "write a whole number of bytes, KiB, MiB, GiB or TiB, e.g. 1GiB");
     p.max_evidence_bytes = *bytes;
   }

@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 
+#include "docket/core/administration.hpp"
 #include "docket/core/error.hpp"
 #include "docket/core/suggest.hpp"
 #include "docket/core/time.hpp"
@@ -43,10 +44,6 @@ std::string unknown_key_hint(std::string_view key, const std::vector<std::string
   if (const auto guess = closest_match(key, std::vector<std::string>(allowed.begin(), allowed.end())))
     return "did you mean '" + *guess + "'?";
   return "known fields here: " + join(allowed);
-}
-
-bool is_name_character(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
 }
 
 }  // namespace
@@ -105,11 +102,7 @@ Sha256Digest Field::digest() const {
 
 std::string Field::name() const {
   const std::string& value = text();
-  const bool valid = !value.empty() && value.size() <= 64 && is_name_character(value.front()) && value.front() != '-' &&
-                     value.front() != '.' && value.front() != '_' &&
-                     std::all_of(value.begin(), value.end(), is_name_character) &&
-                     value.find("..") == std::string::npos;
-  if (!valid)
+  if (!core::valid_name(value))
     fail("'" + value + "' is not a valid name",
          "use up to 64 letters, digits, '-', '_' and '.', starting with a letter or digit");
   return value;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "docket/core/administration.hpp"
 #include "docket/core/error.hpp"
 #include "docket/core/membership.hpp"
 #include "docket/core/time.hpp"
@@ -735,6 +736,8 @@ const std::vector<std::string_view>& rule_names() {
       kOwnerKnown,         kAssigneeOwner,      kOwnerRequired};
     const auto& membership = membership_rule_names();
     all.insert(all.end(), membership.begin(), membership.end());
+    const auto& administration = administration_rule_names();
+    all.insert(all.end(), administration.begin(), administration.end());
     return all;
   }();
   return names;

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "docket/core/administration.hpp"
 #include "docket/core/lifecycle.hpp"
 
 namespace docket::codec {
@@ -36,6 +37,20 @@ struct Replay {
 };
 // Throws Error(usage) when the text is not a replay line docket writes.
 Replay replay_from_json(std::string_view text);
+
+// The replay line of an administration command (core/administration.hpp), one per commit and
+// naming no record:
+//   {"verb":"policy-set","key":"sla.critical","value":"12h"}
+//   {"verb":"team-add","team":"platform","member":"bob@example.test"}   (team-remove alike)
+//   {"verb":"template-add","template":"my-template"}   (template-update, template-remove alike)
+// A template's content is not in the line: it is the file templates/<name>.yaml the commit
+// writes, which `verify` reads and re-applies. Throws Error(usage) when a text is not UTF-8.
+std::string admin_to_json(const core::Administration& a);
+// The administration command `line` names, with a TemplateAdd / TemplateUpdate holding a
+// template with only its name set; nullopt when `line` is not an administration command's line
+// (a record's, whose `verb` is a lifecycle verb). Throws Error(usage) when it is one but
+// malformed or not in the canonical form admin_to_json writes.
+std::optional<core::Administration> admin_from_json(std::string_view line);
 
 inline constexpr std::string_view kReplayTrailer = "Docket-Replay: ";
 // The replay lines of a commit message, in order.

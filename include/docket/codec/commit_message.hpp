@@ -58,6 +58,19 @@ std::string ingest_subject(std::string_view tools, const IngestCounts& counts);
 // The whole message of an ingest run: `subject`, then the trailers of `replays` (id, line) in order.
 std::string ingest_message(std::string_view subject, const std::vector<std::pair<ExceptionId, std::string>>& replays);
 
+// The whole message of an administration command (core/administration.hpp):
+//
+//   docket: policy set sla.critical 12h        (team add TEAM EMAIL, template add NAME …)
+//
+//   Docket-Command: policy-set
+//   Docket-Replay: {json}
+//
+// The subject's value is made one line and shortened like a summary. `verify` requires a
+// commit with an administration replay line to carry exactly this message.
+std::string admin_message(const core::Administration& a);
+// For `verify`: nullopt when `message` is exactly admin_message(a), else what disagrees.
+std::optional<std::string> admin_message_mismatch(std::string_view message, const core::Administration& a);
+
 // What a commit's message says, read back for `verify` and `docket log`.
 struct MessageParts {
   std::string subject;  // the first line

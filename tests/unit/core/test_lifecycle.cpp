@@ -10,9 +10,11 @@
 #include <string_view>
 #include <vector>
 
+#include "docket/core/administration.hpp"
 #include "docket/core/error.hpp"
 #include "rule_checks.hpp"
 #include "docket/core/id.hpp"
+#include "docket/core/administration.hpp"
 #include "docket/core/lifecycle.hpp"
 #include "docket/core/membership.hpp"
 #include "docket/core/time.hpp"
@@ -935,6 +937,35 @@ TEST_CASE("every rule in rule_names() has a scenario that triggers it") {
       {"roles-required", [&] { (void)add_member(policy, Member{kMallory, "M", {}}, w.as(kAdmin)); }},
       {"member-known", [&] { (void)remove_member(policy, kMallory, w.as(kAdmin)); }},
       {"admin-required", [&] { (void)remove_member(policy, kAdmin, w.as(kAdmin)); }},
+      // core/administration
+      {"policy-value", [&] { (void)administer({policy, {}}, PolicySet{"sla.critical", "10s"}, w.as(kAdmin)); }},
+      {"team-known", [&] { (void)administer({policy, {}}, TeamRemove{"nope", kRita}, w.as(kAdmin)); }},
+      {"team-required", [&] {
+         Template t;
+         t.name = "routed";
+         t.route_to = {"solo"};
+         Policy p = policy;
+         p.teams["solo"] = {kRita};
+         (void)administer({p, {{"routed", t}}}, TeamRemove{"solo", kRita}, w.as(kAdmin));
+       }},
+      {"template-known", [&] { (void)administer({policy, {}}, TemplateRemove{"nope"}, w.as(kAdmin)); }},
+      {"template-exists", [&] {
+         Template t;
+         t.name = "x";
+         (void)administer({policy, {{"x", t}}}, TemplateAdd{t}, w.as(kAdmin));
+       }},
+      {"template-in-use", [&] {
+         Template t;
+         t.name = "x";
+         (void)administer({policy, {{"x", t}}}, TemplateRemove{"x"}, w.as(kAdmin), {w.opened().id});
+       }},
+      {"template-valid", [&] {
+         Template t;
+         t.name = "x";
+         t.route_to = {"nobody"};
+         (void)administer({policy, {}}, TemplateAdd{t}, w.as(kAdmin));
+       }},
+      {"changes-nothing", [&] { (void)administer({policy, {}}, PolicySet{"sla.critical", policy_value(policy, "sla.critical")}, w.as(kAdmin)); }},
   };
 
   std::set<std::string> names;
