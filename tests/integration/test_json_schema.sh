@@ -39,6 +39,11 @@ run_json init "init" at $T0 A init --json
 run_json members "member add" at $T0 A member add bob@acme.example --key "$HOME/bob_ed25519.pub" --role approver --role responder --json
 run_json members "member add" at $T0 A member add ci@acme.example --key "$HOME/ci_ed25519.pub" --role reporter --json
 run_json members "member list" A member list --json
+run_json policy "policy show" A policy show --json
+policy_out=$OUT
+at $T0 A policy set fail_on none >/dev/null  # an empty list validates too
+run_json policy "policy show" A policy show --json
+at $T0 A policy set fail_on expired,sla-breach >/dev/null
 run_json list "list" A list --json
 [ "$(json_field "['exceptions']" <<<"$OUT")" = "[]" ] && pass "an empty list is an empty exceptions array" || fail "empty list: $OUT"
 
@@ -150,6 +155,8 @@ mutant list "$list_out" "a bare array (the old shape)" 'd = d["exceptions"]'
 mutant list "$list_out" "a time without its zone" 'd["exceptions"][0]["opened"]["at"] = "2026-01-05 10:00:00"'
 mutant ingest "$ingest_out" "a summary for a record (the old shape)" 'd["opened"][0] = {k: d["opened"][0][k] for k in ("id", "title", "severity")}'
 mutant check "$check_out" "a finding copying record fields" 'd["findings"][0]["title"] = "x"'
+mutant policy "$policy_out" "an unknown fail_on finding" 'd["policy"]["fail_on"] = ["sometimes"]'
+mutant policy "$policy_out" "an SLA in seconds" 'd["policy"]["sla"]["critical"] = 86400'
 mutant report "$report_out" "a record object missing a field" 'del d["exceptions"][0]["events"]'
 # And the unmutated documents still pass (the mutation is what fails).
 printf '%s' "$show_e1" >"$WORK/plain.json"
