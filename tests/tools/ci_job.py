@@ -88,8 +88,9 @@ def check_keys(what, mapping, allowed):
 
 
 class Job:
-    def __init__(self, sandbox):
+    def __init__(self, sandbox, dry):
         self.sandbox = sandbox
+        self.dry = dry  # a dry run reads and maps every step and runs none
         self.failed = None
         self.steps = []
         self.artifacts = []
@@ -104,6 +105,8 @@ class Job:
             return
         if EXPR.search(script):
             raise Drift("step %r: a ${{ }} expression inside the script (script injection): pass it through env:" % name)
+        if self.dry:
+            return
         full_env = dict(self.base_env)
         full_env.update(env)
         print("::: step %s" % name, flush=True)
@@ -117,6 +120,8 @@ class Job:
         """An upload: every pattern (relative to the workspace) must match a file."""
         if condition not in (None, "always()", "always"):
             raise Drift("%s: unknown condition %r" % (name, condition))
+        if self.dry:
+            return
         if self.failed and condition is None:
             self.steps.append([name, "skipped"])
             return
@@ -252,17 +257,19 @@ def main():
     readme, action_file, marker, result_file = sys.argv[1:5]
     sandbox = {k: os.environ[k] for k in ["CI_WORKSPACE", "CI_RUNNER_TEMP", "CI_KEY_FILE", "CI_ROOT",
                                           "CI_REMOTE_URL", "CI_DOCKET_DIR"]}
-    job = Job(sandbox)
     try:
-        block = yaml_block(readme, marker)
-        if marker == "gitlab":
-            run_gitlab(job, block)
-        else:
-            installs = run_github(job, block, action_file)
-            uses_action = any(str(s.get("uses", "")).startswith("your-org/docket@")
-                              for s in next(iter(block["jobs"].values()))["steps"])
-            if installs != (0 if uses_action else 1):
-                raise Drift("%s: %d steps named 'install docket'" % (marker, installs))
+        # First a dry run: every step read and every expression mapped before anything runs.
+        for dry in (True, False):
+            job = Job(sandbox, dry)
+            block = yaml_block(readme, marker)
+            if marker == "gitlab":
+                run_gitlab(job, block)
+            else:
+                installs = run_github(job, block, action_file)
+                uses_action = any(str(s.get("uses", "")).startswith("your-org/docket@")
+                                  for s in next(iter(block["jobs"].values()))["steps"])
+                if installs != (0 if uses_action else 1):
+                    raise Drift("%s: %d steps named 'install docket'" % (marker, installs))
     except Drift as e:
         print("ci_job.py: %s" % e, file=sys.stderr)
         sys.exit(3)
