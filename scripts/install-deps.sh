@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake ninja-build pkg-config git openssh-client
   libgit2-dev libyaml-cpp-dev libcli11-dev doctest-dev libssl-dev nlohmann-json3-dev
-  man-db python3 python3-yaml python3-jsonschema zsh fish hyperfine time openssl procps
+  man-db python3 python3-yaml python3-jsonschema jq zsh fish hyperfine time openssl procps
   clang-14 libclang-rt-14-dev llvm-14
 )
 
