@@ -13,6 +13,7 @@
 #include "docket/app/report_render.hpp"
 #include "docket/app/session.hpp"
 #include "docket/codec/export.hpp"
+#include "docket/core/administration.hpp"
 #include "docket/core/display.hpp"
 #include "docket/core/error.hpp"
 #include "docket/core/lifecycle.hpp"
@@ -32,7 +33,7 @@ constexpr Role kRoles[] = {Role::admin, Role::approver, Role::responder, Role::r
 // What a value of an option or positional is, which decides what completes it.
 enum class ValueKind {
   none, choices, ids, states, move_targets, severities, resolutions, roles, templates, members, files, dirs,
-  formats, items, remotes, commands
+  formats, items, remotes, commands, policy_keys, teams
 };
 
 std::string lower(std::string s) {
@@ -86,7 +87,9 @@ ValueKind value_kind(const CLI::Option& o) {
   if (name == "--severity") return ValueKind::severities;
   if (name == "--resolution") return ValueKind::resolutions;
   if (name == "--role") return ValueKind::roles;
-  if (name == "--template") return ValueKind::templates;
+  if (name == "--template" || name == "NAME") return ValueKind::templates;
+  if (name == "KEY") return ValueKind::policy_keys;
+  if (name == "TEAM") return ValueKind::teams;
   return ValueKind::none;
 }
 
@@ -240,6 +243,8 @@ void add_from_config(std::vector<Candidate>& out, const StoreReader& store, cons
     const auto config = app::load_config(store.tip());
     if (kind == ValueKind::templates)
       for (const auto& [name, t] : config.templates) add_if_match(out, prefix, name, t.description);
+    else if (kind == ValueKind::teams)
+      for (const auto& [name, members] : config.policy.teams) add_if_match(out, prefix, name);
     else
       for (const auto& m : config.policy.members) add_if_match(out, prefix, m.email.str(), m.name);
   } catch (const Error&) {
@@ -304,7 +309,11 @@ Completion complete_value(const CLI::Option& o, const std::string& prefix, const
       for (Role v : kRoles) add_if_match(out, prefix, std::string(to_string(v)));
       break;
     case ValueKind::ids: add_ids(out, StoreReader(ctx, s.globals), prefix); break;
+    case ValueKind::policy_keys:
+      for (const auto& k : core::policy_keys()) add_if_match(out, prefix, std::string(k.key), std::string(k.meaning));
+      break;
     case ValueKind::templates:
+    case ValueKind::teams:
     case ValueKind::members: add_from_config(out, StoreReader(ctx, s.globals), prefix, value_kind(o)); break;
     case ValueKind::formats:
       for (auto& f : format_names(*s.app)) add_if_match(out, prefix, std::move(f));

@@ -150,6 +150,16 @@ before=$(tip)
 expect_status 0 "removing an unused template" A template remove spare
 one_commit "template remove" template-remove
 
+# ---- completion knows keys, teams and templates ----
+complete_bash() {
+  bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _docket; printf "%s\n" "${COMPREPLY[@]}"' \
+    _ "$SOURCE_DIR/completions/docket.bash" docket "$@"
+}
+export PATH="$(dirname "$DOCKET_BIN"):$PATH"
+grep -qx sla.critical <<<"$(complete_bash policy set sla.c)" && pass "policy set completes keys" || fail "keys: $(complete_bash policy set sla.c)"
+grep -qx platform <<<"$(complete_bash team remove pl)" && pass "team remove completes teams" || fail "teams: $(complete_bash team remove pl)"
+grep -qx my-template <<<"$(complete_bash template remove my)" && pass "template remove completes templates" || fail "templates: $(complete_bash template remove my)"
+
 # ---- verify re-applies all of it ----
 expect_status 0 "docket verify accepts every administration commit" A verify
 expect_contains "$OUT" "0 violations" "no violation"
