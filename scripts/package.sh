@@ -66,7 +66,7 @@ deb=$(cd "$outdir" && pwd)/docket_${version}_${arch}.deb
   # The changelog: one entry for this version, dated by the last commit (the same tree gives
   # the same package).
   if date_epoch=$(git -C "$src" log -1 --format=%ct 2>/dev/null) && [ -n "$date_epoch" ]; then
-    commit=" (git $(git -C "$src" rev-parse --short=12 HEAD))"
+    commit=" (git $(git -C "$src" describe --always --dirty --abbrev=12))"
   else
     date_epoch=${SOURCE_DATE_EPOCH:-$(date +%s)}
     commit=""
