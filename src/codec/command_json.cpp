@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <set>
 
+#include "docket/core/overloaded.hpp"
 #include "docket/core/error.hpp"
 #include "docket/core/time.hpp"
 
@@ -14,12 +15,7 @@ namespace {
 
 using nlohmann::json;
 
-template <class... Ts>
-struct overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
+using core::overloaded;
 
 [[noreturn]] void bad(const std::string& what) {
   throw Error(ExitCode::usage, "replay line: " + what, "the commit message was not written by docket");

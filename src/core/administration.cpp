@@ -6,18 +6,13 @@
 #include "docket/core/error.hpp"
 #include "docket/core/findings.hpp"
 #include "docket/core/membership.hpp"
+#include "docket/core/overloaded.hpp"
 #include "docket/core/suggest.hpp"
 #include "docket/core/time.hpp"
 
 namespace docket::core {
 namespace {
 
-template <class... Ts>
-struct overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
 
 constexpr Severity kSeverities[] = {Severity::critical, Severity::high, Severity::medium, Severity::low};
 

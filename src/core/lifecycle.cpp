@@ -6,6 +6,7 @@
 #include "docket/core/administration.hpp"
 #include "docket/core/error.hpp"
 #include "docket/core/membership.hpp"
+#include "docket/core/overloaded.hpp"
 #include "docket/core/time.hpp"
 
 namespace docket::core {
@@ -511,13 +512,6 @@ Record apply_edit(Record r, const Edit& c, const Context& ctx) {
            "add another owner in the same edit: --add-owner EMAIL");
   return r;
 }
-
-template <class... Ts>
-struct overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-overloaded(Ts...) -> overloaded<Ts...>;
 
 }  // namespace
 
