@@ -1,5 +1,7 @@
 #include "docket/app/session.hpp"
 
+#include "docket/app/stray_tip.hpp"
+
 #include <unordered_map>
 
 #include "docket/app/trust.hpp"
@@ -106,7 +108,7 @@ std::string short_id(const store::ObjectId& id) { return id.hex.substr(0, 12); }
 // the recorded verified tip when the tip descends from it, else the nearest commit on the
 // first-parent line that docket made. nullopt when the tip looks like docket's, or when the ref
 // was rewound past the verified tip (require_verified's own message says that).
-std::optional<Error> stray_tip(Session& session, const store::ObjectId& tip) {
+std::optional<Error> stray_tip(Session& session, const store::ObjectId& tip, std::string_view violations) {
   const store::Store& store = session.store();
   const std::string& ref = store.ref();
   const auto marks = foreign_marks(store, tip);
@@ -135,7 +137,8 @@ std::optional<Error> stray_tip(Session& session, const store::ObjectId& tip) {
     back.reset();  // an unreadable history: the hint below still holds
   }
   const std::string message = ref + " is at " + short_id(tip) + ", a commit docket did not make (" + what +
-                              "), such as a plain git commit on the store's branch; docket will not read or change the store through it";
+                              "), such as a plain git commit on the store's branch; docket will not read or change the store through it" +
+                              std::string(violations.empty() ? "" : ":") + std::string(violations);
   if (!back)
     return Error(ExitCode::untrusted, message,
                  "run docket verify to see every commit that breaks the rules, then put " + ref +
@@ -145,18 +148,21 @@ std::optional<Error> stray_tip(Session& session, const store::ObjectId& tip) {
                    tip.hex + " (docket verify names every commit that breaks the rules)");
 }
 
-// require_verified, with a clear message for a tip docket did not make.
+}  // namespace
+
 void require_docket_tip(Session& session, const store::ObjectId& tip) {
   try {
     require_verified(session, tip);
   } catch (const Error& e) {
     if (e.code() != ExitCode::untrusted) throw;
-    if (auto stray = stray_tip(session, tip)) throw *stray;
+    // The gate's message lists the violations (violations_summary) on the lines after its first.
+    const std::string_view what = e.what();
+    const auto lines = what.find('\n');
+    if (auto stray = stray_tip(session, tip, lines == std::string_view::npos ? std::string_view() : what.substr(lines)))
+      throw *stray;
     throw;
   }
 }
-
-}  // namespace
 
 store::Repository locate_repository(const Settings& settings) {
   store::Repository repo = settings.repo ? store::Repository::open(settings.cwd / *settings.repo)
