@@ -96,8 +96,9 @@ bench_size() {
   say "$n: init and ingest sarif of $n findings"
   cd "$store"
   "$docket" init >/dev/null
-  # The git baseline: a non-bare clone of the store as init left it, signing as git does.
-  git clone -q "$store" "$base"
+  # The git baseline: a non-bare clone of the store as init left it, its docket branch checked
+  # out (init leaves HEAD off the store's ref), signing as git does.
+  git clone -q -b docket "$store" "$base"
   git -C "$base" config user.email "$email"
   git -C "$base" config user.name bench
   git -C "$base" config gpg.format ssh

@@ -1,6 +1,7 @@
 #include "docket/app/init.hpp"
 
 #include "docket/app/builtin_templates.hpp"
+#include "docket/app/ref_guard.hpp"
 #include "docket/app/session.hpp"
 #include "docket/app/trust.hpp"
 #include "docket/codec/yaml.hpp"
@@ -73,7 +74,13 @@ InitResult init_store(const Settings& settings, const InitOptions& options) {
   result.root = *root;
   record_trust_root(repo, result.ref, result.root);
   record_verified_tip(repo, result.ref, result.root);
-  if (result.created_repository) repo.set_head(result.ref);
+  // HEAD never names the store's ref: a work tree and index checked out from it (or an unborn
+  // HEAD naming it, as `git init -b docket` leaves) would let a plain `git commit` there move it.
+  if (repo.head_target() == result.ref) {
+    result.head_moved_to = result.ref == "refs/heads/main" ? "refs/heads/master" : "refs/heads/main";
+    repo.set_head(*result.head_moved_to);
+  }
+  result.guard = install_ref_guard(repo);
   return result;
 }
 

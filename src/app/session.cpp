@@ -1,16 +1,20 @@
 #include "docket/app/session.hpp"
 
+#include "docket/app/stray_tip.hpp"
+
 #include <unordered_map>
 
 #include "docket/app/trust.hpp"
 #include "docket/app/verify.hpp"
 
+#include "docket/codec/commit_message.hpp"
 #include "docket/codec/yaml.hpp"
 #include "docket/core/commit_rules.hpp"
 #include "docket/core/error.hpp"
 #include "docket/core/id.hpp"
 #include "docket/core/membership.hpp"
 #include "docket/core/suggest.hpp"
+#include "docket/crypto/commit_signature.hpp"
 #include "docket/crypto/signer.hpp"
 #include "docket/store/remote.hpp"
 
@@ -71,7 +75,94 @@ Duration clock_skew_at(const store::Snapshot& snap) {
   return Policy{}.clock_skew;
 }
 
+// What marks `id` as a commit docket did not make, read from its header, message and tree's
+// top level alone (no file in it is parsed): every docket commit carries a Docket-Command
+// trailer, a signature and a store's docket.yaml. Empty when it has all three (then whatever is
+// wrong with it is verify's to say).
+std::vector<std::string> foreign_marks(const store::Store& store, const store::ObjectId& id) {
+  std::vector<std::string> marks;
+  store::CommitRecord c;
+  try {
+    c = store.read_commit(id);
+  } catch (const Error&) {
+    return marks;
+  }
+  if (codec::read_message(c.message).command.empty()) marks.emplace_back("no Docket-Command trailer");
+  try {
+    if (crypto::split_signed_commit(c.raw).signature.empty()) marks.emplace_back("unsigned");
+  } catch (const Error&) {
+    marks.emplace_back("a malformed signature header");
+  }
+  try {
+    if (!store.at(id).blob_id(kPolicyPath)) marks.emplace_back("its tree is not a store: no docket.yaml");
+  } catch (const Error&) {
+    marks.emplace_back("its tree cannot be read");
+  }
+  return marks;
+}
+
+std::string short_id(const store::ObjectId& id) { return id.hex.substr(0, 12); }
+
+// The error for a ref whose tip is a commit docket did not make (a plain `git commit` on the
+// store's branch, say), naming the commit, what it lacks and the commit to put the ref back on:
+// the recorded verified tip when the tip descends from it, else the nearest commit on the
+// first-parent line that docket made. nullopt when the tip looks like docket's, or when the ref
+// was rewound past the verified tip (require_verified's own message says that).
+std::optional<Error> stray_tip(Session& session, const store::ObjectId& tip, std::string_view violations) {
+  const store::Store& store = session.store();
+  const std::string& ref = store.ref();
+  const auto marks = foreign_marks(store, tip);
+  if (marks.empty()) return std::nullopt;
+  std::string what;
+  for (const auto& m : marks) what += (what.empty() ? "" : ", ") + m;
+  std::optional<store::ObjectId> back;
+  std::string back_is;
+  const auto verified = recorded_verified_tip(session.repository(), ref);
+  try {
+    if (verified) {
+      if (!store.descends_from(tip, *verified)) return std::nullopt;
+      back = verified;
+      back_is = "the last commit of " + ref + " this repository verified";
+    } else {
+      store::ObjectId at = tip;
+      for (int steps = 0; steps < 10000 && !back; ++steps) {
+        const auto parents = store.read_commit(at).parents;
+        if (parents.empty()) break;
+        at = parents.front();
+        if (foreign_marks(store, at).empty()) back = at;
+      }
+      back_is = "the last commit docket made below it (check it with docket verify once the ref is back)";
+    }
+  } catch (const Error&) {
+    back.reset();  // an unreadable history: the hint below still holds
+  }
+  const std::string message = ref + " is at " + short_id(tip) + ", a commit docket did not make (" + what +
+                              "), such as a plain git commit on the store's branch; docket will not read or change the store through it" +
+                              std::string(violations.empty() ? "" : ":") + std::string(violations);
+  if (!back)
+    return Error(ExitCode::untrusted, message,
+                 "run docket verify to see every commit that breaks the rules, then put " + ref +
+                     " back on the last docket commit with: git update-ref " + ref + " COMMIT " + tip.hex);
+  return Error(ExitCode::untrusted, message,
+               "put the ref back on " + short_id(*back) + ", " + back_is + ": git update-ref " + ref + " " + back->hex + " " +
+                   tip.hex + " (docket verify names every commit that breaks the rules)");
+}
+
 }  // namespace
+
+void require_docket_tip(Session& session, const store::ObjectId& tip) {
+  try {
+    require_verified(session, tip);
+  } catch (const Error& e) {
+    if (e.code() != ExitCode::untrusted) throw;
+    // The gate's message lists the violations (violations_summary) on the lines after its first.
+    const std::string_view what = e.what();
+    const auto lines = what.find('\n');
+    if (auto stray = stray_tip(session, tip, lines == std::string_view::npos ? std::string_view() : what.substr(lines)))
+      throw *stray;
+    throw;
+  }
+}
 
 store::Repository locate_repository(const Settings& settings) {
   store::Repository repo = settings.repo ? store::Repository::open(settings.cwd / *settings.repo)
@@ -295,7 +386,7 @@ store::Snapshot Session::tip() {
   const auto id = store_.lookup_ref(store_.ref());
   if (!id) return unverified_tip();  // throws: not a docket store
   try {
-    require_verified(*this, *id);
+    require_docket_tip(*this, *id);
   } catch (const Error& e) {
     // A shallow clone lacks the commits verify needs: say so rather than only what is missing.
     if (!repo_.is_shallow()) throw;
@@ -379,7 +470,7 @@ store::ObjectId Session::commit(const std::function<Commit(const store::Snapshot
           throw missing_store(repo_, store_);
         // Never build on history nobody verified (re-checked on every attempt: a lost race means
         // someone else's commits are now under ours).
-        require_verified(*this, snap.commit());
+        require_docket_tip(*this, snap.commit());
         // One reading of the clock per attempt: the record's stamps and the commit time must
         // agree to the second, or verify's replay would not reproduce the record.
         attempt_now_.reset();

@@ -6,6 +6,7 @@
 
 #include "docket/app/fork_check.hpp"
 #include "docket/app/merge_stores.hpp"
+#include "docket/app/stray_tip.hpp"
 #include "docket/app/trust.hpp"
 #include "docket/app/verify.hpp"
 #include "docket/core/error.hpp"
@@ -48,7 +49,7 @@ public:
     require_remote();
     const auto ours_at_start = store_.lookup_ref(store_.ref());
     // Our own side must be verified before anything is merged into it or pushed from it.
-    if (ours_at_start) require_verified(session_, *ours_at_start);
+    if (ours_at_start) require_docket_tip(session_, *ours_at_start);
     std::optional<store::ObjectId> theirs_last;
     const std::size_t attempts = static_cast<std::size_t>(std::max(1, options_.retry.max_attempts));
     for (std::size_t attempt = 0; attempt < attempts; ++attempt) {

@@ -33,7 +33,8 @@ void write_all_to(int fd, std::string_view content, const std::string& name, con
 
 }  // namespace
 
-void write_file_atomically(const std::filesystem::path& path, std::string_view content, bool durable) {
+void write_file_atomically(const std::filesystem::path& path, std::string_view content, bool durable,
+                           std::optional<std::uint32_t> wanted_mode) {
   const auto fail = [&](const std::string& what) {
     throw Error(ExitCode::usage, "cannot write " + path.string() + ": " + what,
                 "check that the folder exists and that you may write to it");
@@ -65,7 +66,9 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
   // report someone made private stays private); a new one gets what the umask gives any file.
   struct stat old{};
   mode_t mode = 0;
-  if (::stat(path.c_str(), &old) == 0 && S_ISREG(old.st_mode)) {
+  if (wanted_mode) {
+    mode = static_cast<mode_t>(*wanted_mode & 07777);
+  } else if (::stat(path.c_str(), &old) == 0 && S_ISREG(old.st_mode)) {
     mode = old.st_mode & 07777;
   } else {
     const mode_t mask = ::umask(0);

@@ -9,13 +9,14 @@ fresh() {
   W="$WORK/w-$1"
   cp -a "$clean" "$T"
 }
-# Checks out the docket branch (already HEAD of the store's own folder, hence -f) in W.
+# Checks out the docket branch in W (-f: a branch may be checked out in one work tree only).
 worktree() { git -C "$T" worktree add -q -f "$W" docket; }
-# gitas NAME EMAIL KEYNAME GIT-ARGS...: plain git in W as NAME <EMAIL>, signing key of KEYNAME.
+# gitas NAME EMAIL KEYNAME GIT-ARGS...: plain git in W as NAME <EMAIL>, signing key of KEYNAME,
+# past docket's ref guard hook (core.hooksPath=/dev/null), as a deliberate insider would go.
 gitas() {
   local name=$1 email=$2 key=$3
   shift 3
-  git -C "$W" -c user.name="$name" -c user.email="$email" -c gpg.format=ssh -c user.signingkey="$HOME/${key}_ed25519" "$@"
+  git -C "$W" -c core.hooksPath=/dev/null -c user.name="$name" -c user.email="$email" -c gpg.format=ssh -c user.signingkey="$HOME/${key}_ed25519" "$@"
 }
 tip() { git -C "$T" rev-parse refs/heads/docket; }
 record_file() { git -C "$T" ls-tree -r --name-only refs/heads/docket exceptions/ | grep "/$1.yaml$"; }

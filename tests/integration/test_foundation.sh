@@ -11,7 +11,8 @@ cd "$repo"
 
 expect_status 0 "init creates repository and store" as alice alice@acme.example init
 expect_contains "$OUT" "initialized docket store refs/heads/docket" "init reports the ref"
-[ "$(git symbolic-ref HEAD)" = refs/heads/docket ] && pass "HEAD points at the docket ref" || fail "HEAD not at docket ref"
+[ "$(git symbolic-ref HEAD)" != refs/heads/docket ] && pass "HEAD does not point at the docket ref" || fail "HEAD points at the docket ref"
+[ -z "$(git status --porcelain)" ] && pass "git status is clean after init" || fail "git status after init: $(git status --porcelain | head -3)"
 expect_status 5 "second init is refused" as alice alice@acme.example init
 expect_contains "$ERR" "already exists" "second init says the store exists"
 
@@ -85,7 +86,7 @@ expect_status 6 "no repository at all" as alice alice@acme.example -C "$WORK/now
 # name docket.yaml records for her: init recorded DOCKET_ACTOR_NAME, "alice").
 wt0="$WORK/wt0"
 git -C "$repo" worktree add -q -f "$wt0" docket
-git -C "$wt0" -c user.email=alice@acme.example -c user.name=alice -c gpg.format=ssh \
+git -C "$wt0" -c core.hooksPath=/dev/null -c user.email=alice@acme.example -c user.name=alice -c gpg.format=ssh \
   -c user.signingkey="$HOME/alice_ed25519" commit -q -S --allow-empty -m "auditor checkpoint, signed by git"
 expect_status 0 "docket verify accepts a commit signed by git commit -S" as alice alice@acme.example verify
 expect_contains "$OUT" "0 violations" "verify counts no violation"
@@ -97,7 +98,7 @@ wt="$WORK/wt"
 git -C "$repo" worktree add -q -f "$wt" docket
 path=$(cd "$wt" && ls exceptions/*/"$id1".yaml)
 sed -i 's/^severity: .*/severity: urgent/' "$wt/$path"
-git -C "$wt" commit -qam "hand edit"
+git -C "$wt" -c core.hooksPath=/dev/null commit -qam "hand edit"
 before=$(ref_of "$repo" refs/heads/docket)
 expect_status 8 "malformed record" as alice alice@acme.example show "$id1"
 expect_contains "$ERR" "$(ref_of "$repo" refs/heads/docket | cut -c1-12)" "error names the hand-made commit"

@@ -143,7 +143,7 @@ git -C "$bad" worktree add -q -f "$WORK/bad-wt" docket
 # store is marked verified up to there: what a member with push access could do.
 commit_by_hand() {
   git -C "$WORK/bad-wt" add -A
-  git -C "$WORK/bad-wt" -c user.name=alice -c user.email=alice@acme.example -c gpg.format=ssh \
+  git -C "$WORK/bad-wt" -c core.hooksPath=/dev/null -c user.name=alice -c user.email=alice@acme.example -c gpg.format=ssh \
     -c user.signingkey="$HOME/alice_ed25519" commit -q -S -m "$1"
   git -C "$bad" config docket.refs/heads/docket.verifiedtip "$(git -C "$bad" rev-parse refs/heads/docket)"
 }
@@ -227,7 +227,7 @@ dupe_path=$(git -C "$dupe" ls-tree -r --name-only refs/heads/docket exceptions/)
 git -C "$dupe" worktree add -q -f "$WORK/dupe-wt" docket
 mkdir -p "$WORK/dupe-wt/exceptions/ZZ"
 cp "$WORK/dupe-wt/$dupe_path" "$WORK/dupe-wt/exceptions/ZZ/"
-gitw() { git -C "$WORK/dupe-wt" -c user.name=alice -c user.email=alice@acme.example -c gpg.format=ssh -c user.signingkey="$HOME/alice_ed25519" "$@"; }
+gitw() { git -C "$WORK/dupe-wt" -c core.hooksPath=/dev/null -c user.name=alice -c user.email=alice@acme.example -c gpg.format=ssh -c user.signingkey="$HOME/alice_ed25519" "$@"; }
 gitw add -A && gitw commit -q -S -m "copy"
 expect_status 1 "verify refuses a record copied into another folder" "$DOCKET_BIN" -C "$dupe" verify
 expect_contains "$OUT" "exceptions/ZZ/$dupe_id.yaml is a record file outside its fan-out folder: $dupe_id belongs at $dupe_path" "verify says where the record belongs"

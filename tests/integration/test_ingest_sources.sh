@@ -84,7 +84,7 @@ policy_commit() {  # policy_commit MESSAGE: commits $WORK/docket.yaml as alice
   local wt="$WORK/wt-$RANDOM"
   git -C "$repo" worktree add -q -f "$wt" docket
   cp "$WORK/docket.yaml" "$wt/docket.yaml"
-  git -C "$wt" -c user.email=alice@acme.example -c user.name=alice -c gpg.format=ssh \
+  git -C "$wt" -c core.hooksPath=/dev/null -c user.email=alice@acme.example -c user.name=alice -c gpg.format=ssh \
     -c user.signingkey="$HOME/alice_ed25519" commit -q -a -S -m "$1"
   git -C "$repo" worktree remove --force "$wt"
 }

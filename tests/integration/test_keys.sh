@@ -99,7 +99,7 @@ expect_contains "$OUT" "0 violations" "no violation"
 wt="$WORK/wt"
 git -C "$repo" worktree add -q -f "$wt" docket
 for who in rsa p256 p384 p521; do
-  git -C "$wt" -c user.email="$who@acme.example" -c user.name="$who" -c gpg.format=ssh -c user.signingkey="$HOME/$who" \
+  git -C "$wt" -c core.hooksPath=/dev/null -c user.email="$who@acme.example" -c user.name="$who" -c gpg.format=ssh -c user.signingkey="$HOME/$who" \
     commit -q -S --allow-empty -m "checkpoint signed by git with the $who key"
 done
 git -C "$repo" worktree remove --force "$wt"

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -11,10 +12,12 @@ namespace docket::store {
 // Writes `content` to `path` atomically: a temporary file in the same folder (`.NAME.tmp-XXXXXX`),
 // flushed to disk when `durable`, then renamed over `path` (rename(2)), so readers see the old
 // file or the whole new one. Caches that check their own content pass durable=false (no fsync).
-// A regular file that is replaced keeps its permission bits; a new file gets 0666 less the umask.
+// A regular file that is replaced keeps its permission bits; a new file gets 0666 less the umask;
+// `mode`, when given, sets the permission bits either way (0755 for a git hook).
 // Throws Error(usage) naming the path when the folder cannot be written, Error(output) when the
 // data cannot be written (a full disk).
-void write_file_atomically(const std::filesystem::path& path, std::string_view content, bool durable = true);
+void write_file_atomically(const std::filesystem::path& path, std::string_view content, bool durable = true,
+                           std::optional<std::uint32_t> mode = std::nullopt);
 
 // `--out PATH` for reports: `/dev/stdout`, `/dev/stderr`, `/dev/fd/N` and `/proc/self/fd/N`
 // are written through that descriptor (its offset and O_APPEND kept); a new path or a regular

@@ -1,5 +1,6 @@
 // Finding, opening and creating repositories; config and HEAD.
 
+#include "docket/store/files.hpp"
 #include "store_fixture.hpp"
 
 using namespace docket;
@@ -164,4 +165,16 @@ TEST_CASE("a repository handle keeps working after being moved") {
   store::Repository other = store::Repository::open_or_init(world.dir / "other", created);
   other = std::move(moved);  // the handle `other` held is freed here (ASan checks it)
   CHECK(store::Store(other, kRef).tip().read("a") == "1");
+}
+
+TEST_CASE("write_file_atomically gives a new or replaced file the mode asked for") {
+  TempDir dir;
+  const auto hook = dir.path() / "hook";
+  store::write_file_atomically(hook, "#!/bin/sh\n", /*durable=*/false, 0755);
+  CHECK((std::filesystem::status(hook).permissions() & std::filesystem::perms::all) == static_cast<std::filesystem::perms>(0755));
+  std::filesystem::permissions(hook, static_cast<std::filesystem::perms>(0600));
+  store::write_file_atomically(hook, "#!/bin/sh\nexit 0\n", /*durable=*/false, 0755);
+  CHECK((std::filesystem::status(hook).permissions() & std::filesystem::perms::all) == static_cast<std::filesystem::perms>(0755));
+  store::write_file_atomically(hook, "plain\n", /*durable=*/false);  // no mode: the file keeps its own
+  CHECK((std::filesystem::status(hook).permissions() & std::filesystem::perms::all) == static_cast<std::filesystem::perms>(0755));
 }
