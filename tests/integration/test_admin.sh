@@ -224,4 +224,20 @@ echo "# smuggled" >>"$W/allowed_signers"
 gitas alice alice@example.test alice commit -q -a -S -F "$WORK/m5"
 expect_violation "an administration commit that changes more than its command" replay
 
+# 6. bob (responder) edits his exception by hand (severity down, due date far away) and adds an
+# administration replay line to the message: no configuration changes, so only the replay of
+# that line can refuse him, and the record change must not slip through unchecked.
+fresh admin-line-cover
+worktree
+record=$(git -C "$W" ls-files "exceptions/*/$id.yaml")
+sed -i -e 's/^due: .*/due: 2099-01-01T00:00:00Z/' -e 's/^severity: critical/severity: low/' "$W/$record"
+gitas bob bob@example.test bob commit -q -a -S -F "$WORK/m1"
+expect_violation "a hand-edited record under an administration line" admin-only
+
+# 7. the same line on an empty commit: git log would show a policy change nobody made.
+fresh admin-line-empty
+worktree
+gitas bob bob@example.test bob commit -q --allow-empty -S -F "$WORK/m1"
+expect_violation "an empty commit with a responder's administration line" admin-only
+
 finish
