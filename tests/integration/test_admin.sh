@@ -132,6 +132,12 @@ grep -q -- "- nobody" "$WORK/route.yaml" || fail "the test could not route the t
 expect_status 3 "a template routing to an unknown team" A template update "$WORK/route.yaml"
 expect_contains "$ERR" "template-valid" "names template-valid"
 expect_status 4 "a missing file" A template add "$WORK/none.yaml"
+mkdir "$WORK/folder.yaml" && mkfifo "$WORK/fifo.yaml"
+for odd in folder fifo; do
+  expect_status 2 "a template $odd" A template add "$WORK/$odd.yaml"
+  expect_contains "$ERR" "not a regular file" "the $odd is named as not a regular file"
+  expect_contains "$ERR" "docket template show generic" "the hint for a $odd says how to get a template file"
+done
 expect_status 3 "updating an unknown template" A template remove nope
 unmoved "template refusals"
 used=$(B open --title "from my template" --template my-template)
@@ -239,5 +245,20 @@ fresh admin-line-empty
 worktree
 gitas bob bob@example.test bob commit -q --allow-empty -S -F "$WORK/m1"
 expect_violation "an empty commit with a responder's administration line" admin-only
+
+# 8. alice (admin) changes docket.yaml by hand, without a replay line, under a message that reads
+# like docket's policy-set: accepted without the line as before, but not under a docket message
+# that says another change than the tree holds.
+fresh admin-message-lie
+worktree
+sed -i 's/^  critical: 2$/  critical: 1/' "$W/docket.yaml"  # approvals.critical, not the SLA
+printf 'docket: policy set sla.critical 6h\n\nDocket-Command: policy-set\n' >"$WORK/m8"
+gitas alice alice@example.test alice commit -q -a -S -F "$WORK/m8"
+expect_violation "a hand-made policy change under a policy-set message" message-mismatch
+fresh admin-hand
+worktree
+sed -i 's/^  critical: 2$/  critical: 1/' "$W/docket.yaml"  # approvals.critical, not the SLA
+gitas alice alice@example.test alice commit -q -a -S -m "one approval is enough for critical"
+expect_status 0 "an admin's hand-made policy change under her own words is accepted as before" "$DOCKET_BIN" -C "$T" verify
 
 finish
