@@ -67,6 +67,10 @@ unmoved "bad values"
 expect_status 0 "fail_on with two findings" A policy set fail_on expired,review-overdue
 expect_status 0 "fail_on none" A policy set fail_on none
 expect_status 0 "escalation to two members" A policy set escalation carol@example.test,alice@example.test
+expect_status 3 "removing a member the escalation list names" A member remove carol@example.test
+expect_contains "$ERR" "the escalation list" "says the escalation list holds them"
+expect_status 0 "policy show" A policy show
+expect_contains "$OUT" "carol@example.test,alice@example.test  who escalate" "policy show keeps a long value apart from its meaning"
 expect_status 0 "the evidence limit" A policy set max_evidence_size 512MiB
 expect_status 0 "approvals" A policy set approvals.high 2
 A policy show --json >"$WORK/p.json"
@@ -108,6 +112,14 @@ expect_status 0 "a new team" A team add oncall carol@example.test
 expect_status 0 "an unused team goes with its last member" A team remove oncall carol@example.test
 expect_status 0 "team list" A team list
 [[ "$OUT" != *oncall* ]] && pass "the emptied team is gone" || fail "team list: $OUT"
+# A member still in a team stays a member: templates would route new exceptions to them.
+A team add oncall carol@example.test >/dev/null
+before=$(tip)
+expect_status 3 "removing a member who is in a team" A member remove carol@example.test
+expect_contains "$ERR" "member-in-use" "names member-in-use"
+expect_contains "$ERR" "docket team remove TEAM carol@example.test" "says to take them out of the team first"
+unmoved "member in a team"
+A team remove oncall carol@example.test >/dev/null
 
 # ---- templates ----
 expect_status 0 "template list" A template list
