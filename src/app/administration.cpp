@@ -11,7 +11,15 @@
 namespace docket::app {
 
 Template read_template_file(const std::filesystem::path& file) {
-  store::InputFile in = store::InputFile::open_regular(file, "template file");
+  store::InputFile in = [&] {
+    try {
+      return store::InputFile::open_regular(file, "template file");
+    } catch (const Error& e) {
+      // open_regular's hints speak of evidence (attach a folder as an archive, copy a device).
+      if (e.code() != ExitCode::usage) throw;
+      throw Error(ExitCode::usage, e.what(), "give the template's YAML file: docket template show generic prints one to start from");
+    }
+  }();
   if (in.size() > codec::max_yaml_bytes)
     throw Error(ExitCode::usage,
                 file.string() + " is " + std::to_string(in.size()) + " bytes, more than a template may be (" +

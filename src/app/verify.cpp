@@ -389,8 +389,11 @@ private:
     try {
       after = core::administer(store_settings(config), a, ctx, in_use);
     } catch (const RuleViolation& v) {
-      // A signer without the admin role was reported by check_config_change already.
-      if (v.rule() != "admin-only") violation("", v.rule(), verb + ": " + v.what());
+      // A signer without the admin role was reported by check_config_change when the commit
+      // changed configuration; otherwise it is reported here, or a member could make any commit
+      // (a record edited by hand, say) pass by adding an administration line to its message.
+      const bool reported = std::any_of(changes.begin(), changes.end(), [](const PathChange& ch) { return is_config_path(ch.path); });
+      if (v.rule() != "admin-only" || !reported) violation("", v.rule(), verb + ": " + v.what());
       return;
     } catch (const Error& e) {
       violation("", "replay", verb + ": " + e.what());

@@ -22,7 +22,7 @@ void print_policy(CommandContext& ctx, const Policy& policy, bool json) {
   }
   std::string text;
   for (const auto& key : core::policy_keys())
-    text += padded(std::string(key.key), 20) + padded(core::policy_value(policy, key.key), 14) + std::string(key.meaning) + "\n";
+    text += padded(std::string(key.key), 20) + padded(core::policy_value(policy, key.key) + "  ", 14) + std::string(key.meaning) + "\n";
   text += "\n" + padded("id_prefix", 20) + policy.id_prefix + "\n";
   text += padded("teams", 20) + (policy.teams.empty() ? "none (docket team add TEAM EMAIL)" : "");
   bool first = true;

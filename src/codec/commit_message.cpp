@@ -148,6 +148,17 @@ std::optional<std::string> message_mismatch(std::string_view message, const std:
     // A commit without replay lines changes no record: its message must not claim it did.
     if (message.find("\n" + std::string(kRecordTrailer)) != std::string_view::npos)
       return "the message names a record in a Docket-Record line but has no replay line";
+    // Nor may it claim to be a policy, team or template change, which docket always writes with
+    // the replay line verify re-applies: `git log` would show a change the tree need not hold.
+    for (const std::string_view verb : core::administration_names()) {
+      std::string words(verb);
+      std::replace(words.begin(), words.end(), '-', ' ');
+      const bool claims_command = message.find("\n" + std::string(kCommandTrailer) + std::string(verb) + "\n") != std::string_view::npos ||
+                                  message.ends_with("\n" + std::string(kCommandTrailer) + std::string(verb));
+      if (claims_command || parts.subject.starts_with("docket: " + words + " "))
+        return "the message says " + std::string(verb) + " but has no replay line: docket writes one for every policy, team and "
+               "template change, so this commit's change was made by hand";
+    }
     return std::nullopt;
   }
   std::string expected;

@@ -284,6 +284,12 @@ std::string_view administration_name(const Administration& a) {
                     a);
 }
 
+const std::vector<std::string_view>& administration_names() {
+  static const std::vector<std::string_view> names{"policy-set",   "team-add",        "team-remove",
+                                                   "template-add", "template-update", "template-remove"};
+  return names;
+}
+
 StoreSettings administer(const StoreSettings& before, const Administration& a, const Context& ctx,
                          const std::vector<ExceptionId>& in_use) {
   require_admin(ctx, "change templates or policy");

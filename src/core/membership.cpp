@@ -10,6 +10,7 @@ constexpr std::string_view kAdminOnly = "admin-only";
 constexpr std::string_view kRolesRequired = "roles-required";
 constexpr std::string_view kMemberKnown = "member-known";
 constexpr std::string_view kAdminRequired = "admin-required";
+constexpr std::string_view kMemberInUse = "member-in-use";
 
 bool has_other_admin(const Policy& p, const Email& except) {
   return std::any_of(p.members.begin(), p.members.end(),
@@ -22,7 +23,7 @@ RoleNeed role_needed_to_configure() {
 }
 
 const std::vector<std::string_view>& membership_rule_names() {
-  static const std::vector<std::string_view> names{kAdminOnly, kRolesRequired, kMemberKnown, kAdminRequired};
+  static const std::vector<std::string_view> names{kAdminOnly, kRolesRequired, kMemberKnown, kAdminRequired, kMemberInUse};
   return names;
 }
 
@@ -82,6 +83,21 @@ Policy remove_member(const Policy& before, const Email& email, const Context& ct
   if (it->roles.count(Role::admin) && !has_other_admin(after, email))
     throw RuleViolation(std::string(kAdminRequired), email.str() + " is the last admin and cannot be removed",
                         "make another member admin first");
+  // Teams and the escalation list hand exceptions to people: a removed member left there would
+  // still be made an owner of new exceptions (template route_to) or escalated to.
+  std::string teams;
+  for (const auto& [team, members] : before.teams)
+    if (std::find(members.begin(), members.end(), email) != members.end()) teams += (teams.empty() ? "" : ", ") + team;
+  const bool escalation = std::find(before.escalation.begin(), before.escalation.end(), email) != before.escalation.end();
+  if (!teams.empty() || escalation) {
+    std::string where = teams.empty() ? "" : "team" + std::string(teams.find(',') == std::string::npos ? " " : "s ") + teams;
+    if (escalation) where += (where.empty() ? "" : " and ") + std::string("the escalation list");
+    std::string hint;
+    if (!teams.empty()) hint = "take them out first with docket team remove TEAM " + email.str();
+    if (escalation) hint += (hint.empty() ? "set" : ", and set") + std::string(" the escalation list without them (docket policy set escalation EMAILS)");
+    throw RuleViolation(std::string(kMemberInUse), email.str() + " is in " + where + ", which hand exceptions to them",
+                        hint + ", then remove them");
+  }
   after.members.erase(it);
   return after;
 }

@@ -67,6 +67,10 @@ unmoved "bad values"
 expect_status 0 "fail_on with two findings" A policy set fail_on expired,review-overdue
 expect_status 0 "fail_on none" A policy set fail_on none
 expect_status 0 "escalation to two members" A policy set escalation carol@example.test,alice@example.test
+expect_status 3 "removing a member the escalation list names" A member remove carol@example.test
+expect_contains "$ERR" "the escalation list" "says the escalation list holds them"
+expect_status 0 "policy show" A policy show
+expect_contains "$OUT" "carol@example.test,alice@example.test  who escalate" "policy show keeps a long value apart from its meaning"
 expect_status 0 "the evidence limit" A policy set max_evidence_size 512MiB
 expect_status 0 "approvals" A policy set approvals.high 2
 A policy show --json >"$WORK/p.json"
@@ -108,6 +112,14 @@ expect_status 0 "a new team" A team add oncall carol@example.test
 expect_status 0 "an unused team goes with its last member" A team remove oncall carol@example.test
 expect_status 0 "team list" A team list
 [[ "$OUT" != *oncall* ]] && pass "the emptied team is gone" || fail "team list: $OUT"
+# A member still in a team stays a member: templates would route new exceptions to them.
+A team add oncall carol@example.test >/dev/null
+before=$(tip)
+expect_status 3 "removing a member who is in a team" A member remove carol@example.test
+expect_contains "$ERR" "member-in-use" "names member-in-use"
+expect_contains "$ERR" "docket team remove TEAM carol@example.test" "says to take them out of the team first"
+unmoved "member in a team"
+A team remove oncall carol@example.test >/dev/null
 
 # ---- templates ----
 expect_status 0 "template list" A template list
@@ -132,6 +144,12 @@ grep -q -- "- nobody" "$WORK/route.yaml" || fail "the test could not route the t
 expect_status 3 "a template routing to an unknown team" A template update "$WORK/route.yaml"
 expect_contains "$ERR" "template-valid" "names template-valid"
 expect_status 4 "a missing file" A template add "$WORK/none.yaml"
+mkdir "$WORK/folder.yaml" && mkfifo "$WORK/fifo.yaml"
+for odd in folder fifo; do
+  expect_status 2 "a template $odd" A template add "$WORK/$odd.yaml"
+  expect_contains "$ERR" "not a regular file" "the $odd is named as not a regular file"
+  expect_contains "$ERR" "docket template show generic" "the hint for a $odd says how to get a template file"
+done
 expect_status 3 "updating an unknown template" A template remove nope
 unmoved "template refusals"
 used=$(B open --title "from my template" --template my-template)
@@ -223,5 +241,36 @@ PY
 echo "# smuggled" >>"$W/allowed_signers"
 gitas alice alice@example.test alice commit -q -a -S -F "$WORK/m5"
 expect_violation "an administration commit that changes more than its command" replay
+
+# 6. bob (responder) edits his exception by hand (severity down, due date far away) and adds an
+# administration replay line to the message: no configuration changes, so only the replay of
+# that line can refuse him, and the record change must not slip through unchecked.
+fresh admin-line-cover
+worktree
+record=$(git -C "$W" ls-files "exceptions/*/$id.yaml")
+sed -i -e 's/^due: .*/due: 2099-01-01T00:00:00Z/' -e 's/^severity: critical/severity: low/' "$W/$record"
+gitas bob bob@example.test bob commit -q -a -S -F "$WORK/m1"
+expect_violation "a hand-edited record under an administration line" admin-only
+
+# 7. the same line on an empty commit: git log would show a policy change nobody made.
+fresh admin-line-empty
+worktree
+gitas bob bob@example.test bob commit -q --allow-empty -S -F "$WORK/m1"
+expect_violation "an empty commit with a responder's administration line" admin-only
+
+# 8. alice (admin) changes docket.yaml by hand, without a replay line, under a message that reads
+# like docket's policy-set: accepted without the line as before, but not under a docket message
+# that says another change than the tree holds.
+fresh admin-message-lie
+worktree
+sed -i 's/^  critical: 2$/  critical: 1/' "$W/docket.yaml"  # approvals.critical, not the SLA
+printf 'docket: policy set sla.critical 6h\n\nDocket-Command: policy-set\n' >"$WORK/m8"
+gitas alice alice@example.test alice commit -q -a -S -F "$WORK/m8"
+expect_violation "a hand-made policy change under a policy-set message" message-mismatch
+fresh admin-hand
+worktree
+sed -i 's/^  critical: 2$/  critical: 1/' "$W/docket.yaml"  # approvals.critical, not the SLA
+gitas alice alice@example.test alice commit -q -a -S -m "one approval is enough for critical"
+expect_status 0 "an admin's hand-made policy change under her own words is accepted as before" "$DOCKET_BIN" -C "$T" verify
 
 finish

@@ -90,6 +90,8 @@ using Administration = std::variant<PolicySet, TeamAdd, TeamRemove, TemplateAdd,
 // The command's name as its commit trailer and replay line write it: `policy-set`,
 // `team-add`, `team-remove`, `template-add`, `template-update`, `template-remove`.
 std::string_view administration_name(const Administration& a);
+// Every name administration_name gives, in the variant's order.
+const std::vector<std::string_view>& administration_names();
 
 // What an administration command changes: the policy and the templates by name.
 struct StoreSettings {

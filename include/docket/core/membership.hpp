@@ -14,7 +14,9 @@ namespace docket::core {
 // Adds `member`, or replaces the roles and name of an existing member with that e-mail.
 // Rules: admin-only, roles-required.
 Policy add_member(const Policy& before, const Member& member, const Context& ctx);
-// Rules: admin-only, member-known, admin-required (the last admin cannot be removed).
+// Rules: admin-only, member-known, admin-required (the last admin cannot be removed),
+// member-in-use (they are in a team or the escalation list: docket team remove, docket policy
+// set escalation first).
 Policy remove_member(const Policy& before, const Email& email, const Context& ctx);
 // The member with `email`. Rule member-known when there is none.
 const Member& require_member_known(const Policy& policy, const Email& email);

@@ -3,6 +3,7 @@
 
 #include "docket/core/administration.hpp"
 #include "docket/core/error.hpp"
+#include "docket/core/membership.hpp"
 #include "docket/core/time.hpp"
 #include "rule_checks.hpp"
 
@@ -111,6 +112,26 @@ TEST_CASE("teams: members only, an emptied team goes unless a template routes to
   CHECK_REFUSED_BY((void)run(s, TeamRemove{"security", kAdmin}), "team-required");
   s = run(s, TeamRemove{"platform", kBob});
   CHECK_FALSE(s.policy.teams.count("platform"));
+}
+
+TEST_CASE("a member in a team or the escalation list is not removed from the store") {
+  // Otherwise templates would still route new exceptions to them, and escalate hand them over.
+  StoreSettings s = settings();
+  s.policy.members.push_back(Member{kStranger, "", {Role::admin}});
+  s = run(s, TeamAdd{"platform", kBob});
+  const Context ctx{kAdmin, Timestamp{1'700'000'000}, s.policy};
+  CHECK_REFUSED_BY((void)remove_member(s.policy, kBob, ctx), "member-in-use");
+  try {
+    (void)remove_member(s.policy, kBob, ctx);
+  } catch (const RuleViolation& v) {
+    CHECK(std::string(v.what()).find("team platform") != std::string::npos);
+    CHECK(v.hint().find("docket team remove TEAM bob@example.test") != std::string::npos);
+  }
+  s = run(s, TeamRemove{"platform", kBob});
+  CHECK_FALSE(remove_member(s.policy, kBob, ctx).find_member(kBob));
+  // The admin is in team security and the escalation list.
+  const Context other{kStranger, Timestamp{1'700'000'000}, s.policy};
+  CHECK_REFUSED_BY((void)remove_member(s.policy, kAdmin, other), "member-in-use");
 }
 
 TEST_CASE("templates: add, update and remove follow the store's state") {

@@ -937,6 +937,11 @@ TEST_CASE("every rule in rule_names() has a scenario that triggers it") {
       {"roles-required", [&] { (void)add_member(policy, Member{kMallory, "M", {}}, w.as(kAdmin)); }},
       {"member-known", [&] { (void)remove_member(policy, kMallory, w.as(kAdmin)); }},
       {"admin-required", [&] { (void)remove_member(policy, kAdmin, w.as(kAdmin)); }},
+      {"member-in-use", [&] {
+         Policy in_team = policy;
+         in_team.teams["oncall"] = {kBob};
+         (void)remove_member(in_team, kBob, w.as(kAdmin));
+       }},
       // core/administration
       {"policy-value", [&] { (void)administer({policy, {}}, PolicySet{"sla.critical", "10s"}, w.as(kAdmin)); }},
       {"team-known", [&] { (void)administer({policy, {}}, TeamRemove{"nope", kRita}, w.as(kAdmin)); }},
