@@ -46,12 +46,11 @@ std::vector<ExceptionId> exceptions_using_template(const std::vector<core::Recor
 }
 
 std::vector<store::Change> administration_changes(const core::StoreSettings& after, const core::Administration& a) {
-  const auto template_file = [](const std::string& name) { return "templates/" + name + ".yaml"; };
   if (const auto* add = std::get_if<core::TemplateAdd>(&a))
-    return {{template_file(add->added.name), codec::template_to_yaml(after.templates.at(add->added.name))}};
+    return {{template_path(add->added.name), codec::template_to_yaml(after.templates.at(add->added.name))}};
   if (const auto* update = std::get_if<core::TemplateUpdate>(&a))
-    return {{template_file(update->updated.name), codec::template_to_yaml(after.templates.at(update->updated.name))}};
-  if (const auto* remove = std::get_if<core::TemplateRemove>(&a)) return {{template_file(remove->name), store::Removal{}}};
+    return {{template_path(update->updated.name), codec::template_to_yaml(after.templates.at(update->updated.name))}};
+  if (const auto* remove = std::get_if<core::TemplateRemove>(&a)) return {{template_path(remove->name), store::Removal{}}};
   return {{std::string(kPolicyPath), codec::policy_to_yaml(after.policy)}};
 }
 

@@ -62,8 +62,8 @@ InitResult init_store(const Settings& settings, const InitOptions& options) {
                                             crypto::AllowedSigners::format_line(actor.email, signer->public_key()) + "\n"});
   changes.push_back({std::string(kRevokedKeysPath), crypto::RevokedKeys::header()});
   for (const auto& [name, text] : builtin_templates()) {
-    codec::template_from_yaml(text, "templates/" + name + ".yaml");  // a broken built-in must never reach a store
-    changes.push_back({"templates/" + name + ".yaml", text});
+    codec::template_from_yaml(text, template_path(name));  // a broken built-in must never reach a store
+    changes.push_back({template_path(name), text});
   }
   const Timestamp now = settings.now ? *settings.now : current_time();
   const store::CommitInfo info{"docket: init store\n\nDocket-Command: init\n", core::commit_name(policy.members.front()), actor.email,

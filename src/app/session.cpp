@@ -274,8 +274,7 @@ StoreConfig load_config(const store::Snapshot& snap) {
     if (!entry.path.ends_with(".yaml")) continue;
     const auto text = snap.read(entry.path);
     Template t = codec::template_from_yaml(*text, entry.path);
-    const std::string expected = entry.path.substr(10, entry.path.size() - 10 - 5);
-    if (t.name != expected)
+    if (entry.path != template_path(t.name))
       throw Error(ExitCode::usage, entry.path + ": field 'name': '" + t.name + "' does not match the file name",
                   "rename the file or the template so they agree");
     config.templates.emplace(t.name, std::move(t));

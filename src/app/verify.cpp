@@ -365,7 +365,7 @@ private:
       if (!next_config) return std::nullopt;  // unreadable: reported as config-valid
       const auto it = next_config->templates.find(name);
       if (it == next_config->templates.end()) {
-        violation("templates/" + name + ".yaml", "replay", verb + " " + name + " but the commit holds no such template");
+        violation(template_path(name), "replay", verb + " " + name + " but the commit holds no such template");
         return std::nullopt;
       }
       return it->second;

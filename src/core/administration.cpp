@@ -13,7 +13,6 @@
 namespace docket::core {
 namespace {
 
-
 constexpr Severity kSeverities[] = {Severity::critical, Severity::high, Severity::medium, Severity::low};
 
 [[noreturn]] void bad_value(std::string_view key, std::string_view value, std::string_view why, std::string_view range) {

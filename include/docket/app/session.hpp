@@ -34,6 +34,8 @@ struct StoreConfig {
 inline constexpr std::string_view kPolicyPath = "docket.yaml";
 inline constexpr std::string_view kSignersPath = "allowed_signers";
 inline constexpr std::string_view kRevokedKeysPath = "revoked_keys";
+// Where the template `name` lives in the store: `templates/<name>.yaml`.
+inline std::string template_path(std::string_view name) { return "templates/" + std::string(name) + ".yaml"; }
 
 // Reads docket.yaml, templates/, allowed_signers and revoked_keys (absent = none revoked) from
 // `snap`. Throws Error(store) when the snapshot is not a docket store, Error(usage) naming the
